@@ -1,0 +1,236 @@
+"""Frozen value types of the public API.
+
+Nothing here knows about Whoosh: these are what an embedding application receives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of parliament who asked the question."""
+
+    name: str
+    party: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.party})" if self.party else self.name
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote of a document: its number and its text (often a URL)."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One entry: a question block of a document with the answer that belongs to it.
+
+    Attributes:
+        entry_id: ``<document id>#<n>``, n the first number of the block.
+        document_id: The text of the document's ``##`` heading.
+        numbers: All question numbers of the block (``Vragen 4 en 5`` -> (4, 5)).
+        question: The question text, plain (markdown and footnote marks removed).
+        answer: The answer text, plain; empty when not (yet) answered.
+        members: Who asked, with their party.
+        addressees: To whom, e.g. ``Minister van Buitenlandse Zaken``.
+        subject: The ``over *...*`` part of the intro line.
+        submitted: The ``ingezonden`` date.
+        answered: The ``ontvangen`` date of the answer.
+        answered_by: Who answered, e.g. ``Minister Agema (Volksgezondheid, ...)``.
+        footnotes: The footnotes the question or its answer cites.
+        source: The seed file the entry was read from.
+        line: The 1-based line of the block's heading in ``source``.
+    """
+
+    entry_id: str
+    document_id: str
+    numbers: tuple[int, ...]
+    question: str
+    answer: str = ""
+    members: tuple[Member, ...] = ()
+    addressees: tuple[str, ...] = ()
+    subject: str | None = None
+    submitted: date | None = None
+    answered: date | None = None
+    answered_by: str | None = None
+    footnotes: tuple[Footnote, ...] = ()
+    source: str = ""
+    line: int = 0
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """The distinct parties of the members, in order."""
+        return tuple(dict.fromkeys(m.party for m in self.members if m.party))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ``## <id>`` section of a seed file, with its entries."""
+
+    document_id: str
+    source: str
+    line: int
+    entries: tuple[Question, ...]
+    members: tuple[Member, ...] = ()
+    addressees: tuple[str, ...] = ()
+    subject: str | None = None
+    submitted: date | None = None
+    answered: date | None = None
+    answered_by: str | None = None
+    delayed: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of snippet text; ``match`` is true for a highlighted query match."""
+
+    text: str
+    match: bool = False
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage of an entry with its query matches marked.
+
+    Render it with :meth:`plain`, :meth:`marked`, :meth:`ansi` or :meth:`html`.
+    """
+
+    field: str
+    segments: tuple[Segment, ...]
+
+    def plain(self) -> str:
+        """The passage without any marking."""
+        return "".join(s.text for s in self.segments)
+
+    def marked(self, start: str = "**", end: str = "**") -> str:
+        """The passage with each match between ``start`` and ``end``."""
+        return "".join(f"{start}{s.text}{end}" if s.match else s.text for s in self.segments)
+
+    def ansi(self) -> str:
+        """The passage with matches in bold yellow for a terminal."""
+        return self.marked("\x1b[1;33m", "\x1b[0m")
+
+    def html(self) -> str:
+        """The passage as escaped HTML with matches in ``<mark>``."""
+        from html import escape
+
+        return "".join(
+            f"<mark>{escape(s.text)}</mark>" if s.match else escape(s.text) for s in self.segments
+        )
+
+    @property
+    def matches(self) -> tuple[str, ...]:
+        """The matched words, in order."""
+        return tuple(s.text for s in self.segments if s.match)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked search result: an entry, its score and a highlighted snippet."""
+
+    rank: int
+    score: float
+    entry: Question
+    snippet: Snippet
+
+    @property
+    def entry_id(self) -> str:
+        """The entry id, ``<document id>#<n>``."""
+        return self.entry.entry_id
+
+    @property
+    def document_id(self) -> str:
+        """The document id."""
+        return self.entry.document_id
+
+    def to_dict(self) -> dict[str, Any]:
+        """The hit as JSON-ready data (dates as ISO strings or None)."""
+        e = self.entry
+        return {
+            "rank": self.rank,
+            "entry_id": e.entry_id,
+            "document_id": e.document_id,
+            "numbers": list(e.numbers),
+            "score": round(self.score, 4),
+            "members": [{"name": m.name, "party": m.party} for m in e.members],
+            "addressees": list(e.addressees),
+            "subject": e.subject,
+            "submitted": e.submitted.isoformat() if e.submitted else None,
+            "answered": e.answered.isoformat() if e.answered else None,
+            "answered_by": e.answered_by,
+            "snippet": self.snippet.marked(),
+            "snippet_html": self.snippet.html(),
+            "question": e.question,
+            "answer": e.answer,
+            "footnotes": [{"number": f.number, "text": f.text} for f in e.footnotes],
+            "source": f"{e.source}:{e.line}",
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of ranked hits.
+
+    Attributes:
+        query: The query as the user typed it.
+        normalized: The query as it was searched (words analysed, stop words dropped).
+        total: How many entries match in all (not just this page).
+        page: The 1-based page number.
+        limit: Hits per page.
+        hits: The hits of this page, best first.
+        suggestion: A corrected query when the typed one looks misspelt, else None.
+    """
+
+    query: str
+    normalized: str
+    total: int
+    page: int
+    limit: int
+    hits: tuple[Hit, ...]
+    suggestion: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The results as JSON-ready data."""
+        return {
+            "query": self.query,
+            "normalized": self.normalized,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "suggestion": self.suggestion,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A seed file, or a document in it, left out of the index, and why."""
+
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build or update did."""
+
+    files: int
+    documents: int
+    entries: int
+    skipped: tuple[Skipped, ...] = ()
+    warnings: tuple[Skipped, ...] = ()
+    seconds: float = 0.0
+    index_path: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
