@@ -59,6 +59,15 @@ class IndexLockedError(SearchError):
         )
 
 
+class IndexPathError(SearchError):
+    """The index path is taken by something that is not a kvsearch index."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"Cannot use {path} as an index: {reason}. Choose another --index-dir.")
+
+
 class SeedError(SearchError):
     """The seed paths given to a build are unusable as a whole."""
 

@@ -5,7 +5,7 @@ Nothing here knows about Whoosh: these are what an embedding application receive
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -233,4 +233,3 @@ class BuildReport:
     warnings: tuple[Skipped, ...] = ()
     seconds: float = 0.0
     index_path: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)

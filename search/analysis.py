@@ -1,0 +1,217 @@
+"""The Dutch analysis chain, used identically at index and at query time.
+
+``text -> tokens (NFKC per token) -> lowercase -> fold diacritics -> stem``
+
+Folding comes *before* stemming so that ``financiële`` and ``financiele`` become the
+same term (the stemmer treats ``ë`` as a syllable mark). Nothing is removed at index
+time: stop words are dropped from unquoted query words only (:data:`QUERY_STOP_WORDS`),
+so that the phrase ``"niet wenselijk"`` never matches "dat dit wenselijk is".
+
+Whoosh pickles the analyzers into the index, so every class and function used in a
+chain lives at module level here, and this module's path is part of the index format.
+:data:`ANALYSIS` names what the index depends on; the index records it and refuses to
+open when it differs from this code.
+
+This is the only module that knows about stemming.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib.metadata import version
+from typing import Any
+
+import snowballstemmer
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+
+__all__ = [
+    "ANALYSIS",
+    "QUERY_STOP_WORDS",
+    "analyze",
+    "dutch_analyzer",
+    "exact_analyzer",
+    "fold",
+    "stem",
+]
+
+ANALYZER_NAME = "kvsearch-dutch"
+ANALYZER_VERSION = 1
+STEMMER_ALGORITHM = "dutch_porter"
+
+#: Words, numbers with decimal marks (3.141, 1,5) and a trailing possessive/plural
+#: ``'s`` (collega's, risico’s), which the fold step strips again. A period between
+#: letters is *not* kept inside a token: PDF debris glues sentences ("veranderen.Zorg").
+TOKEN_PATTERN = re.compile(r"\w+(?:[.,]\d+)*(?:['’]s\b)?")
+
+#: Word forms the stemmer gets wrong, decided on parliamentary text: Porter turns
+#: overheid into ``over`` and does not know irregular plurals. Keys are folded words.
+STEM_OVERRIDES: dict[str, str] = {
+    "overheid": "overheid",
+    "overheden": "overheid",
+    "rijksoverheid": "rijksoverheid",
+    "rijksoverheden": "rijksoverheid",
+    "stad": "stad",
+    "steden": "stad",
+    "lid": "lid",
+    "leden": "lid",
+    "kamerlid": "kamerlid",
+    "kamerleden": "kamerlid",
+    "mens": "mens",
+    "mensen": "mens",
+    "wet": "wet",
+    "wetten": "wet",
+    "schip": "schip",
+    "schepen": "schip",
+}
+
+ANALYSIS: dict[str, str] = {
+    "analyzer": f"{ANALYZER_NAME}/{ANALYZER_VERSION}",
+    "stemmer": STEMMER_ALGORITHM,
+    "snowballstemmer": version("snowballstemmer"),
+}
+
+#: Dropped from unquoted query words only. Snowball's Dutch list without the words
+#: that carry meaning in parliamentary questions (negations, stance and direction:
+#: niet, geen, niets, zonder, tegen, voor, na, over, onder), plus the question words
+#: and forms of address that open a typed question ("wat doet de minister tegen ...").
+QUERY_STOP_WORDS: frozenset[str] = frozenset(
+    """
+    aan al alles als altijd andere ben bij daar dan dat de der deze die dit doch doen
+    door dus een eens en er ge geweest haar had heb hebben heeft hem het hier hij hoe
+    hun iemand iets ik in is ja je kan kon kunnen maar me meer men met mij mijn moet
+    naar nog nu of om omdat ons ook op reeds te toch toen tot u uit uw van veel want
+    waren was wat werd wezen wie wil worden wordt zal ze zelf zich zij zijn zo zou
+    waarom welke welk waar wanneer hoeveel hoelang bent kunt wilt zult gaat
+    """.split()
+)
+
+
+def fold(word: str) -> str:
+    """Strip diacritics and a trailing ``'s``: ``financiële`` -> ``financiele``."""
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_STEMMER = snowballstemmer.stemmer(STEMMER_ALGORITHM)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Stem a lowercased, folded Dutch word (overrides first, then Snowball)."""
+    override = STEM_OVERRIDES.get(word)
+    if override is not None:
+        return override
+    if any(c.isdigit() for c in word):
+        return word
+    if word.endswith("ies") and len(word) > 5:
+        word = word[:-1]  # sancties -> sanctie, as Porter leaves -ies plurals alone
+    result: str = _STEMMER.stemWord(word)
+    return result
+
+
+class DutchTokenizer(Tokenizer):  # type: ignore[misc]
+    """Words by :data:`TOKEN_PATTERN`, each NFKC-normalised (ĳ -> ij, ﬁ -> fi).
+
+    Normalising per token keeps the character offsets those of the original text,
+    which the highlighter relies on.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is other.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        matches: Any = (
+            TOKEN_PATTERN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
+        )
+        for pos, match in enumerate(matches):
+            text = match.group(0)
+            if not text.isascii():
+                text = unicodedata.normalize("NFKC", text)
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+class FoldFilter(Filter):  # type: ignore[misc]
+    """Folds diacritics (see :func:`fold`)."""
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is other.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = fold(t.text)
+            if t.text:
+                yield t
+
+
+class DutchStemFilter(Filter):  # type: ignore[misc]
+    """Stems with :func:`stem`; skipped by Whoosh where it asks for no morphology."""
+
+    is_morph = True
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is other.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.stopped:
+                t.text = stem(t.text)
+            yield t
+
+
+def exact_analyzer() -> Any:
+    """Tokenize, lowercase and fold: the chain of unstemmed fields (names, exact)."""
+    return DutchTokenizer() | LowercaseFilter() | FoldFilter()
+
+
+def dutch_analyzer() -> Any:
+    """The full chain of the searchable text fields: :func:`exact_analyzer` + stemming."""
+    return exact_analyzer() | DutchStemFilter()
+
+
+_DUTCH = dutch_analyzer()
+_EXACT = exact_analyzer()
+
+
+def analyze(text: str, *, stemmed: bool = True) -> list[str]:
+    """The terms of ``text`` as the index sees them."""
+    chain = _DUTCH if stemmed else _EXACT
+    return [t.text for t in chain(text)]

@@ -1,0 +1,107 @@
+"""Snippets: the best passage of an entry with the query's words marked.
+
+The stored text is re-analysed with the index's own chain, so a match is found in
+any form the query matched (``schending`` marks ``schendingen``, ``financiele`` marks
+``financiële``). The passage is the window of text with the most distinct query
+terms, then the most matches; it is cut at word boundaries and marked with ``…``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from search.analysis import dutch_analyzer
+from search.models import Segment, Snippet
+
+__all__ = ["make_snippet"]
+
+_ANALYZER = dutch_analyzer()
+
+#: The target length of a snippet, in characters.
+SNIPPET_CHARS = 240
+
+
+def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every token of ``text`` whose term is in ``terms``."""
+    spans: list[tuple[int, int, str]] = []
+    for tok in _ANALYZER(text, chars=True, positions=True):
+        if tok.text in terms:
+            if spans and spans[-1][0] == tok.startchar:
+                continue
+            spans.append((tok.startchar, tok.endchar, tok.text))
+    return spans
+
+
+def _best_window(
+    spans: list[tuple[int, int, str]], length: int
+) -> tuple[int, int, tuple[int, int]]:
+    """The window start and its (distinct terms, matches) score, best first."""
+    best = (spans[0][0], 0, (0, 0))
+    for i, (start, _, _) in enumerate(spans):
+        inside = [s for s in spans[i:] if s[1] <= start + length]
+        score = (len({s[2] for s in inside}), len(inside))
+        if score > best[2]:
+            best = (start, inside[-1][1], score)
+    return best
+
+
+def make_snippet(
+    fields: Iterable[tuple[str, str]], terms: frozenset[str], length: int = SNIPPET_CHARS
+) -> Snippet:
+    """The best snippet over ``fields`` (name, text), earlier fields winning ties.
+
+    With no match anywhere, the start of the first non-empty field.
+    """
+    fields = [(name, text) for name, text in fields if text]
+    best: tuple[tuple[int, int], str, str, list[tuple[int, int, str]], int] | None = None
+    for name, text in fields:
+        spans = _matches(text, terms) if terms else []
+        if not spans:
+            continue
+        start, _, score = _best_window(spans, length)
+        if best is None or score > best[0]:
+            best = (score, name, text, spans, start)
+    if best is None:
+        if not fields:
+            return Snippet("question", ())
+        name, text = fields[0]
+        return Snippet(name, tuple(_cut(text, 0, length, [])))
+    _, name, text, spans, first = best
+    # Start a little before the first match, at a sentence or word boundary.
+    lead = max(0, first - length // 4)
+    sentence = text.rfind(". ", lead, first)
+    start = sentence + 2 if sentence >= 0 else lead
+    return Snippet(name, tuple(_cut(text, start, length, spans)))
+
+
+def _cut(text: str, start: int, length: int, spans: list[tuple[int, int, str]]) -> list[Segment]:
+    """Segments of ``text[start:start+length]`` widened to whole words, matches marked."""
+    if start > 0:
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        if space > start:
+            end = space
+    # Never cut a match in two.
+    for s, e, _ in spans:
+        if s < end < e:
+            end = e
+    segments: list[Segment] = []
+    if start > 0:
+        segments.append(Segment("…"))
+    pos = start
+    for s, e, _ in spans:
+        if e <= start or s >= end:
+            continue
+        s = max(s, start)
+        if s > pos:
+            segments.append(Segment(text[pos:s]))
+        segments.append(Segment(text[s:e], match=True))
+        pos = e
+    if pos < end:
+        segments.append(Segment(text[pos:end]))
+    if end < len(text):
+        segments.append(Segment("…"))
+    return [Segment(" ".join(seg.text.split("\n")), seg.match) for seg in segments]

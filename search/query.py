@@ -1,0 +1,207 @@
+"""From what the user typed to a Whoosh query.
+
+Syntax (Dutch users, Dutch field names):
+
+- ``word word``: entries matching more of the words rank higher; none is required,
+  so one word that occurs nowhere does not empty the results.
+- ``"exact phrase"``: required; the literal (folded) phrase ranks above inflected forms.
+- ``+word``: required. ``-word`` or ``NOT word``: excluded. ``OR`` between words is
+  accepted (words are alternatives already).
+- ``lid:Ploumen``, ``partij:PvdA``, ``minister:"Buitenlandse Zaken"``, ``onderwerp:``,
+  ``vraag:``, ``antwoord:``: the word or phrase must occur in that field.
+
+Parsing never fails: an unbalanced quote is dropped and the rest searched as words.
+Stop words are dropped from unquoted words only, never negations (see
+:data:`search.analysis.QUERY_STOP_WORDS`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+
+from search.analysis import QUERY_STOP_WORDS, analyze
+
+__all__ = ["FIELD_ALIASES", "Clause", "ParsedQuery", "parse", "to_whoosh"]
+
+#: Field prefixes a user may type, to schema fields.
+FIELD_ALIASES: dict[str, str] = {
+    "lid": "members",
+    "leden": "members",
+    "partij": "parties",
+    "minister": "addressees",
+    "ministerie": "addressees",
+    "aan": "addressees",
+    "onderwerp": "subject",
+    "vraag": "question",
+    "antwoord": "answer",
+}
+
+STEMMED_FIELDS = ("subject", "question", "answer")
+NAME_FIELDS = ("members", "parties", "addressees")
+
+#: Per-field weights of a plain word. The subject says what the whole Kamervraag is
+#: about and the question is what was asked; answers are long and wander.
+FIELD_BOOSTS: dict[str, float] = {
+    "subject": 1.6,
+    "question": 1.2,
+    "answer": 0.7,
+    "members": 2.0,
+    "parties": 1.0,
+    "addressees": 0.5,
+}
+
+#: How much the literal form of a phrase adds over its stemmed match.
+EXACT_PHRASE_BOOST = 1.5
+
+_TOKEN_RE = re.compile(
+    r"""(?P<op>[+-])?(?:(?P<field>[^\W\d_]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))"""
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One element of a parsed query."""
+
+    text: str
+    phrase: bool = False
+    field: str | None = None
+    required: bool = False
+    negated: bool = False
+
+    def __str__(self) -> str:
+        body = f'"{self.text}"' if self.phrase else self.text
+        if self.field:
+            alias = next(a for a, f in FIELD_ALIASES.items() if f == self.field)
+            body = f"{alias}:{body}"
+        return ("-" if self.negated else "+" if self.required else "") + body
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A query as understood: its clauses, stop words already dropped."""
+
+    clauses: tuple[Clause, ...]
+
+    def __str__(self) -> str:
+        return " ".join(str(c) for c in self.clauses)
+
+    @property
+    def positive(self) -> tuple[Clause, ...]:
+        """The clauses that select or rank (not the excluded ones)."""
+        return tuple(c for c in self.clauses if not c.negated)
+
+
+def parse(text: str) -> ParsedQuery:
+    """Parse a user's query; never raises."""
+    text = " ".join(text.split())
+    if text.count('"') % 2:
+        # An unbalanced quote: drop the last one and search the rest as words.
+        i = text.rfind('"')
+        text = text[:i] + " " + text[i + 1 :]
+    clauses: list[Clause] = []
+    negate_next = False
+    for m in _TOKEN_RE.finditer(text):
+        op, field, phrase, word = m.group("op", "field", "phrase", "word")
+        if word in ("NOT", "NIET") and not op and not field:
+            negate_next = True
+            continue
+        if word in ("OR", "OF", "AND", "EN") and not op and not field:
+            continue
+        target = FIELD_ALIASES.get(field.lower()) if field else None
+        if field and target is None:
+            # Not one of ours (a URL, "12:30"): search the whole thing as words.
+            word = f"{field}:{word}" if word is not None else None
+            phrase = phrase if word is None else None
+        value = phrase if phrase is not None else word or ""
+        if not analyze(value, stemmed=False):
+            negate_next = False
+            continue
+        clauses.append(
+            Clause(
+                text=value.strip(),
+                phrase=phrase is not None and len(analyze(value, stemmed=False)) > 1,
+                field=target,
+                required=op == "+" or phrase is not None or target is not None,
+                negated=op == "-" or negate_next,
+            )
+        )
+        negate_next = False
+    return ParsedQuery(tuple(_drop_stop_words(clauses)))
+
+
+def _is_stop(clause: Clause) -> bool:
+    if clause.phrase or clause.field or clause.negated or clause.required:
+        return False
+    words = analyze(clause.text, stemmed=False)
+    return all(w in QUERY_STOP_WORDS for w in words)
+
+
+def _drop_stop_words(clauses: list[Clause]) -> list[Clause]:
+    kept = [c for c in clauses if not _is_stop(c)]
+    if not any(not c.negated for c in kept):
+        return clauses  # only stop words: search them rather than nothing
+    return kept
+
+
+def _word_query(text: str, fields: tuple[str, ...]) -> Any:
+    """Any field may match each word of ``text``; more words matched ranks higher."""
+    stems = analyze(text)
+    folded = analyze(text, stemmed=False)
+    per_word = []
+    for stemmed, plain in zip(stems, folded, strict=True):
+        alternatives = [
+            wq.Term(f, stemmed if f in STEMMED_FIELDS else plain, boost=FIELD_BOOSTS[f])
+            for f in fields
+        ]
+        per_word.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+    return per_word[0] if len(per_word) == 1 else wq.And(per_word)
+
+
+def _phrase_query(text: str, fields: tuple[str, ...]) -> Any:
+    """The words in this order, literal form first, then inflected forms."""
+    stems = analyze(text)
+    folded = analyze(text, stemmed=False)
+    alternatives = []
+    if set(fields) >= set(STEMMED_FIELDS):
+        alternatives.append(wq.Phrase("exact", folded, boost=EXACT_PHRASE_BOOST))
+    for f in fields:
+        words = stems if f in STEMMED_FIELDS else folded
+        alternatives.append(wq.Phrase(f, words, boost=FIELD_BOOSTS[f]))
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def clause_query(clause: Clause) -> Any:
+    """The Whoosh query of one clause."""
+    fields = (clause.field,) if clause.field else STEMMED_FIELDS + NAME_FIELDS
+    if clause.phrase:
+        return _phrase_query(clause.text, fields)
+    return _word_query(clause.text, fields)
+
+
+def to_whoosh(parsed: ParsedQuery) -> Any:
+    """The Whoosh query of a parsed query (``Every`` when it only excludes)."""
+    should = [clause_query(c) for c in parsed.clauses if not (c.required or c.negated)]
+    must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
+    nots = [clause_query(c) for c in parsed.clauses if c.negated]
+    ranking: Any = wq.Or(should) if len(should) > 1 else should[0] if should else None
+    if must:
+        required = must[0] if len(must) == 1 else wq.And(must)
+        q = wq.AndMaybe(required, ranking) if ranking is not None else required
+    else:
+        q = ranking if ranking is not None else wq.Every()
+    if nots:
+        q = wq.AndNot(q, nots[0] if len(nots) == 1 else wq.Or(nots))
+    return q
+
+
+def highlight_terms(parsed: ParsedQuery) -> frozenset[str]:
+    """The stemmed terms whose occurrences a snippet marks."""
+    terms: set[str] = set()
+    for clause in parsed.positive:
+        if clause.field in (None, *STEMMED_FIELDS):
+            terms.update(analyze(clause.text))
+    return frozenset(terms)
