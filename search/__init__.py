@@ -1,9 +1,9 @@
 """kvsearch: full-text search for Dutch parliamentary written questions (Kamervragen).
 
-    from search import Index
+from search import Index
 
-    with Index.build("index", seeds=["seeds"]) as index:
-        results = index.search("gezichtsherkenning")
+with Index.build("index", seeds=["seeds"]) as index:
+    results = index.search("gezichtsherkenning")
 """
 
 from search.errors import (

@@ -143,9 +143,7 @@ class DutchTokenizer(Tokenizer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches: Any = (
-            TOKEN_PATTERN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
-        )
+        matches: Any = TOKEN_PATTERN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
         for pos, match in enumerate(matches):
             text = match.group(0)
             if not text.isascii():

@@ -80,9 +80,10 @@ class SeedError(SearchError):
 class SeedParseError(SearchError):
     """One seed file (or one document in it) could not be parsed; it is skipped."""
 
-    def __init__(self, path: Path, line: int, reason: str) -> None:
+    def __init__(self, path: Path, line: int, code: str, reason: str) -> None:
         self.path = path
         self.line = line
+        self.code = code
         self.reason = reason
         super().__init__(f"{path}:{line}: {reason}. Fix the file; it was skipped.")
 

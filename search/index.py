@@ -1,10 +1,10 @@
 """The :class:`Index` facade: what an embedding application uses.
 
-    from search import Index
+from search import Index
 
-    with Index.open("index") as index:
-        for hit in index.search("gezichtsherkenning").hits:
-            print(hit.entry_id, hit.snippet.marked())
+with Index.open("index") as index:
+    for hit in index.search("gezichtsherkenning").hits:
+        print(hit.entry_id, hit.snippet.marked())
 """
 
 from __future__ import annotations

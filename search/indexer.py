@@ -163,10 +163,10 @@ def parse_seeds(
             parsed = parse_file(file, name=name)
             records.append(_file_record(file, name))
         except SeedParseError as exc:
-            skipped.append(Skipped(name, exc.line, exc.reason))
+            skipped.append(Skipped(name, exc.line, exc.code))
             continue
         except OSError as exc:
-            skipped.append(Skipped(name, 0, f"cannot be read ({exc.strerror or exc})"))
+            skipped.append(Skipped(name, 0, "unreadable", str(exc.strerror or exc)))
             continue
         skipped.extend(parsed.skipped)
         warnings.extend(parsed.warnings)
@@ -202,7 +202,7 @@ def build(path: Path, seeds: Sequence[Path]) -> BuildReport:
                 "documents": len(documents),
                 "entries": entries,
                 "files": records,
-                "skipped": [[s.path, s.line, s.reason] for s in skipped],
+                "skipped": [[s.path, s.line, s.code, s.detail] for s in skipped],
             }
             _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
             _write_atomic(path / CURRENT_FILE, gen.name + "\n")

@@ -226,7 +226,7 @@ class _DocBuilder:
     blocks: list[_Block] = field(default_factory=list)
     footnotes: dict[int, list[str]] = field(default_factory=dict)
     delayed: bool = False
-    warnings: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
 
     def find(self, number: int) -> _Block | None:
         for block in self.blocks:
@@ -262,7 +262,7 @@ def parse_file(path: Path, *, name: str | None = None) -> ParsedFile:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SeedParseError(path, line, "not UTF-8 text") from exc
+        raise SeedParseError(path, line, "not-utf8", "not UTF-8 text") from exc
     return parse_text(text, label, path=path)
 
 
@@ -302,13 +302,13 @@ def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
                     current = ("q", block)
                 else:  # a repeated heading left by the PDF conversion
                     block.numbers = sorted(set(block.numbers) | set(numbers))
-                    doc.warnings.append((line.lineno, f"question {numbers[0]} repeated"))
+                    doc.warnings.append((line.lineno, "repeated-question", str(numbers[0])))
                     current = ("dupq", block)
             else:
                 if block is None:  # the question heading was lost
                     block = _Block(numbers, line.lineno)
                     doc.blocks.append(block)
-                    doc.warnings.append((line.lineno, f"answer {numbers[0]} has no question block"))
+                    doc.warnings.append((line.lineno, "answer-without-question", str(numbers[0])))
                 current = ("a", block)
             rest = match.group("rest").strip()
             if rest:
@@ -343,27 +343,22 @@ def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
         _add(current, line.raw.strip(), new_para=new_para)
     if not docs:
         raise SeedParseError(
-            path or Path(name), 1, "no `## <document id>` heading, so no document was found"
+            path or Path(name),
+            1,
+            "no-document",
+            "no `## <document id>` heading, so no document was found",
         )
     documents: list[Document] = []
     skipped: list[Skipped] = []
     warnings: list[Skipped] = []
     for builder in docs:
-        warnings.extend(Skipped(name, ln, msg) for ln, msg in builder.warnings)
+        warnings.extend(Skipped(name, ln, code, detail) for ln, code, detail in builder.warnings)
         document = _finish(builder, name)
         if not document.entries:
             if document.delayed:
-                warnings.append(
-                    Skipped(name, builder.line, "notice only (Mededeling), no questions")
-                )
+                warnings.append(Skipped(name, builder.line, "notice-only", builder.document_id))
             else:
-                skipped.append(
-                    Skipped(
-                        name,
-                        builder.line,
-                        f"document {builder.document_id} has no `Vraag N` blocks",
-                    )
-                )
+                skipped.append(Skipped(name, builder.line, "no-questions", builder.document_id))
         documents.append(document)
     return ParsedFile(path or Path(name), tuple(documents), tuple(skipped), tuple(warnings))
 

@@ -210,13 +210,38 @@ class SearchResults:
         }
 
 
+#: What :attr:`Skipped.code` means, in English; ``{detail}`` is filled in.
+SKIP_REASONS: dict[str, str] = {
+    "not-utf8": "not UTF-8 text",
+    "no-document": "no `## <document id>` heading, so no document was found",
+    "no-questions": "document {detail} has no `Vraag N` blocks",
+    "notice-only": "document {detail} is a notice (Mededeling) without questions",
+    "unreadable": "cannot be read ({detail})",
+    "repeated-question": "question {detail} is repeated; its text was joined",
+    "answer-without-question": "answer {detail} has no question block",
+}
+
+
 @dataclass(frozen=True)
 class Skipped:
-    """A seed file, or a document in it, left out of the index, and why."""
+    """A seed file or document left out of the index, or an oddity in one, and why.
+
+    Attributes:
+        path: The seed file.
+        line: The 1-based line the problem is at (0 when it is the whole file).
+        code: A key of :data:`SKIP_REASONS`.
+        detail: The variable part of the reason (a document id, a number).
+    """
 
     path: str
     line: int
-    reason: str
+    code: str
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        """The reason as an English sentence fragment."""
+        return SKIP_REASONS.get(self.code, self.code).format(detail=self.detail)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.reason}"

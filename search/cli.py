@@ -1,0 +1,302 @@
+"""The ``kvsearch`` command: a thin click layer over :class:`search.Index`.
+
+It speaks Dutch to its users. Every command opens the library object and calls one
+of its methods; a :class:`search.SearchError` becomes ``Fout: …`` and exit status 1
+in one place (:class:`KvGroup`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import click
+from click.core import ParameterSource
+
+from search.errors import (
+    IndexCorruptError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexPathError,
+    IndexVersionError,
+    SearchError,
+    SeedError,
+    SeedParseError,
+)
+from search.index import Index
+from search.models import BuildReport, Hit, SearchResults, Skipped
+
+DEFAULT_INDEX = "index"
+DEFAULT_SEEDS = "seeds"
+
+MONTHS = (
+    "januari februari maart april mei juni juli augustus september oktober november december"
+).split()
+
+#: Dutch wording of :data:`search.models.SKIP_REASONS`.
+SKIP_REASONS_NL: dict[str, str] = {
+    "not-utf8": "geen UTF-8-tekst",
+    "no-document": "geen kop `## <documentnummer>`, dus geen document gevonden",
+    "no-questions": "document {detail} bevat geen blokken `Vraag N`",
+    "notice-only": "document {detail} is een mededeling zonder vragen",
+    "unreadable": "kan niet gelezen worden ({detail})",
+    "repeated-question": "vraag {detail} staat er twee keer; de tekst is samengevoegd",
+    "answer-without-question": "antwoord {detail} heeft geen vraagblok",
+}
+
+
+def dutch_message(exc: SearchError) -> str:
+    """One Dutch sentence that says what is wrong and what to do."""
+    if isinstance(exc, IndexNotFoundError):
+        return f"geen index in {exc.path}/. Maak er een met `kvsearch index`."
+    if isinstance(exc, IndexVersionError):
+        return (
+            f"de index in {exc.path}/ is gemaakt met een andere {_WHAT.get(exc.what, exc.what)} "
+            f"({exc.found}; nu {exc.expected}). Bouw hem opnieuw met `kvsearch rebuild`."
+        )
+    if isinstance(exc, IndexCorruptError):
+        return (
+            f"de index in {exc.path}/ is beschadigd ({exc.reason}). "
+            "Bouw hem opnieuw met `kvsearch rebuild`."
+        )
+    if isinstance(exc, IndexLockedError):
+        holder = f"proces {exc.pid}" if exc.pid else "een ander proces"
+        return f"{exc.path}/ wordt bijgewerkt door {holder}. Wacht tot dat klaar is."
+    if isinstance(exc, IndexPathError):
+        return f"{exc.path} is geen kvsearch-index en niet leeg. Kies een andere --index-dir."
+    if isinstance(exc, SeedError):
+        return f"{exc.path} bestaat niet. Geef een map of bestand met Kamervragen op."
+    if isinstance(exc, SeedParseError):
+        return f"{exc.path}:{exc.line}: {SKIP_REASONS_NL.get(exc.code, exc.reason)}."
+    return str(exc)
+
+
+_WHAT = {"analysis": "taalanalyse", "schema version": "schemaversie"}
+
+
+def skip_text(skip: Skipped) -> str:
+    """A :class:`Skipped` in Dutch: ``path:line: reason``."""
+    reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=skip.detail)
+    return f"{skip.path}:{skip.line}: {reason}"
+
+
+class KvGroup(click.Group):
+    """The command group; turns library errors into one Dutch line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SearchError as exc:
+            click.echo(f"Fout: {dutch_message(exc)}", err=True)
+            ctx.exit(1)
+
+
+def _version() -> str:
+    try:
+        return version("kvsearch")
+    except PackageNotFoundError:  # running from a source tree
+        return "dev"
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=KvGroup, context_settings=CONTEXT)
+@click.version_option(_version(), "--version", prog_name="kvsearch", message="%(prog)s %(version)s")
+def main() -> None:
+    """Zoek in Kamervragen: schriftelijke vragen van Tweede Kamerleden, met antwoorden.
+
+    \b
+    Voorbeelden:
+      kvsearch index                      index maken of bijwerken uit seeds/
+      kvsearch search gezichtsherkenning  zoeken
+      kvsearch search '"social credit"' --json
+    """
+
+
+def index_dir_option(func: Any) -> Any:
+    """The ``--index-dir`` option shared by every command."""
+    return click.option(
+        "--index-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=DEFAULT_INDEX,
+        envvar="KVSEARCH_INDEX",
+        show_default=True,
+        help="Map van de index (ook via KVSEARCH_INDEX).",
+    )(func)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}".replace(",", ".")
+
+
+def _report(report: BuildReport, quiet: bool = False) -> None:
+    """Print a build summary (to stdout) and what was skipped (to stderr)."""
+    if not quiet:
+        click.echo(
+            f"Index in {report.index_path}/: "
+            f"{_plural(report.documents, 'document', 'documenten')}, "
+            f"{_plural(report.entries, 'vraag', 'vragen')} uit "
+            f"{_plural(report.files, 'bestand', 'bestanden')} "
+            f"({report.seconds:.1f} s)".replace(".", ",")
+        )
+    for skip in report.skipped:
+        click.echo(f"overgeslagen: {skip_text(skip)}", err=True)
+    if report.skipped and not quiet:
+        click.echo(
+            f"{_plural(len(report.skipped), 'bestand of document', 'bestanden of documenten')} "
+            "overgeslagen; de rest is geïndexeerd.",
+            err=True,
+        )
+
+
+@main.command("index")
+@click.argument("seeds", nargs=-1, type=click.Path(path_type=Path))
+@index_dir_option
+@click.option("-q", "--quiet", is_flag=True, help="Alleen fouten en overgeslagen bestanden.")
+def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> None:
+    """Maak of vernieuw de index uit mappen of bestanden met Kamervragen.
+
+    Zonder SEEDS wordt seeds/ gebruikt. De vorige index blijft bruikbaar tot de
+    nieuwe klaar is; een bestand dat niet gelezen kan worden wordt gemeld (bestand
+    en regel) en overgeslagen.
+
+    \b
+    Voorbeelden:
+      kvsearch index
+      kvsearch index seeds/ ../meer-vragen/ --index-dir /tmp/kv
+    """
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet)
+
+
+@main.command("rebuild")
+@click.argument("seeds", nargs=-1, type=click.Path(path_type=Path))
+@index_dir_option
+@click.option("-q", "--quiet", is_flag=True, help="Alleen fouten en overgeslagen bestanden.")
+def rebuild_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> None:
+    """Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
+
+    De nieuwe index wordt naast de oude gebouwd en in één stap in gebruik genomen.
+
+    \b
+    Voorbeeld:
+      kvsearch rebuild seeds/
+    """
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet)
+
+
+def _build(index_dir: Path, seeds: Sequence[Path], quiet: bool) -> None:
+    with Index.build(index_dir, seeds) as index:
+        assert index.last_build is not None
+        _report(index.last_build, quiet)
+
+
+def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:
+    """Open the index; build the default one from seeds/ when it does not exist yet."""
+    try:
+        return Index.open(index_dir)
+    except IndexNotFoundError:
+        explicit = ctx.get_parameter_source("index_dir") == ParameterSource.COMMANDLINE
+        if explicit or not Path(DEFAULT_SEEDS).is_dir():
+            raise
+    click.echo(
+        f"Nog geen index in {index_dir}/: die wordt eerst gemaakt uit {DEFAULT_SEEDS}/.",
+        err=True,
+    )
+    index = Index.build(index_dir, [Path(DEFAULT_SEEDS)])
+    assert index.last_build is not None
+    _report(index.last_build, quiet=True)
+    return index
+
+
+def _use_color(ctx: click.Context) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if ctx.color is not None:
+        return ctx.color
+    return sys.stdout.isatty()
+
+
+def _dutch_date(value: Any) -> str:
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else "zonder datum"
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _print_hit(hit: Hit, color: bool) -> None:
+    e = hit.entry
+    members = ", ".join(str(m) for m in e.members) or "onbekend lid"
+    head = (
+        click.style(f"{hit.rank:>3}. {e.entry_id}", bold=True)
+        if color
+        else (f"{hit.rank:>3}. {e.entry_id}")
+    )
+    click.echo(f"{head}  {members} · {_dutch_date(e.submitted)}", color=color)
+    if e.subject:
+        click.echo(f"     {_shorten(e.subject, 100)}", color=color)
+    snippet = hit.snippet.ansi() if color else hit.snippet.marked()
+    label = "antwoord: " if hit.snippet.field == "answer" else ""
+    click.echo(f"     {label}{snippet}", color=color)
+    click.echo("")
+
+
+def _print_results(results: SearchResults, color: bool) -> None:
+    if not results.hits:
+        click.echo(f"Geen resultaten voor {results.query!r}.")
+        return
+    first = results.hits[0].rank
+    last = results.hits[-1].rank
+    click.echo(f"{first}–{last} van {results.total} voor {results.query!r}\n")
+    for hit in results.hits:
+        _print_hit(hit, color)
+
+
+@main.command("search")
+@click.argument("query")
+@index_dir_option
+@click.option(
+    "-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True,
+    help="Aantal resultaten per pagina.",
+)  # fmt: skip
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Pagina.")
+@click.option("--json", "as_json", is_flag=True, help="Resultaten als één JSON-object.")
+@click.pass_context
+def search_command(
+    ctx: click.Context, query: str, index_dir: Path, limit: int, page: int, as_json: bool
+) -> None:
+    """Zoek vragen; de beste eerst, met de gevonden woorden gemarkeerd.
+
+    Woorden hoeven niet allemaal voor te komen: vragen met meer ervan staan hoger.
+
+    \b
+    Zoektaal:
+      woord woord          meer gevonden woorden = hoger
+      "exacte zin"         deze woorden in deze volgorde (verplicht)
+      +woord  -woord       verplicht / uitgesloten (ook: NOT woord)
+      lid:Ploumen  partij:PvdA  minister:"Buitenlandse Zaken"
+      onderwerp:…  vraag:…  antwoord:…
+
+    \b
+    Voorbeelden:
+      kvsearch search gezichtsherkenning
+      kvsearch search '"social credit"' --json
+      kvsearch search 'mensenrechten partij:PvdA -Rusland' --limit 20
+    """
+    with _open_for_search(ctx, index_dir) as index:
+        results = index.search(query, limit=limit, page=page)
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_results(results, _use_color(ctx))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
