@@ -84,7 +84,7 @@ QUERY_STOP_WORDS: frozenset[str] = frozenset(
     hun iemand iets ik in is ja je kan kon kunnen maar me meer men met mij mijn moet
     naar nog nu of om omdat ons ook op reeds te toch toen tot u uit uw van veel want
     waren was wat werd wezen wie wil worden wordt zal ze zelf zich zij zijn zo zou
-    waarom welke welk waar wanneer hoeveel hoelang bent kunt wilt zult gaat
+    waarom welke welk waar wanneer hoeveel hoelang bent kunt wilt zult gaat doet deed
     """.split()
 )
 

@@ -85,8 +85,37 @@ def skip_text(skip: Skipped) -> str:
     return f"{skip.path}:{skip.line}: {reason}"
 
 
+#: click's own help headings, in Dutch.
+_HEADINGS = {"Options": "Opties", "Commands": "Opdrachten", "Arguments": "Argumenten"}
+
+
+class DutchHelpFormatter(click.HelpFormatter):
+    """click's help layout with Dutch headings."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args.replace("[OPTIONS]", "[OPTIES]"), prefix or "Gebruik: ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+class DutchContext(click.Context):
+    """A click context that formats help in Dutch."""
+
+    formatter_class = DutchHelpFormatter
+
+
+class KvCommand(click.Command):
+    """A command with Dutch help."""
+
+    context_class = DutchContext
+
+
 class KvGroup(click.Group):
     """The command group; turns library errors into one Dutch line and exit 1."""
+
+    context_class = DutchContext
+    command_class = KvCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -103,11 +132,23 @@ def _version() -> str:
         return "dev"
 
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CONTEXT = {"help_option_names": [], "max_content_width": 100}
 
 
-@click.group(cls=KvGroup, context_settings=CONTEXT)
-@click.version_option(_version(), "--version", prog_name="kvsearch", message="%(prog)s %(version)s")
+def help_option(func: Any) -> Any:
+    """``-h/--help`` with Dutch help text."""
+    return click.help_option("-h", "--help", help="Toon deze hulp en stop.")(func)
+
+
+@click.group(name="kvsearch", cls=KvGroup, context_settings=CONTEXT)
+@click.version_option(
+    _version(),
+    "--version",
+    prog_name="kvsearch",
+    message="%(prog)s %(version)s",
+    help="Toon de versie en stop.",
+)
+@help_option
 def main() -> None:
     """Zoek in Kamervragen: schriftelijke vragen van Tweede Kamerleden, met antwoorden.
 
@@ -155,9 +196,10 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
         )
 
 
-@main.command("index")
+@main.command("index", short_help="Maak of vernieuw de index uit seeds/.")
 @click.argument("seeds", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
+@help_option
 @click.option("-q", "--quiet", is_flag=True, help="Alleen fouten en overgeslagen bestanden.")
 def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> None:
     """Maak of vernieuw de index uit mappen of bestanden met Kamervragen.
@@ -174,9 +216,10 @@ def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> None
     _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet)
 
 
-@main.command("rebuild")
+@main.command("rebuild", short_help="Bouw de index helemaal opnieuw.")
 @click.argument("seeds", nargs=-1, type=click.Path(path_type=Path))
 @index_dir_option
+@help_option
 @click.option("-q", "--quiet", is_flag=True, help="Alleen fouten en overgeslagen bestanden.")
 def rebuild_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> None:
     """Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
@@ -215,11 +258,12 @@ def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:
 
 
 def _use_color(ctx: click.Context) -> bool:
+    """Colour on a terminal (click's own test), never with ``NO_COLOR`` set."""
     if os.environ.get("NO_COLOR"):
         return False
     if ctx.color is not None:
         return ctx.color
-    return sys.stdout.isatty()
+    return not click.utils.should_strip_ansi(sys.stdout)
 
 
 def _dutch_date(value: Any) -> str:
@@ -259,7 +303,7 @@ def _print_results(results: SearchResults, color: bool) -> None:
         _print_hit(hit, color)
 
 
-@main.command("search")
+@main.command("search", short_help="Zoek vragen, de beste eerst.")
 @click.argument("query")
 @index_dir_option
 @click.option(
@@ -268,6 +312,7 @@ def _print_results(results: SearchResults, color: bool) -> None:
 )  # fmt: skip
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Pagina.")
 @click.option("--json", "as_json", is_flag=True, help="Resultaten als één JSON-object.")
+@help_option
 @click.pass_context
 def search_command(
     ctx: click.Context, query: str, index_dir: Path, limit: int, page: int, as_json: bool

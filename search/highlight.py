@@ -104,4 +104,22 @@ def _cut(text: str, start: int, length: int, spans: list[tuple[int, int, str]]) 
         segments.append(Segment(text[pos:end]))
     if end < len(text):
         segments.append(Segment("…"))
-    return [Segment(" ".join(seg.text.split("\n")), seg.match) for seg in segments]
+    return _join_adjacent([Segment(" ".join(seg.text.split("\n")), seg.match) for seg in segments])
+
+
+def _join_adjacent(segments: list[Segment]) -> list[Segment]:
+    """Mark ``social credit`` as one run, not two, when only spaces separate matches."""
+    out: list[Segment] = []
+    for seg in segments:
+        if (
+            seg.match
+            and len(out) >= 2
+            and out[-2].match
+            and not out[-1].match
+            and out[-1].text.strip() == ""
+        ):
+            gap = out.pop()
+            out[-1] = Segment(out[-1].text + gap.text + seg.text, match=True)
+        else:
+            out.append(seg)
+    return out

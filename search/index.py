@@ -60,9 +60,11 @@ class Index:
         meta = indexer.read_meta(path, gen)
         try:
             ix = whoosh_index.open_dir(str(gen))
+            index = cls(path, gen, ix, meta)
+            index._get_searcher()  # opens every segment file: find damage now
         except Exception as exc:  # Whoosh raises many kinds for a damaged index
             raise IndexCorruptError(path, f"{type(exc).__name__}: {exc}") from exc
-        return cls(path, gen, ix, meta)
+        return index
 
     @classmethod
     def build(cls, path: PathLike, seeds: Sequence[PathLike]) -> Index:
@@ -156,7 +158,7 @@ class Index:
             entry = entry_from_stored(hit.fields())
             snippet = make_snippet((("question", entry.question), ("answer", entry.answer)), terms)
             hits.append(Hit(results.offset + offset + 1, float(hit.score), entry, snippet))
-        total = results.total if results.pagenum == page else 0
+        total = results.total
         if results.pagenum != page:
             hits = []  # Whoosh clamps a page past the end to the last page
         return SearchResults(query, str(parsed), total, page, limit, tuple(hits))

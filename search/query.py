@@ -77,7 +77,8 @@ class Clause:
         if self.field:
             alias = next(a for a, f in FIELD_ALIASES.items() if f == self.field)
             body = f"{alias}:{body}"
-        return ("-" if self.negated else "+" if self.required else "") + body
+        implied = self.phrase or self.field is not None
+        return ("-" if self.negated else "+" if self.required and not implied else "") + body
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,51 @@
+"""Shared fixtures: the bundled seed, the shared corpus, and indexes built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from search import Index
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SEEDS = ROOT / "seeds"
+SEED_FILE = SEEDS / "000_078685dd2c0b7c98.txt"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus" / "docs"
+
+
+@pytest.fixture(scope="session")
+def seed_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled seed, built once (do not modify it in tests)."""
+    path = tmp_path_factory.mktemp("seed") / "index"
+    with Index.build(path, [SEEDS]):
+        pass
+    return path
+
+
+@pytest.fixture
+def seed_index(seed_index_path: Path) -> Iterator[Index]:
+    """The seed index, opened."""
+    with Index.open(seed_index_path) as index:
+        yield index
+
+
+@pytest.fixture(scope="session")
+def corpus_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the seed plus the shared corpus of 117 real documents."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    path = tmp_path_factory.mktemp("corpus") / "index"
+    with Index.build(path, [SEEDS, CORPUS]):
+        pass
+    return path
+
+
+@pytest.fixture
+def corpus_index(corpus_index_path: Path) -> Iterator[Index]:
+    """The corpus index, opened."""
+    with Index.open(corpus_index_path) as index:
+        yield index

@@ -1,0 +1,147 @@
+"""The kvsearch command, through click's CliRunner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search.cli import main
+from tests.conftest import DATA, ROOT, SEEDS
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with a copy of seeds/ and no index, as after a fresh clone."""
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KVSEARCH_INDEX", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path
+
+
+def test_search_builds_default_index_first_and_says_so(runner: CliRunner, workdir: Path) -> None:
+    result = runner.invoke(main, ["search", "gezichtsherkenning"])
+    assert result.exit_code == 0, result.output
+    assert "Nog geen index in index/" in result.stderr
+    assert (workdir / "index" / "CURRENT").is_file()
+    ids = re.findall(r"^\s+\d+\. (\S+)", result.stdout, re.M)
+    assert ids[:2] == ["2019Z12806#4", "2019Z12806#7"]
+    assert "**gezichtsherkenning" in result.stdout.lower()
+    assert result.stdout.startswith("1–2 van 2 voor 'gezichtsherkenning'")
+    again = runner.invoke(main, ["search", "gezichtsherkenning"])
+    assert "Nog geen index" not in again.stderr
+
+
+def test_search_json_contract(runner: CliRunner, seed_index_path: Path) -> None:
+    result = runner.invoke(
+        main, ["search", '"social credit"', "--json", "--index-dir", str(seed_index_path)]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["query"] == '"social credit"' and data["total"] == 3
+    assert [h["entry_id"] for h in data["hits"]] == [f"2019Z12806#{n}" for n in (5, 6, 7)]
+    hit = data["hits"][0]
+    for key in ("document_id", "numbers", "score", "members", "addressees", "subject",
+                "submitted", "answered", "snippet", "question", "answer", "source"):  # fmt: skip
+        assert key in hit
+    assert hit["members"] == [{"name": "Ploumen", "party": "PvdA"}]
+    assert hit["addressees"] == ["Minister van Buitenlandse Zaken"]
+    assert hit["submitted"] == "2019-06-20" and hit["answered"] is None
+    assert "**Social Credit**" in hit["snippet"]
+    assert hit["source"].endswith("000_078685dd2c0b7c98.txt:23")
+
+
+def test_explicit_missing_index_dir_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["search", "china", "--index-dir", str(tmp_path / "none")])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Fout: geen index in ")
+    assert "kvsearch index" in lines[0]
+
+
+def test_env_var_sets_the_index_dir(
+    runner: CliRunner, seed_index_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KVSEARCH_INDEX", str(seed_index_path))
+    result = runner.invoke(main, ["search", "sancties", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["hits"][0]["entry_id"] == "2019Z12806#6"
+
+
+def test_index_reports_summary_and_skipped_files(runner: CliRunner, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(DATA / "malformed", seeds)
+    shutil.copy(SEEDS / "000_078685dd2c0b7c98.txt", seeds)
+    result = runner.invoke(main, ["index", str(seeds), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 0, result.output
+    assert "1 document, 7 vragen uit 3 bestanden" in result.stdout
+    assert f"overgeslagen: {seeds / 'latin1.txt'}:3: geen UTF-8-tekst" in result.stderr
+    assert f"overgeslagen: {seeds / 'no_heading.txt'}:1: geen kop" in result.stderr
+
+
+def test_no_results_and_colour(runner: CliRunner, seed_index_path: Path) -> None:
+    args = ["--index-dir", str(seed_index_path)]
+    none = runner.invoke(main, ["search", "xyzzyplugh", *args])
+    assert none.exit_code == 0 and none.stdout.startswith("Geen resultaten")
+    coloured = runner.invoke(main, ["search", "sancties", *args], color=True)
+    assert "\x1b[1;33msancties\x1b[0m" in coloured.stdout
+    plain = runner.invoke(main, ["search", "sancties", *args], color=True, env={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain.stdout and "**sancties**" in plain.stdout
+
+
+def test_help_and_version_in_dutch(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "Gebruik: kvsearch" in result.stdout and "Opdrachten:" in result.stdout
+    for command in ("index", "rebuild", "search"):
+        sub = runner.invoke(main, [command, "-h"])
+        assert sub.exit_code == 0 and "Voorbeeld" in sub.stdout
+    version = runner.invoke(main, ["--version"])
+    assert version.stdout.startswith("kvsearch ")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in main.commands:
+        assert f"kvsearch {command}" in readme, command
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KVSEARCH_INDEX", "NO_COLOR")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_subprocess_python_m_search(workdir: Path) -> None:
+    proc = _run([sys.executable, "-m", "search", "search", '"social credit"', "--json"], workdir)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total"] == 3
+    assert "Nog geen index" in proc.stderr
+    missing = _run([sys.executable, "-m", "search", "search", "x", "--index-dir", "nope"], workdir)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("Fout: geen index in nope/")
+    assert "Traceback" not in missing.stderr
+
+
+def test_installed_console_script(workdir: Path) -> None:
+    script = shutil.which("kvsearch")
+    if script is None:
+        pytest.skip("kvsearch is not installed (pip install .)")
+    proc = _run([script, "search", "gezichtsherkenning"], workdir)
+    assert proc.returncode == 0, proc.stderr
+    assert "2019Z12806#4" in proc.stdout.splitlines()[2]

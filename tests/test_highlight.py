@@ -1,0 +1,37 @@
+"""Snippets and their highlighting."""
+
+from __future__ import annotations
+
+from search.highlight import make_snippet
+from search.query import highlight_terms, parse
+
+
+def test_stemmed_and_folded_forms_are_marked() -> None:
+    text = "Deze schendingen van financiële regels."
+    snippet = make_snippet([("question", text)], highlight_terms(parse("schending financiele")))
+    assert snippet.matches == ("schendingen", "financiële")
+    assert snippet.plain() == text
+
+
+def test_best_passage_is_chosen_and_cut_at_words() -> None:
+    filler = "woord " * 80
+    text = f"{filler}hier staat china en mensenrechten samen {filler}"
+    snippet = make_snippet([("answer", text)], highlight_terms(parse("china mensenrechten")))
+    assert snippet.field == "answer"
+    assert snippet.matches == ("china", "mensenrechten")
+    assert snippet.segments[0].text == "…" and snippet.segments[-1].text == "…"
+    assert len(snippet.plain()) <= 260
+
+
+def test_adjacent_matches_form_one_mark_and_renderings() -> None:
+    snippet = make_snippet(
+        [("question", "Het Social Credit systeem & meer")], frozenset({"social", "credit"})
+    )
+    assert snippet.marked() == "Het **Social Credit** systeem & meer"
+    assert snippet.html() == "Het <mark>Social Credit</mark> systeem &amp; meer"
+    assert snippet.ansi() == "Het \x1b[1;33mSocial Credit\x1b[0m systeem & meer"
+
+
+def test_no_match_gives_start_of_first_field() -> None:
+    snippet = make_snippet([("question", ""), ("answer", "Ja.")], frozenset({"x"}))
+    assert snippet.field == "answer" and snippet.plain() == "Ja."

@@ -1,0 +1,205 @@
+"""The library API on a real Whoosh index on disk."""
+
+from __future__ import annotations
+
+import fcntl
+import inspect
+import json
+import os
+import shutil
+import typing
+from pathlib import Path
+
+import pytest
+
+import search
+from search import (
+    Hit,
+    Index,
+    IndexCorruptError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexPathError,
+    IndexVersionError,
+    SearchError,
+    SearchResults,
+    SeedError,
+)
+from tests.conftest import DATA, SEEDS
+
+
+def test_search_returns_frozen_hits_best_first(seed_index: Index) -> None:
+    results = seed_index.search("gezichtsherkenning")
+    assert isinstance(results, SearchResults)
+    assert [h.entry_id for h in results.hits[:2]] == ["2019Z12806#4", "2019Z12806#7"]
+    hit = results.hits[0]
+    assert isinstance(hit, Hit)
+    assert hit.rank == 1 and hit.score >= results.hits[1].score
+    assert any("gezichtsherkenning" in m.lower() for m in hit.snippet.matches)
+    with pytest.raises(AttributeError):
+        hit.rank = 2  # type: ignore[misc]
+
+
+def test_phrase_finds_exactly_the_three_entries(seed_index: Index) -> None:
+    results = seed_index.search('"social credit"')
+    assert sorted(h.entry_id for h in results.hits) == [f"2019Z12806#{n}" for n in (5, 6, 7)]
+    assert results.total == 3
+
+
+def test_partial_match_when_one_word_occurs_nowhere(seed_index: Index) -> None:
+    results = seed_index.search("sancties xyzzyplugh")
+    assert results.hits and results.hits[0].entry_id == "2019Z12806#6"
+
+
+def test_more_matched_words_rank_higher(seed_index: Index) -> None:
+    results = seed_index.search("sancties maatregelen china")
+    assert results.hits[0].entry_id == "2019Z12806#6"
+
+
+def test_field_prefix_and_exclusion(seed_index: Index) -> None:
+    assert seed_index.search("partij:PvdA").total == 7
+    assert seed_index.search("partij:VVD").total == 0
+    assert seed_index.search("lid:ploumen -china").total == 3
+
+
+def test_paging(seed_index: Index) -> None:
+    first = seed_index.search("niet", limit=2, page=1)
+    second = seed_index.search("niet", limit=2, page=2)
+    beyond = seed_index.search("niet", limit=2, page=50)
+    assert first.total == second.total == beyond.total
+    assert [h.rank for h in second.hits] == [3, 4]
+    assert not {h.entry_id for h in first.hits} & {h.entry_id for h in second.hits}
+    assert beyond.hits == ()
+
+
+def test_malformed_queries_never_raise(seed_index: Index) -> None:
+    for q in ['"social credit', "((", "-", "", "lid:", 'partij:"', "*", "NOT"]:
+        seed_index.search(q)
+
+
+def test_hit_json_contract(seed_index: Index) -> None:
+    data = seed_index.search("gezichtsherkenning").to_dict()
+    assert set(data) >= {"query", "total", "hits"}
+    hit = data["hits"][0]
+    assert set(hit) >= {
+        "entry_id", "document_id", "numbers", "score", "members", "addressees", "subject",
+        "submitted", "answered", "snippet", "question", "answer", "source",
+    }  # fmt: skip
+    assert hit["members"] == [{"name": "Ploumen", "party": "PvdA"}]
+    assert hit["submitted"] == "2019-06-20" and hit["answered"] is None
+    json.dumps(data)
+
+
+def test_no_whoosh_type_in_public_signatures() -> None:
+    for name in search.__all__:
+        obj = getattr(search, name)
+        members = [obj] + [m for _, m in inspect.getmembers(obj, inspect.isfunction)]
+        for member in members:
+            if callable(member):
+                try:
+                    hints = typing.get_type_hints(member)
+                except TypeError:
+                    continue
+                for hint in hints.values():
+                    assert "whoosh" not in repr(hint), (name, member)
+
+
+def test_open_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError) as info:
+        Index.open(tmp_path / "nothing")
+    assert "kvsearch index" in str(info.value)
+    assert isinstance(info.value, SearchError)
+
+
+def _copy_index(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "index"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def _live(path: Path) -> Path:
+    return path / (path / "CURRENT").read_text().strip()
+
+
+def test_other_analysis_version_is_refused(seed_index_path: Path, tmp_path: Path) -> None:
+    path = _copy_index(seed_index_path, tmp_path)
+    meta_file = _live(path) / "kvsearch.json"
+    meta = json.loads(meta_file.read_text())
+    meta["analysis"]["stemmer"] = "dutch"
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(IndexVersionError) as info:
+        Index.open(path)
+    assert "kvsearch rebuild" in str(info.value)
+
+
+def test_damaged_index_gives_clear_error(seed_index_path: Path, tmp_path: Path) -> None:
+    path = _copy_index(seed_index_path, tmp_path)
+    for f in _live(path).glob("*.seg"):
+        f.unlink()
+    with pytest.raises(IndexCorruptError) as info:
+        Index.open(path)
+    assert "rebuild" in str(info.value)
+
+
+def test_failed_build_leaves_previous_index_usable(seed_index_path: Path, tmp_path: Path) -> None:
+    path = _copy_index(seed_index_path, tmp_path)
+    with pytest.raises(SeedError):
+        Index.build(path, [tmp_path / "no-such-seeds"])
+    with Index.open(path) as index:
+        assert index.search('"social credit"').total == 3
+
+
+def test_rebuild_replaces_generation_and_cleans_up(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    with Index.build(path, [SEEDS]) as index:
+        old = _live(path)
+        (path / "gen-leftover-from-a-killed-build").mkdir()
+        report = index.update([SEEDS, DATA / "variants"])
+        assert report.entries == 7 + 4 + 2
+        assert index.search("gevangenispersoneel").total >= 1
+    gens = sorted(p.name for p in path.iterdir() if p.name.startswith("gen-"))
+    assert gens == [_live(path).name] and not old.exists()
+
+
+def test_second_writer_is_refused_with_holder(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    path.mkdir()
+    fd = os.open(path / ".lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242")
+        with pytest.raises(IndexLockedError) as info:
+            Index.build(path, [SEEDS])
+        assert info.value.pid == 4242
+    finally:
+        os.close(fd)
+
+
+def test_refuses_to_build_over_a_foreign_folder(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(IndexPathError):
+        Index.build(tmp_path, [SEEDS])
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_malformed_seeds_are_skipped_and_the_rest_indexed(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(DATA / "malformed", seeds)
+    shutil.copy(SEEDS / "000_078685dd2c0b7c98.txt", seeds)
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        report = index.last_build
+        assert report is not None
+        assert report.entries == 7
+        assert sorted((Path(s.path).name, s.line, s.code) for s in report.skipped) == [
+            ("latin1.txt", 3, "not-utf8"),
+            ("no_heading.txt", 1, "no-document"),
+        ]
+        assert index.search("china").total > 0
+
+
+@pytest.mark.slow
+def test_corpus_index_counts(corpus_index: Index) -> None:
+    # 1,165 entries, of which 5 are the same questions in a question and an answer file.
+    assert corpus_index.entry_count == 1160
+    # 118 files; 2 hold no questions; 2024Z18792 is a question/answer pair merged into one.
+    assert corpus_index.document_count == 118 - 2 - 1
