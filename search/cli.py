@@ -263,7 +263,7 @@ def _use_color(ctx: click.Context) -> bool:
         return False
     if ctx.color is not None:
         return ctx.color
-    return not click.utils.should_strip_ansi(sys.stdout)
+    return not click.utils.should_strip_ansi(sys.stdout)  # type: ignore[attr-defined]
 
 
 def _dutch_date(value: Any) -> str:
