@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 ANALYZER_NAME = "kvsearch-dutch"
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 STEMMER_ALGORITHM = "dutch_porter"
 
 #: Words, numbers with decimal marks (3.141, 1,5) and a trailing possessive/plural
@@ -100,6 +100,7 @@ def fold(word: str) -> str:
 
 
 _STEMMER = snowballstemmer.stemmer(STEMMER_ALGORITHM)
+_CLOSED_LONG_VOWEL = re.compile(r"(?<![aeou])([aeou])\1([^aeiou])$")
 
 
 @lru_cache(maxsize=200_000)
@@ -113,7 +114,14 @@ def stem(word: str) -> str:
     if word.endswith("ies") and len(word) > 5:
         word = word[:-1]  # sancties -> sanctie, as Porter leaves -ies plurals alone
     result: str = _STEMMER.stemWord(word)
-    return result
+    # Dutch spelling alternations Porter leaves apart (Kraaij-Pohlmann merges them):
+    # huizen/huis, brieven/brief (z/s, v/f), financieel/financiële, jaar/jaren
+    # (a long vowel is doubled in a closed syllable only).
+    if result.endswith("z"):
+        result = result[:-1] + "s"
+    elif result.endswith("v"):
+        result = result[:-1] + "f"
+    return _CLOSED_LONG_VOWEL.sub(r"\1\2", result)
 
 
 class DutchTokenizer(Tokenizer):  # type: ignore[misc]

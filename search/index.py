@@ -10,7 +10,9 @@ with Index.open("index") as index:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,8 +23,9 @@ from search import indexer
 from search.errors import IndexCorruptError
 from search.highlight import make_snippet
 from search.models import BuildReport, Hit, SearchResults
-from search.query import highlight_terms, parse, to_whoosh
+from search.query import ParsedQuery, highlight_terms, parse, to_whoosh
 from search.schema import entry_from_stored
+from search.spelling import correct_word, is_unknown
 
 __all__ = ["Index"]
 
@@ -150,6 +153,7 @@ class Index:
         if not parsed.clauses:
             return SearchResults(query, "", 0, page, limit, ())
         searcher = self._get_searcher()
+        parsed, suggestion = self._correct(searcher.reader(), parsed, query)
         results = searcher.search_page(to_whoosh(parsed), page, pagelen=limit)
         terms = highlight_terms(parsed)
         hits: list[Hit] = []
@@ -161,4 +165,26 @@ class Index:
         total = results.total
         if results.pagenum != page:
             hits = []  # Whoosh clamps a page past the end to the last page
-        return SearchResults(query, str(parsed), total, page, limit, tuple(hits))
+        return SearchResults(query, str(parsed), total, page, limit, tuple(hits), suggestion)
+
+    @staticmethod
+    def _correct(reader: Any, parsed: ParsedQuery, query: str) -> tuple[ParsedQuery, str | None]:
+        """Replace words that occur nowhere by their likely correction."""
+        clauses = list(parsed.clauses)
+        suggestion = query
+        changed = False
+        for i, clause in enumerate(clauses):
+            if clause.phrase or clause.field or clause.negated:
+                continue
+            if not is_unknown(reader, clause.text):
+                continue
+            fixed = correct_word(reader, clause.text)
+            if fixed is None:
+                continue
+            clauses[i] = replace(clause, text=fixed)
+            pattern = r"(?<!\w)" + re.escape(clause.text) + r"(?!\w)"
+            suggestion = re.sub(pattern, fixed, suggestion, count=1, flags=re.I)
+            changed = True
+        if not changed:
+            return parsed, None
+        return ParsedQuery(tuple(clauses)), suggestion

@@ -1,0 +1,62 @@
+"""Typo tolerance: corrections from the index's own unstemmed vocabulary.
+
+A query word that occurs nowhere in the index (not as a word, not as a stem, not as a
+part of a compound) is looked up in the ``exact`` field's word list within a small edit
+distance (1 for short words, 2 from 8 letters on). The closest, then most frequent,
+candidate becomes the correction: the search also looks for it, and the results carry
+the corrected query as a suggestion ("Bedoelde u: …").
+
+Parliamentary text is well edited, so its own vocabulary is a better dictionary than a
+web word list (which holds misspellings such as ``belastingsdienst``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from search.analysis import analyze
+
+__all__ = ["correct_word", "is_unknown"]
+
+#: Fields whose stems count as "the word occurs".
+_STEMMED = ("subject", "question", "answer")
+
+
+def is_unknown(reader: Any, word: str) -> bool:
+    """True when no form of ``word`` occurs anywhere in the index."""
+    folded = analyze(word, stemmed=False)
+    stems = analyze(word)
+    if not folded:
+        return False
+    for plain, stem in zip(folded, stems, strict=True):
+        if reader.doc_frequency("exact", plain):
+            return False
+        if any(reader.doc_frequency(f, stem) for f in _STEMMED):
+            return False
+    return True
+
+
+def correct_word(reader: Any, word: str) -> str | None:
+    """The most likely intended word for an unknown ``word``, or None."""
+    folded = analyze(word, stemmed=False)
+    if len(folded) != 1 or not folded[0].isalpha() or len(folded[0]) < 4:
+        return None
+    text = folded[0]
+    # Dutch typists write y for ij (lelylijn -> lelylyn): try that spelling first.
+    if "y" in text:
+        variant = text.replace("y", "ij")
+        if reader.doc_frequency("exact", variant):
+            return variant
+    maxdist = 2 if len(text) >= 8 else 1
+    best: tuple[int, int, str] | None = None
+    for dist in range(1, maxdist + 1):
+        for candidate in reader.terms_within("exact", text, dist, prefix=1):
+            if candidate == text:
+                continue
+            freq = reader.doc_frequency("exact", candidate)
+            key = (dist, -freq, candidate)
+            if best is None or key < best:
+                best = key
+        if best is not None:
+            break
+    return best[2] if best else None
