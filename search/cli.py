@@ -293,6 +293,8 @@ def _print_hit(hit: Hit, color: bool) -> None:
 
 
 def _print_results(results: SearchResults, color: bool) -> None:
+    if results.suggestion:
+        click.echo(f"Bedoelde u: {results.suggestion}? (daar is ook op gezocht)\n")
     if not results.hits:
         click.echo(f"Geen resultaten voor {results.query!r}.")
         return

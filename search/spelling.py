@@ -42,11 +42,10 @@ def correct_word(reader: Any, word: str) -> str | None:
     if len(folded) != 1 or not folded[0].isalpha() or len(folded[0]) < 4:
         return None
     text = folded[0]
-    # Dutch typists write y for ij (lelylijn -> lelylyn): try that spelling first.
-    if "y" in text:
-        variant = text.replace("y", "ij")
-        if reader.doc_frequency("exact", variant):
-            return variant
+    # Dutch typists write y for ij (lelylyn for lelylijn): try those spellings first.
+    variants = [v for v in _ij_variants(text) if reader.doc_frequency("exact", v)]
+    if variants:
+        return max(variants, key=lambda v: reader.doc_frequency("exact", v))
     maxdist = 2 if len(text) >= 8 else 1
     best: tuple[int, int, str] | None = None
     for dist in range(1, maxdist + 1):
@@ -60,3 +59,16 @@ def correct_word(reader: Any, word: str) -> str | None:
         if best is not None:
             break
     return best[2] if best else None
+
+
+def _ij_variants(word: str) -> list[str]:
+    """``word`` with one or more of its (at most three) y's written as ij."""
+    positions = [i for i, c in enumerate(word) if c == "y"][:3]
+    variants = []
+    for mask in range(1, 2 ** len(positions)):
+        chars = list(word)
+        for bit, pos in enumerate(positions):
+            if mask >> bit & 1:
+                chars[pos] = "ij"
+        variants.append("".join(chars))
+    return variants
