@@ -41,7 +41,7 @@ from typing import Any
 from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
 from whoosh.analysis import LanguageAnalyzer  # type: ignore[import-untyped, unused-ignore]
 from whoosh.fields import ID, TEXT, Schema  # type: ignore[import-untyped, unused-ignore]
-from whoosh.qparser import MultifieldParser, OrGroup  # type: ignore[import-untyped, unused-ignore]
+from whoosh.qparser import OrGroup, QueryParser  # type: ignore[import-untyped, unused-ignore]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -280,23 +280,26 @@ class Fts5System:
 
 
 class WhooshSystem:
-    """Plain Whoosh with the Dutch ``LanguageAnalyzer``, ranked by BM25F."""
+    """Plain Whoosh with the Dutch ``LanguageAnalyzer``, ranked by BM25F.
+
+    Question and answer are one text field, as the baseline figure of the task (0.58)
+    was measured; two fields score lower (0.548).
+    """
 
     def __init__(self, entries: Sequence[Entry], folder: Path) -> None:
         """Index ``entries`` in ``folder``."""
         analyzer = LanguageAnalyzer("nl")
         self._schema = Schema(
             entry_id=ID(stored=True, unique=True),
-            question=TEXT(analyzer=analyzer),
-            answer=TEXT(analyzer=analyzer),
+            text=TEXT(analyzer=analyzer),
         )
         folder.mkdir(parents=True, exist_ok=True)
         self._ix: Any = whoosh_index.create_in(str(folder), self._schema)
         writer = self._ix.writer()
         for e in entries:
-            writer.add_document(entry_id=e.entry_id, question=e.question, answer=e.answer)
+            writer.add_document(entry_id=e.entry_id, text=f"{e.question}\n{e.answer}")
         writer.commit()
-        self._parser: Any = MultifieldParser(["question", "answer"], self._schema, group=OrGroup)
+        self._parser: Any = QueryParser("text", self._schema, group=OrGroup)
         self._searcher: Any = self._ix.searcher()
 
     def search(self, query: str) -> list[str]:
@@ -529,7 +532,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; return the exit status."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = parse_args(arguments)
     shared: Path = args.shared.resolve()
     eval_dir = shared / "eval"
     corpus = [shared / "seeds", shared / "corpus" / "docs"]
@@ -542,7 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     qrels = read_qrels(eval_dir / "qrels.tsv")
     entries = load_entries(eval_dir / "entries.py", corpus)
     documents = corpus_files(corpus)
-    command = shlex.join(["python", *sys.argv]) if argv is None else shlex.join(argv)
+    script = sys.argv[0] if argv is None else "bench/relevance.py"
+    command = shlex.join(["python", script, *arguments])
 
     print(f"command: {command}")
     print(f"corpus:  {len(documents)} documents, {len(entries)} entries (entries.py)")
