@@ -27,12 +27,16 @@ from typing import Any
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
+from search.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
+
 __all__ = [
     "ANALYSIS",
     "QUERY_STOP_WORDS",
     "analyze",
     "dutch_analyzer",
     "exact_analyzer",
+    "name_analyzer",
+    "query_analyzer",
     "fold",
     "stem",
 ]
@@ -71,6 +75,7 @@ ANALYSIS: dict[str, str] = {
     "analyzer": f"{ANALYZER_NAME}/{ANALYZER_VERSION}",
     "stemmer": STEMMER_ALGORITHM,
     "snowballstemmer": version("snowballstemmer"),
+    "compounds": f"{COMPOUNDS_VERSION}/lexicon-{lexicon_hash()}",
 }
 
 #: Dropped from unquoted query words only. Snowball's Dutch list without the words
@@ -185,6 +190,29 @@ class FoldFilter(Filter):  # type: ignore[misc]
                 yield t
 
 
+class DecompoundFilter(Filter):  # type: ignore[misc]
+    """After each compound, its parts and runs of parts at the same position.
+
+    ``stikstofuitstoot`` also yields ``stikstof`` and ``uitstoot``, so a search for
+    either finds it; the phrase ``"stikstof uitstoot"`` does not (the parts share one
+    position). Index time only: query words are not split.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return self.__class__ is other.__class__
+
+    def __hash__(self) -> int:
+        return hash(self.__class__)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            word = t.text  # saved: later filters change t.text in place
+            yield t
+            for part in compound_terms(word):
+                t.text = part
+                yield t
+
+
 class DutchStemFilter(Filter):  # type: ignore[misc]
     """Stems with :func:`stem`; skipped by Whoosh where it asks for no morphology."""
 
@@ -203,21 +231,34 @@ class DutchStemFilter(Filter):  # type: ignore[misc]
             yield t
 
 
-def exact_analyzer() -> Any:
-    """Tokenize, lowercase and fold: the chain of unstemmed fields (names, exact)."""
+def name_analyzer() -> Any:
+    """Tokenize, lowercase and fold: names, parties, ministries."""
     return DutchTokenizer() | LowercaseFilter() | FoldFilter()
 
 
+def exact_analyzer() -> Any:
+    """The unstemmed text chain: :func:`name_analyzer` + compound parts.
+
+    Its terms are the literal words (for exact phrases) and the spelling vocabulary.
+    """
+    return name_analyzer() | DecompoundFilter()
+
+
 def dutch_analyzer() -> Any:
-    """The full chain of the searchable text fields: :func:`exact_analyzer` + stemming."""
+    """The chain of the searchable text fields: :func:`exact_analyzer` + stemming."""
     return exact_analyzer() | DutchStemFilter()
 
 
-_DUTCH = dutch_analyzer()
-_EXACT = exact_analyzer()
+def query_analyzer() -> Any:
+    """The query side of :func:`dutch_analyzer`: the same, without splitting compounds."""
+    return name_analyzer() | DutchStemFilter()
+
+
+_QUERY = query_analyzer()
+_NAMES = name_analyzer()
 
 
 def analyze(text: str, *, stemmed: bool = True) -> list[str]:
-    """The terms of ``text`` as the index sees them."""
-    chain = _DUTCH if stemmed else _EXACT
+    """The terms of query text: one per word, stemmed or only folded."""
+    chain = _QUERY if stemmed else _NAMES
     return [t.text for t in chain(text)]

@@ -21,6 +21,8 @@ from whoosh import index as whoosh_index
 
 from search import indexer
 from search.errors import IndexCorruptError
+from search.analysis import analyze
+from search.compounds import split_compound
 from search.highlight import make_snippet
 from search.models import BuildReport, Hit, SearchResults
 from search.query import ParsedQuery, highlight_terms, parse, to_whoosh
@@ -172,7 +174,7 @@ class Index:
         """Replace words that occur nowhere by their likely correction."""
         clauses = list(parsed.clauses)
         suggestion = query
-        changed = False
+        corrected = False
         for i, clause in enumerate(clauses):
             if clause.phrase or clause.field or clause.negated:
                 continue
@@ -180,11 +182,13 @@ class Index:
                 continue
             fixed = correct_word(reader, clause.text)
             if fixed is None:
+                # An unseen compound: look for its parts together instead.
+                parts = split_compound(" ".join(analyze(clause.text, stemmed=False)))
+                if parts:
+                    clauses[i] = replace(clause, text=" ".join(parts))
                 continue
             clauses[i] = replace(clause, text=fixed)
             pattern = r"(?<!\w)" + re.escape(clause.text) + r"(?!\w)"
             suggestion = re.sub(pattern, fixed, suggestion, count=1, flags=re.I)
-            changed = True
-        if not changed:
-            return parsed, None
-        return ParsedQuery(tuple(clauses)), suggestion
+            corrected = True
+        return ParsedQuery(tuple(clauses)), suggestion if corrected else None

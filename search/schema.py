@@ -14,7 +14,7 @@ from typing import Any
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from search.analysis import dutch_analyzer, exact_analyzer
+from search.analysis import dutch_analyzer, exact_analyzer, name_analyzer
 from search.models import Footnote, Member, Question
 
 __all__ = ["SCHEMA_VERSION", "SEARCH_FIELDS", "entry_from_stored", "fields_for", "make_schema"]
@@ -29,14 +29,14 @@ SEARCH_FIELDS = ("subject", "question", "answer", "members", "parties", "address
 def make_schema() -> Any:
     """A new Whoosh schema (analyzers included, as Whoosh pickles them into the index)."""
     dutch = dutch_analyzer()
-    names = exact_analyzer()
+    names = name_analyzer()
     return Schema(
         entry_id=ID(stored=True, unique=True),
         document_id=ID(stored=True),
         subject=TEXT(analyzer=dutch, phrase=True),
         question=TEXT(analyzer=dutch, phrase=True, stored=True),
         answer=TEXT(analyzer=dutch, phrase=True, stored=True),
-        exact=TEXT(analyzer=names, phrase=True, spelling=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True, spelling=True),
         members=TEXT(analyzer=names, phrase=True),
         parties=TEXT(analyzer=names, phrase=True),
         addressees=TEXT(analyzer=names, phrase=True),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.analysis import ANALYSIS, analyze, dutch_analyzer, fold
+from search.analysis import ANALYSIS, analyze, dutch_analyzer, fold, query_analyzer
 from tests.conftest import DATA
 
 
@@ -65,7 +65,7 @@ def test_fold_strips_diacritics_and_possessive() -> None:
 
 def test_offsets_point_into_the_original_text() -> None:
     text = "De ĳsbaan in België"
-    tokens = [(t.text, text[t.startchar : t.endchar]) for t in dutch_analyzer()(text, chars=True)]
+    tokens = [(t.text, text[t.startchar : t.endchar]) for t in query_analyzer()(text, chars=True)]
     assert tokens[1][1] == "ĳsbaan" and tokens[3][1] == "België"
 
 
@@ -83,3 +83,10 @@ def test_analysis_version_names_stemmer_and_package() -> None:
 def test_analyze_never_raises(text: str) -> None:
     for term in analyze(text):
         assert term == term.lower() and term
+
+
+def test_index_chain_adds_compound_parts_at_the_same_position() -> None:
+    tokens = [(t.text, t.pos) for t in dutch_analyzer()("de stikstofuitstoot", positions=True)]
+    assert tokens[0] == ("de", 0)
+    assert ("stikstof", 1) in tokens and ("uitstot", 1) in tokens
+    assert analyze("stikstofuitstoot") == ["stikstofuitstot"]  # queries are not split
