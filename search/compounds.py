@@ -104,10 +104,10 @@ BLOCKED_PARTS: frozenset[str] = frozenset(
     heid heden ling lingen schap schappen baar bare lijk lijke lijken loos loze lozen
     matig matige achtig achtige waardig waardige zaam zame isch ische erij erijen nis
     dom ster sters eren ering ingen atie aties teit iteit iteiten ties tjes etje etjes
-    rijen ende enden aars nissen erken miss
+    rijen ende enden aars nissen erken miss ring ringen vaardig vaardige
     aan af bij door mee na om onder op over toe uit voor tegen achter tussen boven
     beneden binnen buiten samen mede rond terug neer heen langs omver voorbij weder
-    overs tegens erop eraan erin eruit erover ervan ermee erbij erdoor ervoor ertoe
+    overs tegens voorst erop eraan erin eruit erover ervan ermee erbij erdoor ervoor ertoe
     erna erom eronder ertegen erachter
     """.split()
 )
