@@ -20,9 +20,9 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import indexer
-from search.errors import IndexCorruptError
 from search.analysis import analyze
 from search.compounds import split_compound
+from search.errors import IndexCorruptError
 from search.highlight import make_snippet
 from search.models import BuildReport, Hit, SearchResults
 from search.query import ParsedQuery, highlight_terms, parse, to_whoosh
