@@ -179,13 +179,19 @@ def _plural(n: int, one: str, many: str) -> str:
 def _report(report: BuildReport, quiet: bool = False) -> None:
     """Print a build summary (to stdout) and what was skipped (to stderr)."""
     if not quiet:
+        seconds = f"{report.seconds:.1f}".replace(".", ",")
         click.echo(
             f"Index in {report.index_path}/: "
             f"{_plural(report.documents, 'document', 'documenten')}, "
             f"{_plural(report.entries, 'vraag', 'vragen')} uit "
-            f"{_plural(report.files, 'bestand', 'bestanden')} "
-            f"({report.seconds:.1f} s)".replace(".", ",")
+            f"{_plural(report.files, 'bestand', 'bestanden')} ({seconds} s)"
         )
+    notices = [w.detail for w in report.warnings if w.code == "notice-only"]
+    if notices and not quiet:
+        click.echo(f"Mededeling, beantwoording uitgesteld: {', '.join(notices)}")
+    for warning in report.warnings:
+        if warning.code != "notice-only":
+            click.echo(f"let op: {skip_text(warning)}", err=True)
     for skip in report.skipped:
         click.echo(f"overgeslagen: {skip_text(skip)}", err=True)
     if report.skipped and not quiet:

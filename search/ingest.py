@@ -333,6 +333,8 @@ def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
             continue
         if current is None or current[0] == "fn":
             if not doc.blocks:
+                if new_para and content.lower().startswith("mededeling van"):
+                    doc.delayed = True  # answering is delayed: a status, not an entry
                 ab = _ANSWERED_BY_RE.match(content)
                 if ab and doc.answered_by_line is None:
                     doc.answered_by_line = line.raw.strip()

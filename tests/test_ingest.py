@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from search import Footnote, Member, SeedParseError
-from search.ingest import merge_documents, parse_dutch_date, parse_file, parse_numbers
+from search.ingest import (
+    merge_documents,
+    parse_dutch_date,
+    parse_file,
+    parse_numbers,
+    parse_text,
+)
 from tests.conftest import CORPUS, DATA, SEED_FILE, SHARED
 
 
@@ -164,3 +170,15 @@ def test_whole_corpus_parses_and_matches_reference_enumeration() -> None:
     assert len(expected) == 1165
     assert abs(len(ours) - len(expected)) <= len(expected) // 100
     assert sorted(ours) == expected
+
+
+def test_notice_document_is_a_status_not_an_entry() -> None:
+    parsed = parse_text(
+        "## 2024Z17538\n\nMededeling van staatssecretaris X (Landbouw) (ontvangen 20 november "
+        "2024)\n\nDe vragen kunnen niet binnen de termijn worden beantwoord.\n",
+        "notice.txt",
+    )
+    (doc,) = parsed.documents
+    assert doc.delayed and doc.entries == ()
+    assert parsed.skipped == ()
+    assert [(w.code, w.detail) for w in parsed.warnings] == [("notice-only", "2024Z17538")]
