@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ from search.errors import (
     SeedParseError,
 )
 from search.index import Index
-from search.models import BuildReport, Hit, SearchResults, Skipped
+from search.models import BuildReport, Filters, Hit, SearchResults, Skipped
+from search.parliament import session_range
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
@@ -172,6 +174,31 @@ def index_dir_option(func: Any) -> Any:
     )(func)
 
 
+class DateParam(click.ParamType):  # type: ignore[type-arg]
+    """A date written ``JJJJ-MM-DD``, with a Dutch error."""
+
+    name = "JJJJ-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2024-01-31.")
+
+
+class SessionParam(click.ParamType):  # type: ignore[type-arg]
+    """A parliamentary year, ``2023-2024``."""
+
+    name = "JJJJ-JJJJ"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if session_range(str(value)) is None:
+            self.fail(f"{value!r} is geen vergaderjaar; schrijf bijvoorbeeld 2023-2024.")
+        return str(value)
+
+
 def _plural(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}".replace(",", ".")
 
@@ -281,6 +308,35 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _status(hit: Hit) -> str:
+    e = hit.entry
+    if e.status == "answered":
+        days = e.days_to_answer
+        return (
+            f"beantwoord na {_plural(days, 'dag', 'dagen')}" if days is not None else "beantwoord"
+        )
+    return "uitgesteld" if e.status == "delayed" else "onbeantwoord"
+
+
+STATUS_NL = {"answered": "beantwoord", "unanswered": "onbeantwoord", "delayed": "uitgesteld"}
+FACET_NL = {
+    "party": "partij",
+    "member": "lid",
+    "ministry": "ministerie",
+    "year": "jaar",
+    "status": "status",
+}
+
+
+def _print_facets(results: SearchResults) -> None:
+    """One compact line per facet: ``partij: SP 12 · VVD 3 · …``."""
+    for name, pairs in (results.facets or {}).items():
+        shown = " · ".join(f"{STATUS_NL.get(v, v)} {n}" for v, n in pairs[:8])
+        more = f" · (+{len(pairs) - 8})" if len(pairs) > 8 else ""
+        click.echo(f"{FACET_NL.get(name, name)}: {shown}{more}")
+    click.echo("")
+
+
 def _print_hit(hit: Hit, color: bool) -> None:
     e = hit.entry
     members = ", ".join(str(m) for m in e.members) or "onbekend lid"
@@ -289,7 +345,7 @@ def _print_hit(hit: Hit, color: bool) -> None:
         if color
         else (f"{hit.rank:>3}. {e.entry_id}")
     )
-    click.echo(f"{head}  {members} · {_dutch_date(e.submitted)}", color=color)
+    click.echo(f"{head}  {members} · {_dutch_date(e.submitted)} · {_status(hit)}", color=color)
     if e.subject:
         click.echo(f"     {_shorten(e.subject, 100)}", color=color)
     snippet = hit.snippet.ansi() if color else hit.snippet.marked()
@@ -307,6 +363,8 @@ def _print_results(results: SearchResults, color: bool) -> None:
     first = results.hits[0].rank
     last = results.hits[-1].rank
     click.echo(f"{first}–{last} van {results.total} voor {results.query!r}\n")
+    if results.facets is not None:
+        _print_facets(results)
     for hit in results.hits:
         _print_hit(hit, color)
 
@@ -319,15 +377,63 @@ def _print_results(results: SearchResults, color: bool) -> None:
     help="Aantal resultaten per pagina.",
 )  # fmt: skip
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True, help="Pagina.")
-@click.option("--json", "as_json", is_flag=True, help="Resultaten als één JSON-object.")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance",
+    show_default=True, help="Volgorde: relevantie, datum (oudste eerst), -date (nieuwste eerst).",
+)  # fmt: skip
+@click.option("--member", "--lid", "member", metavar="NAAM", help="Gesteld door dit Kamerlid.")
+@click.option("--party", "--partij", "party", metavar="PARTIJ", help="Van een lid van deze partij.")
+@click.option(
+    "--ministry", "--ministerie", "ministry", metavar="WOORDEN",
+    help="Aan (of beantwoord door) dit ministerie, bv. 'Buitenlandse Zaken'.",
+)  # fmt: skip
+@click.option("--from", "date_from", type=DateParam(), help="Ingezonden op of na deze datum.")
+@click.option("--to", "date_to", type=DateParam(), help="Ingezonden op of voor deze datum.")
+@click.option(
+    "--year", "--jaar", "year", type=click.IntRange(1900, 2100), help="Ingezonden in dit jaar."
+)
+@click.option(
+    "--session",
+    "--vergaderjaar",
+    "session",
+    type=SessionParam(),
+    help="Vergaderjaar, bv. 2023-2024.",
+)
+@click.option("--answered", "status", flag_value="answered", help="Alleen beantwoorde vragen.")
+@click.option(
+    "--unanswered", "status", flag_value="unanswered", help="Alleen onbeantwoorde vragen."
+)
+@click.option(
+    "--delayed", "status", flag_value="delayed", help="Alleen vragen met uitgesteld antwoord."
+)
+@click.option("--facets", is_flag=True, help="Toon aantallen per partij, lid, ministerie en jaar.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Resultaten als één JSON-object (met facetten)."
+)
 @help_option
 @click.pass_context
 def search_command(
-    ctx: click.Context, query: str, index_dir: Path, limit: int, page: int, as_json: bool
+    ctx: click.Context,
+    query: str,
+    index_dir: Path,
+    limit: int,
+    page: int,
+    sort: str,
+    member: str | None,
+    party: str | None,
+    ministry: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    year: int | None,
+    session: str | None,
+    status: str | None,
+    facets: bool,
+    as_json: bool,
 ) -> None:
     """Zoek vragen; de beste eerst, met de gevonden woorden gemarkeerd.
 
     Woorden hoeven niet allemaal voor te komen: vragen met meer ervan staan hoger.
+    '*' vindt alle vragen (met filters: alle vragen die eraan voldoen, nieuwste eerst).
 
     \b
     Zoektaal:
@@ -336,15 +442,35 @@ def search_command(
       +woord  -woord       verplicht / uitgesloten (ook: NOT woord)
       lid:Ploumen  partij:PvdA  minister:"Buitenlandse Zaken"
       onderwerp:…  vraag:…  antwoord:…
+      datum:2024-01-01..2024-06-30  jaar:2024  vergaderjaar:2023-2024
+      status:beantwoord|onbeantwoord|uitgesteld
 
     \b
     Voorbeelden:
       kvsearch search gezichtsherkenning
       kvsearch search '"social credit"' --json
       kvsearch search 'mensenrechten partij:PvdA -Rusland' --limit 20
+      kvsearch search '*' --party SP --from 2024-01-01 --facets
     """
+    filters = Filters(
+        member=member,
+        party=party,
+        ministry=ministry,
+        date_from=date_from,
+        date_to=date_to,
+        year=year,
+        session=session,
+        status=status,
+    )
     with _open_for_search(ctx, index_dir) as index:
-        results = index.search(query, limit=limit, page=page)
+        results = index.search(
+            query,
+            filters=filters,
+            limit=limit,
+            page=page,
+            sort=sort,
+            facets=facets or as_json,
+        )
     if as_json:
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -9,23 +9,26 @@ with Index.open("index") as index:
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 
 from search import indexer
 from search.analysis import analyze
 from search.compounds import split_compound
 from search.errors import IndexCorruptError
 from search.highlight import make_snippet
-from search.models import BuildReport, Hit, SearchResults
-from search.query import ParsedQuery, highlight_terms, parse, to_whoosh
+from search.models import BuildReport, Facets, Filters, Hit, SearchResults
+from search.query import ParsedQuery, filter_query, highlight_terms, parse, to_whoosh
 from search.schema import entry_from_stored
 from search.spelling import correct_word, is_unknown
 
@@ -140,34 +143,72 @@ class Index:
             self._searcher = self._ix.searcher()
         return self._searcher
 
-    def search(self, query: str, *, limit: int = 10, page: int = 1) -> SearchResults:
-        """Search, best first.
+    def search(
+        self,
+        query: str,
+        *,
+        filters: Filters | None = None,
+        limit: int = 10,
+        page: int = 1,
+        sort: str = "relevance",
+        facets: bool = False,
+    ) -> SearchResults:
+        """Search, best first (or by date).
 
         Args:
-            query: Words, ``"phrases"``, ``-excluded``, ``partij:PvdA``... (see
-                :mod:`search.query`). Never raises on malformed input.
+            query: Words, ``"phrases"``, ``-excluded``, ``partij:PvdA``, ``*`` for every
+                entry... (see :mod:`search.query`). Never raises on malformed input.
+            filters: Conditions every hit meets; they add to those in the query.
             limit: Hits per page (at least 1).
             page: 1-based page number.
+            sort: ``relevance``, ``date`` (oldest first) or ``-date`` (newest first). A
+                query without words (``*``, only filters) is listed newest first.
+            facets: Count party, member, ministry, year and status over all matches.
+
+        Raises:
+            ValueError: ``sort`` is not one of the three.
         """
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         limit = max(1, limit)
         page = max(1, page)
         parsed = parse(query)
-        if not parsed.clauses:
-            return SearchResults(query, "", 0, page, limit, ())
+        combined = _merge_filters(parsed.filters, filters or Filters())
         searcher = self._get_searcher()
-        parsed, suggestion = self._correct(searcher.reader(), parsed, query)
-        results = searcher.search_page(to_whoosh(parsed), page, pagelen=limit)
+        if parsed.clauses:
+            parsed, suggestion = self._correct(searcher.reader(), parsed, query)
+            q = to_whoosh(parsed)
+        elif parsed.match_all or combined:
+            q, suggestion = wq.Every(), None
+            if sort == "relevance":
+                sort = "-date"
+        else:
+            return SearchResults(query, "", 0, page, limit, ())
+        if sort == "relevance":
+            sortedby, reverse = None, False
+        else:
+            sortedby, reverse = "sortdate", sort == "-date"
+        results = searcher.search(
+            q,
+            filter=filter_query(combined),
+            limit=page * limit,
+            sortedby=sortedby,
+            reverse=reverse,
+        )
         terms = highlight_terms(parsed)
         hits: list[Hit] = []
         # Copy everything out while the searcher holds the files.
-        for offset, hit in enumerate(results):
+        first = (page - 1) * limit
+        for rank, hit in enumerate(results[first : first + limit], start=first + 1):
             entry = entry_from_stored(hit.fields())
             snippet = make_snippet((("question", entry.question), ("answer", entry.answer)), terms)
-            hits.append(Hit(results.offset + offset + 1, float(hit.score), entry, snippet))
-        total = results.total
-        if results.pagenum != page:
-            hits = []  # Whoosh clamps a page past the end to the last page
-        return SearchResults(query, str(parsed), total, page, limit, tuple(hits), suggestion)
+            score = float(hit.score) if hit.score is not None else 0.0
+            hits.append(Hit(rank, score, entry, snippet))
+        counts = _count_facets(searcher.reader(), results.docs()) if facets else None
+        normalized = str(parsed) if parsed.clauses or parsed.match_all else query.strip()
+        return SearchResults(
+            query, normalized, len(results), page, limit, tuple(hits), suggestion, counts
+        )
 
     @staticmethod
     def _correct(reader: Any, parsed: ParsedQuery, query: str) -> tuple[ParsedQuery, str | None]:
@@ -183,7 +224,8 @@ class Index:
             fixed = correct_word(reader, clause.text)
             if fixed is None:
                 # An unseen compound: look for its parts together instead.
-                parts = split_compound(" ".join(analyze(clause.text, stemmed=False)))
+                words = analyze(clause.text, stemmed=False)
+                parts = split_compound(words[0]) if len(words) == 1 else ()
                 if parts:
                     clauses[i] = replace(clause, text=" ".join(parts))
                 continue
@@ -191,4 +233,30 @@ class Index:
             pattern = r"(?<!\w)" + re.escape(clause.text) + r"(?!\w)"
             suggestion = re.sub(pattern, fixed, suggestion, count=1, flags=re.I)
             corrected = True
-        return ParsedQuery(tuple(clauses)), suggestion if corrected else None
+        return replace(parsed, clauses=tuple(clauses)), suggestion if corrected else None
+
+
+#: The orders :meth:`Index.search` knows.
+SORTS = ("relevance", "date", "-date")
+
+#: The facets counted, in the order they are reported.
+FACETS = ("party", "member", "ministry", "year", "status")
+
+
+def _merge_filters(base: Filters, extra: Filters) -> Filters:
+    """``base`` with every condition of ``extra`` that is set."""
+    return replace(base, **{k: v for k, v in vars(extra).items() if v is not None})
+
+
+def _count_facets(reader: Any, docnums: Iterable[int]) -> Facets:
+    """Count each facet value over ``docnums`` from the facets column."""
+    column = reader.column_reader("facets")
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for docnum in docnums:
+        values = json.loads(column[docnum])
+        for name in FACETS:
+            counters[name].update(values.get(name, ()))
+    return {
+        name: tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, counter in counters.items()
+    }

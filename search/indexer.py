@@ -24,6 +24,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -236,6 +237,8 @@ def _write_whoosh(gen: Path, documents: Iterable[Document]) -> int:
     try:
         for doc in documents:
             for entry in doc.entries:
+                if doc.delayed and not entry.delayed:
+                    entry = replace(entry, delayed=True)
                 writer.add_document(**fields_for(entry))
                 count += 1
     except BaseException:

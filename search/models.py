@@ -64,11 +64,26 @@ class Question:
     footnotes: tuple[Footnote, ...] = ()
     source: str = ""
     line: int = 0
+    delayed: bool = False
 
     @property
     def parties(self) -> tuple[str, ...]:
         """The distinct parties of the members, in order."""
         return tuple(dict.fromkeys(m.party for m in self.members if m.party))
+
+    @property
+    def status(self) -> str:
+        """``answered``, ``delayed`` (a notice said the answer comes later) or ``unanswered``."""
+        if self.answer or self.answered:
+            return "answered"
+        return "delayed" if self.delayed else "unanswered"
+
+    @property
+    def days_to_answer(self) -> int | None:
+        """Days from submission to answer, when both dates are known."""
+        if self.submitted and self.answered:
+            return (self.answered - self.submitted).days
+        return None
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,39 @@ class Document:
     answered: date | None = None
     answered_by: str | None = None
     delayed: bool = False
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Conditions every hit must meet; None means no condition.
+
+    Attributes:
+        member: A member's name (``Van Nispen``), case- and accent-insensitive.
+        party: A party, with its usual variants (``GL-PvdA`` = ``GroenLinks-PvdA``).
+        ministry: Words of an addressee or answering minister (``Buitenlandse Zaken``).
+        date_from: Submitted on or after.
+        date_to: Submitted on or before.
+        year: Submitted in this calendar year.
+        session: Submitted in this parliamentary year (vergaderjaar), ``2023-2024``.
+        status: ``answered``, ``unanswered`` or ``delayed``.
+    """
+
+    member: str | None = None
+    party: str | None = None
+    ministry: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    year: int | None = None
+    session: str | None = None
+    status: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in vars(self).values())
+
+
+#: Facet counts: per facet name (party, member, ministry, year), (value, count) pairs,
+#: most frequent first.
+Facets = dict[str, tuple[tuple[str, int], ...]]
 
 
 @dataclass(frozen=True)
@@ -171,6 +219,8 @@ class Hit:
             "question": e.question,
             "answer": e.answer,
             "footnotes": [{"number": f.number, "text": f.text} for f in e.footnotes],
+            "status": e.status,
+            "days_to_answer": e.days_to_answer,
             "source": f"{e.source}:{e.line}",
         }
 
@@ -187,6 +237,7 @@ class SearchResults:
         limit: Hits per page.
         hits: The hits of this page, best first.
         suggestion: A corrected query when the typed one looks misspelt, else None.
+        facets: Counts over all matching entries (not just this page), when asked for.
     """
 
     query: str
@@ -196,18 +247,25 @@ class SearchResults:
     limit: int
     hits: tuple[Hit, ...]
     suggestion: str | None = None
+    facets: Facets | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The results as JSON-ready data."""
-        return {
+        data: dict[str, Any] = {
             "query": self.query,
             "normalized": self.normalized,
             "total": self.total,
             "page": self.page,
             "limit": self.limit,
             "suggestion": self.suggestion,
-            "hits": [h.to_dict() for h in self.hits],
         }
+        if self.facets is not None:
+            data["facets"] = {
+                name: [{"value": v, "count": n} for v, n in pairs]
+                for name, pairs in self.facets.items()
+            }
+        data["hits"] = [h.to_dict() for h in self.hits]
+        return data
 
 
 #: What :attr:`Skipped.code` means, in English; ``{detail}`` is filled in.

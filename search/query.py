@@ -18,14 +18,26 @@ Stop words are dropped from unquoted words only, never negations (see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 from typing import Any
 
 from whoosh import query as wq
 
 from search.analysis import QUERY_STOP_WORDS, analyze
+from search.models import Filters
+from search.parliament import party_key, session_range
 
-__all__ = ["FIELD_ALIASES", "Clause", "ParsedQuery", "parse", "to_whoosh"]
+__all__ = [
+    "FIELD_ALIASES",
+    "FILTER_ALIASES",
+    "Clause",
+    "ParsedQuery",
+    "filter_query",
+    "parse",
+    "parse_date_range",
+    "to_whoosh",
+]
 
 #: Field prefixes a user may type, to schema fields.
 FIELD_ALIASES: dict[str, str] = {
@@ -38,6 +50,27 @@ FIELD_ALIASES: dict[str, str] = {
     "onderwerp": "subject",
     "vraag": "question",
     "antwoord": "answer",
+}
+
+#: Prefixes that restrict without searching words: ``datum:2024-01-01..2024-06-30``,
+#: ``jaar:2024``, ``vergaderjaar:2023-2024``, ``status:beantwoord``.
+FILTER_ALIASES: dict[str, str] = {
+    "datum": "date",
+    "jaar": "year",
+    "vergaderjaar": "session",
+    "zitting": "session",
+    "status": "status",
+}
+
+#: Status words a user may type, to stored statuses.
+STATUS_WORDS: dict[str, str] = {
+    "beantwoord": "answered",
+    "answered": "answered",
+    "onbeantwoord": "unanswered",
+    "open": "unanswered",
+    "unanswered": "unanswered",
+    "uitgesteld": "delayed",
+    "delayed": "delayed",
 }
 
 STEMMED_FIELDS = ("subject", "question", "answer")
@@ -83,12 +116,19 @@ class Clause:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A query as understood: its clauses, stop words already dropped."""
+    """A query as understood: its clauses (stop words dropped) and its filters.
+
+    ``match_all`` is set by a query of ``*``: every entry, before filters.
+    """
 
     clauses: tuple[Clause, ...]
+    filters: Filters = field(default_factory=Filters)
+    match_all: bool = False
+    _filter_text: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return " ".join(str(c) for c in self.clauses)
+        parts = [str(c) for c in self.clauses] + list(self._filter_text)
+        return " ".join(parts) or ("*" if self.match_all else "")
 
     @property
     def positive(self) -> tuple[Clause, ...]:
@@ -104,6 +144,9 @@ def parse(text: str) -> ParsedQuery:
         i = text.rfind('"')
         text = text[:i] + " " + text[i + 1 :]
     clauses: list[Clause] = []
+    filters = Filters()
+    filter_text: list[str] = []
+    match_all = False
     negate_next = False
     for m in _TOKEN_RE.finditer(text):
         op, field, phrase, word = m.group("op", "field", "phrase", "word")
@@ -112,6 +155,15 @@ def parse(text: str) -> ParsedQuery:
             continue
         if word in ("OR", "OF", "AND", "EN") and not op and not field:
             continue
+        if word == "*" and not op and not field:
+            match_all = True
+            continue
+        if field and field.lower() in FILTER_ALIASES and not op:
+            updated = _apply_filter(filters, FILTER_ALIASES[field.lower()], phrase or word or "")
+            if updated is not None:
+                filters = updated
+                filter_text.append(m.group(0))
+                continue
         target = FIELD_ALIASES.get(field.lower()) if field else None
         if field and target is None:
             # Not one of ours (a URL, "12:30"): search the whole thing as words.
@@ -131,7 +183,36 @@ def parse(text: str) -> ParsedQuery:
             )
         )
         negate_next = False
-    return ParsedQuery(tuple(_drop_stop_words(clauses)))
+    return ParsedQuery(tuple(_drop_stop_words(clauses)), filters, match_all, tuple(filter_text))
+
+
+def parse_date_range(text: str) -> tuple[date | None, date | None] | None:
+    """``2024-01-01..2024-06-30``, ``2024-01-01..``, ``..2024-06-30`` or one day."""
+    try:
+        if ".." in text:
+            start, _, end = text.partition("..")
+            return (
+                date.fromisoformat(start) if start else None,
+                date.fromisoformat(end) if end else None,
+            )
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day, day
+
+
+def _apply_filter(filters: Filters, name: str, value: str) -> Filters | None:
+    """``filters`` with one more condition from the query, or None when ``value`` is bad."""
+    value = value.strip()
+    if name == "date":
+        span = parse_date_range(value)
+        return replace(filters, date_from=span[0], date_to=span[1]) if span else None
+    if name == "year":
+        return replace(filters, year=int(value)) if re.fullmatch(r"\d{4}", value) else None
+    if name == "session":
+        return replace(filters, session=value) if session_range(value) else None
+    status = STATUS_WORDS.get(value.lower())
+    return replace(filters, status=status) if status else None
 
 
 def _is_stop(clause: Clause) -> bool:
@@ -177,10 +258,51 @@ def _phrase_query(text: str, fields: tuple[str, ...]) -> Any:
 
 def clause_query(clause: Clause) -> Any:
     """The Whoosh query of one clause."""
+    if clause.field == "parties":
+        return wq.Term("party_key", party_key(clause.text))
     fields = (clause.field,) if clause.field else STEMMED_FIELDS + NAME_FIELDS
     if clause.phrase:
         return _phrase_query(clause.text, fields)
     return _word_query(clause.text, fields)
+
+
+def _day_range(start: date | None, end: date | None) -> Any:
+    return wq.DateRange(
+        "submitted",
+        datetime.combine(start, time.min) if start else None,
+        datetime.combine(end, time.max) if end else None,
+    )
+
+
+def filter_query(filters: Filters) -> Any:
+    """The Whoosh query every hit must match, or None when ``filters`` is empty."""
+    parts: list[Any] = []
+    if filters.member:
+        parts.append(_phrase_or_term("members", filters.member))
+    if filters.party:
+        parts.append(wq.Term("party_key", party_key(filters.party)))
+    if filters.ministry:
+        parts.append(_phrase_or_term("addressees", filters.ministry))
+    if filters.date_from or filters.date_to:
+        parts.append(_day_range(filters.date_from, filters.date_to))
+    if filters.year:
+        parts.append(_day_range(date(filters.year, 1, 1), date(filters.year, 12, 31)))
+    if filters.session:
+        span = session_range(filters.session)
+        if span:
+            parts.append(wq.Term("session", f"{span[0].year}-{span[0].year + 1}"))
+    if filters.status:
+        parts.append(wq.Term("status", filters.status))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _phrase_or_term(fieldname: str, text: str) -> Any:
+    words = analyze(text, stemmed=False)
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0])
+    return wq.Phrase(fieldname, words) if words else wq.NullQuery
 
 
 def to_whoosh(parsed: ParsedQuery) -> Any:

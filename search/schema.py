@@ -12,15 +12,24 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.analysis import dutch_analyzer, exact_analyzer, name_analyzer
 from search.models import Footnote, Member, Question
+from search.parliament import ministry_of, party_display, party_key, session_of
 
-__all__ = ["SCHEMA_VERSION", "SEARCH_FIELDS", "entry_from_stored", "fields_for", "make_schema"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SEARCH_FIELDS",
+    "entry_from_stored",
+    "facet_values",
+    "fields_for",
+    "make_schema",
+]
 
 #: Bump when fields change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: The analysed fields a plain query word is looked up in.
 SEARCH_FIELDS = ("subject", "question", "answer", "members", "parties", "addressees")
@@ -40,7 +49,12 @@ def make_schema() -> Any:
         members=TEXT(analyzer=names, phrase=True),
         parties=TEXT(analyzer=names, phrase=True),
         addressees=TEXT(analyzer=names, phrase=True),
-        submitted=DATETIME(sortable=True),
+        submitted=DATETIME(),
+        sortdate=NUMERIC(int, bits=32, sortable=True),
+        party_key=KEYWORD(),
+        status=ID(),
+        session=ID(),
+        facets=COLUMN(VarBytesColumn()),
         data=STORED(),
     )
 
@@ -58,6 +72,7 @@ def fields_for(entry: Question) -> dict[str, Any]:
         "footnotes": [[f.number, f.text] for f in entry.footnotes],
         "source": entry.source,
         "line": entry.line,
+        "delayed": entry.delayed,
     }
     fields: dict[str, Any] = {
         "entry_id": entry.entry_id,
@@ -69,8 +84,16 @@ def fields_for(entry: Question) -> dict[str, Any]:
         "members": "\n".join(m.name for m in entry.members),
         "parties": "\n".join(m.party or "" for m in entry.members),
         "addressees": "\n".join((*entry.addressees, entry.answered_by or "")),
+        "party_key": " ".join(party_key(m.party) for m in entry.members if m.party),
+        "status": entry.status,
+        "facets": json.dumps(facet_values(entry), ensure_ascii=False).encode("utf-8"),
         "data": json.dumps(data, ensure_ascii=False),
     }
+    day = entry.submitted or entry.answered
+    if day:
+        fields["session"] = session_of(day)
+    # Date order: submitted, else answered; an undated entry sorts as the oldest.
+    fields["sortdate"] = int(day.strftime("%Y%m%d")) if day else 0
     if entry.submitted:
         fields["submitted"] = datetime(
             entry.submitted.year, entry.submitted.month, entry.submitted.day
@@ -100,4 +123,17 @@ def entry_from_stored(stored: dict[str, Any]) -> Question:
         footnotes=tuple(Footnote(n, text) for n, text in data["footnotes"]),
         source=data["source"],
         line=data["line"],
+        delayed=data.get("delayed", False),
     )
+
+
+def facet_values(entry: Question) -> dict[str, list[str]]:
+    """What an entry counts towards, per facet (stored in a column for fast counting)."""
+    ministries = [m for m in (ministry_of(a) for a in entry.addressees) if m]
+    return {
+        "party": list(dict.fromkeys(party_display(p) for p in entry.parties)),
+        "member": list(dict.fromkeys(m.name for m in entry.members)),
+        "ministry": list(dict.fromkeys(ministries)),
+        "year": [str(entry.submitted.year)] if entry.submitted else [],
+        "status": [entry.status],
+    }

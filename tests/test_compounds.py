@@ -1,9 +1,11 @@
 """The compound splitter: a golden table of real parliamentary compounds, words that must
 stay whole, the terms the analyzer emits, and the shipped lexicon.
 
-Measured on this golden table (see the report in the commit that added it): exact split
-56 of 58 (0.966), part precision 0.98, part recall 0.98; 46 of 46 negatives whole, of
-which 21 are in ``NO_SPLIT`` (without that list 7 of the 46 would split).
+Figures on these tables (COMPOUNDS_VERSION 1, lexicon 3c2e763fd6a5): exact split 56 of 58
+(0.966), part precision 0.984, part recall 0.976; all 55 negatives stay whole, 24 of them
+through ``NO_SPLIT`` (without that list 9 would split). The tables and the parameters were
+tuned together, so these are not held-out figures: on a random sample of 100 split words
+from the vocabulary of 117 real Kamervragen, 4 splits were clearly wrong and 3 doubtful.
 """
 
 from __future__ import annotations

@@ -15,10 +15,10 @@ The lexicon is the intersection of two open word lists:
 A word is kept when, after the analyzer's normalisation (NFKC, lowercase, NFD without
 combining marks), it is 3 or more ASCII letters, occurs in lowercase in wdutch (or is
 one of the :data:`COMBINING_FORMS`), and has a Zipf frequency of at least
-:data:`MIN_ZIPF` in wordfreq. Spellings that fold to the
-same word (``een``/``één``) have their frequencies summed. Each line is
-``word<TAB>zipf`` with the Zipf value to one decimal, sorted by word, after a header of
-``#`` lines naming the sources, their versions and licences.
+:data:`MIN_ZIPF` in wordfreq. Spellings that fold to the same word (``een``/``één``)
+have their frequencies summed. Each line is ``word<TAB>zipf`` with the Zipf value to one
+decimal, sorted by word, after a header of ``#`` lines naming the sources, their
+versions and licences.
 
 The output depends only on the two inputs (no dates, no dictionary order), so running
 the script twice gives the same bytes; ``--check`` verifies that the committed file is
@@ -56,8 +56,8 @@ MIN_COMBINING_USES = 10
 WORDFREQ_VERSION = "3.1.1"
 DEFAULT_WDUTCH = Path("/usr/share/dict/dutch")
 DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "search" / "data" / "lexicon_nl.tsv"
-REBUILD_COMMAND = "pip install wordfreq==3.1.1 && apt-get install -y wdutch && " + (
-    "python tools/build_lexicon.py"
+REBUILD_COMMAND = (
+    "pip install wordfreq==3.1.1 && apt-get install -y wdutch && python tools/build_lexicon.py"
 )
 
 _WORD = re.compile(r"[a-z]{3,}")
