@@ -21,6 +21,8 @@ from search.index import Index
 from search.models import (
     BuildReport,
     Document,
+    Facets,
+    Filters,
     Footnote,
     Hit,
     Member,
@@ -34,6 +36,8 @@ from search.models import (
 __all__ = [
     "BuildReport",
     "Document",
+    "Facets",
+    "Filters",
     "Footnote",
     "Hit",
     "Index",

@@ -202,7 +202,8 @@ class Index:
         for rank, hit in enumerate(results[first : first + limit], start=first + 1):
             entry = entry_from_stored(hit.fields())
             snippet = make_snippet((("question", entry.question), ("answer", entry.answer)), terms)
-            score = float(hit.score) if hit.score is not None else 0.0
+            # Sorted by date, Whoosh puts the sort key in the score: no relevance to report.
+            score = float(hit.score or 0.0) if sortedby is None else 0.0
             hits.append(Hit(rank, score, entry, snippet))
         counts = _count_facets(searcher.reader(), results.docs()) if facets else None
         normalized = str(parsed) if parsed.clauses or parsed.match_all else query.strip()
