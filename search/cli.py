@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
@@ -125,6 +126,9 @@ class KvGroup(click.Group):
         except SearchError as exc:
             click.echo(f"Fout: {dutch_message(exc)}", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("\nAfgebroken; een vorige index blijft in gebruik.", err=True)
+            ctx.exit(130)
 
 
 def _version() -> str:
@@ -207,6 +211,11 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
     """Print a build summary (to stdout) and what was skipped (to stderr)."""
     if not quiet:
         seconds = f"{report.seconds:.1f}".replace(".", ",")
+        if report.incremental:
+            click.echo(
+                f"{report.added} toegevoegd, {report.changed} gewijzigd, "
+                f"{report.removed} verwijderd, {report.unchanged} ongewijzigd"
+            )
         click.echo(
             f"Index in {report.index_path}/: "
             f"{_plural(report.documents, 'document', 'documenten')}, "
@@ -229,32 +238,49 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
         )
 
 
-@main.command("index", short_help="Maak of vernieuw de index uit seeds/.")
-@click.argument("seeds", nargs=-1, type=click.Path(path_type=Path))
-@index_dir_option
-@help_option
-@click.option("-q", "--quiet", is_flag=True, help="Alleen fouten en overgeslagen bestanden.")
-def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> None:
-    """Maak of vernieuw de index uit mappen of bestanden met Kamervragen.
+def seeds_argument(func: Any) -> Any:
+    """The SEEDS arguments of the build commands."""
+    return click.argument("seeds", nargs=-1, type=click.Path(path_type=Path))(func)
 
-    Zonder SEEDS wordt seeds/ gebruikt. De vorige index blijft bruikbaar tot de
-    nieuwe klaar is; een bestand dat niet gelezen kan worden wordt gemeld (bestand
-    en regel) en overgeslagen.
+
+def build_options(func: Any) -> Any:
+    """``--quiet`` and ``--wait``, shared by ``index`` and ``rebuild``."""
+    func = click.option(
+        "--wait", is_flag=True, help="Wacht als een ander proces de index bijwerkt."
+    )(func)
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="Geen samenvatting en voortgang; wel fouten."
+    )(func)
+
+
+@main.command("index", short_help="Maak of werk de index bij uit seeds/.")
+@seeds_argument
+@index_dir_option
+@build_options
+@help_option
+def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool) -> None:
+    """Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
+
+    Zonder SEEDS wordt seeds/ gebruikt. Alleen nieuwe en gewijzigde bestanden worden
+    opnieuw gelezen; het resultaat is gelijk aan een nieuwe index. De vorige index
+    blijft bruikbaar tot de nieuwe klaar is, ook als het bijwerken wordt afgebroken.
+    Een bestand dat niet gelezen kan worden wordt gemeld (bestand en regel) en
+    overgeslagen.
 
     \b
     Voorbeelden:
       kvsearch index
       kvsearch index seeds/ ../meer-vragen/ --index-dir /tmp/kv
     """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet)
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet=quiet, wait=wait, full=False)
 
 
 @main.command("rebuild", short_help="Bouw de index helemaal opnieuw.")
-@click.argument("seeds", nargs=-1, type=click.Path(path_type=Path))
+@seeds_argument
 @index_dir_option
+@build_options
 @help_option
-@click.option("-q", "--quiet", is_flag=True, help="Alleen fouten en overgeslagen bestanden.")
-def rebuild_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> None:
+def rebuild_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool) -> None:
     """Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
 
     De nieuwe index wordt naast de oude gebouwd en in één stap in gebruik genomen.
@@ -263,13 +289,83 @@ def rebuild_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool) -> No
     Voorbeeld:
       kvsearch rebuild seeds/
     """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet)
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet=quiet, wait=wait, full=True)
 
 
-def _build(index_dir: Path, seeds: Sequence[Path], quiet: bool) -> None:
-    with Index.build(index_dir, seeds) as index:
-        assert index.last_build is not None
-        _report(index.last_build, quiet)
+class _ProgressLine:
+    """A one-line progress display on stderr, shown once a build takes over a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if elapsed < 1.0 or total == 0:
+            return
+        what = "bestanden gelezen" if stage == "read" else "vragen geïndexeerd"
+        line = f"{done}/{total} {what}"
+        if stage == "write" and done:
+            rate = done / elapsed
+            line += f", {rate:.0f}/s, nog ~{max(0, total - done) / rate:.0f} s"
+        click.echo(f"\r{line:<70}", nl=False, err=True)
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            click.echo(f"\r{'':<70}\r", nl=False, err=True)
+
+
+def _build(index_dir: Path, seeds: Sequence[Path], *, quiet: bool, wait: bool, full: bool) -> None:
+    show = not quiet and sys.stderr.isatty()
+    progress = _ProgressLine() if show else None
+    try:
+        with Index.build(index_dir, seeds, full=full, wait=wait, progress=progress) as index:
+            assert index.last_build is not None
+            report = index.last_build
+    finally:
+        if progress:
+            progress.finish()
+    _report(report, quiet)
+    if report.entries == 0 and report.files:
+        click.echo("Fout: geen enkele vraag geïndexeerd; zie de meldingen hierboven.", err=True)
+        sys.exit(1)
+
+
+@main.command("check", short_help="Vergelijk de index met de seeds.")
+@seeds_argument
+@index_dir_option
+@help_option
+def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
+    """Vergelijk de index met de seeds: welke bestanden zijn nieuw, gewijzigd of weg.
+
+    Afsluitstatus 0 als de index bij is, 1 als `kvsearch index` nodig is.
+
+    \b
+    Voorbeeld:
+      kvsearch check seeds/
+    """
+    with Index.open(index_dir) as index:
+        report = index.check(seeds or (Path(DEFAULT_SEEDS),))
+    click.echo(
+        f"Index in {report.index_path}/: "
+        f"{_plural(report.documents, 'document', 'documenten')}, "
+        f"{_plural(report.entries, 'vraag', 'vragen')}; versie in orde."
+    )
+    for label, names in (
+        ("nieuw", report.added),
+        ("gewijzigd", report.changed),
+        ("verwijderd", report.removed),
+    ):
+        for name in names:
+            click.echo(f"{label}: {name}")
+    for problem in report.problems:
+        click.echo(f"probleem: {problem}")
+    if report.up_to_date:
+        click.echo(f"Bij: {_plural(report.unchanged, 'bestand', 'bestanden')} ongewijzigd.")
+    else:
+        click.echo("Niet bij: voer `kvsearch index` uit.")
+        sys.exit(1)
 
 
 def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:

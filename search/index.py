@@ -27,7 +27,8 @@ from search.analysis import analyze
 from search.compounds import split_compound
 from search.errors import IndexCorruptError
 from search.highlight import make_snippet
-from search.models import BuildReport, Facets, Filters, Hit, SearchResults
+from search.indexer import Progress
+from search.models import BuildReport, CheckReport, Facets, Filters, Hit, SearchResults
 from search.query import ParsedQuery, filter_query, highlight_terms, parse, to_whoosh
 from search.schema import entry_from_stored
 from search.spelling import correct_word, is_unknown
@@ -75,30 +76,63 @@ class Index:
         return index
 
     @classmethod
-    def build(cls, path: PathLike, seeds: Sequence[PathLike]) -> Index:
-        """Build the index at ``path`` from seed files and folders, then open it.
+    def build(
+        cls,
+        path: PathLike,
+        seeds: Sequence[PathLike],
+        *,
+        full: bool = False,
+        wait: bool = False,
+        progress: Progress | None = None,
+    ) -> Index:
+        """Build or update the index at ``path`` from seed files and folders; open it.
 
-        The previous index at ``path``, if any, stays usable until the new one is
-        complete. The build's report is :attr:`last_build`.
+        An existing index is updated: only added and changed files are read, removed
+        files' entries deleted; ``full`` builds anew. Either way the previous index
+        stays usable until the new one is complete, and the result is the same. The
+        build's report is :attr:`last_build`.
+
+        Args:
+            path: The index folder (created when missing).
+            seeds: Seed files and folders.
+            full: Rebuild from scratch (after an upgrade of kvsearch).
+            wait: Wait for another writer instead of raising IndexLockedError.
+            progress: Called as ``progress(stage, done, total)`` while building.
         """
-        report = indexer.build(Path(path), [Path(s) for s in seeds])
+        report = indexer.build(
+            Path(path), [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+        )
         index = cls.open(path)
         index.last_build = report
         return index
 
     last_build: BuildReport | None = None
 
-    def update(self, seeds: Sequence[PathLike]) -> BuildReport:
-        """Rebuild this index from ``seeds`` and switch to the new version."""
-        report = indexer.build(self.path, [Path(s) for s in seeds])
+    def update(
+        self,
+        seeds: Sequence[PathLike],
+        *,
+        full: bool = False,
+        wait: bool = False,
+        progress: Progress | None = None,
+    ) -> BuildReport:
+        """Update this index from ``seeds`` (see :meth:`build`) and switch to it."""
+        report = indexer.build(
+            self.path, [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+        )
         self._reopen()
         self.last_build = report
         return report
+
+    def check(self, seeds: Sequence[PathLike]) -> CheckReport:
+        """Compare this index with ``seeds``: files added, changed or removed since."""
+        return indexer.check(self.path, [Path(s) for s in seeds])
 
     def _reopen(self) -> None:
         self.close()
         fresh = Index.open(self.path)
         self._generation, self._ix, self._meta = fresh._generation, fresh._ix, fresh._meta
+        self._searcher = fresh._searcher
 
     def close(self) -> None:
         """Release the index's files."""
@@ -107,6 +141,7 @@ class Index:
             self._searcher = None
         if self._ix is not None:
             self._ix.close()
+            self._ix = None
 
     def __enter__(self) -> Index:
         return self
@@ -139,9 +174,18 @@ class Index:
     # --- searching -----------------------------------------------------------------
 
     def _get_searcher(self) -> Any:
+        if self._searcher is not None and self._stale():
+            self._reopen()  # another process made a new generation live
         if self._searcher is None:
             self._searcher = self._ix.searcher()
         return self._searcher
+
+    def _stale(self) -> bool:
+        try:
+            live = (self.path / indexer.CURRENT_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            return False
+        return live != self._generation.name
 
     def search(
         self,

@@ -23,8 +23,8 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -39,13 +39,14 @@ from search.errors import (
     IndexNotFoundError,
     IndexPathError,
     IndexVersionError,
+    SearchError,
     SeedParseError,
 )
 from search.ingest import find_seed_files, merge_documents, parse_file
-from search.models import BuildReport, Document, Skipped
+from search.models import BuildReport, CheckReport, Document, Skipped
 from search.schema import SCHEMA_VERSION, fields_for, make_schema
 
-__all__ = ["META_FILE", "build", "live_generation", "read_meta"]
+__all__ = ["META_FILE", "Progress", "build", "check", "live_generation", "read_meta"]
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
@@ -100,8 +101,9 @@ def _describe(analysis: object) -> str:
 
 
 @contextlib.contextmanager
-def writer_lock(path: Path) -> Iterator[None]:
-    """Hold the index's writer lock; another writer gets :class:`IndexLockedError`.
+def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the index's writer lock; another writer gets :class:`IndexLockedError`,
+    or waits for it with ``wait``.
 
     The lock is an ``flock``: the kernel drops it when the process dies, so a killed
     build never leaves a stale lock behind.
@@ -110,7 +112,7 @@ def writer_lock(path: Path) -> Iterator[None]:
     fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise
@@ -138,60 +140,153 @@ def _check_target(path: Path) -> None:
         raise IndexPathError(path, "the folder is not empty and holds no kvsearch index")
 
 
-def _file_record(path: Path, name: str) -> dict[str, Any]:
-    data = path.read_bytes()
-    st = path.stat()
-    return {
-        "path": name,
-        "size": st.st_size,
-        "mtime": st.st_mtime,
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``; stage ``read`` counts files, ``write``
+counts entries."""
 
 
-def parse_seeds(
-    seeds: Sequence[Path],
-) -> tuple[list[Document], list[dict[str, Any]], list[Skipped], list[Skipped], int]:
-    """Parse every seed file; a file that fails is reported and skipped, never fatal."""
-    files = find_seed_files(seeds)
-    documents: list[Document] = []
-    records: list[dict[str, Any]] = []
-    skipped: list[Skipped] = []
-    warnings: list[Skipped] = []
-    for file in files:
-        name = str(file)
+def _fingerprint(file: Path) -> tuple[int, float]:
+    st = file.stat()
+    return st.st_size, st.st_mtime
+
+
+def _sha256(file: Path) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
+    """Parse a seed file into its manifest record and its documents; never raises
+    for bad content (it is recorded as skipped)."""
+    record: dict[str, Any] = {"path": name, "documents": [], "skipped": [], "warnings": []}
+    try:
+        size, mtime = _fingerprint(file)
+        record.update(size=size, mtime=mtime, sha256=_sha256(file))
+        parsed = parse_file(file, name=name)
+    except SeedParseError as exc:
+        record["skipped"] = [[exc.line, exc.code, ""]]
+        return record, []
+    except OSError as exc:
+        record.setdefault("size", -1)
+        record["skipped"] = [[0, "unreadable", str(exc.strerror or exc)]]
+        return record, []
+    record["skipped"] = [[s.line, s.code, s.detail] for s in parsed.skipped]
+    record["warnings"] = [[w.line, w.code, w.detail] for w in parsed.warnings]
+    record["documents"] = sorted({d.document_id for d in parsed.documents})
+    return record, list(parsed.documents)
+
+
+def _problems(records: Iterable[dict[str, Any]], key: str) -> tuple[Skipped, ...]:
+    return tuple(
+        Skipped(r["path"], line, code, detail) for r in records for line, code, detail in r[key]
+    )
+
+
+@dataclass
+class _Plan:
+    """What an update has to do, from comparing seed files with the manifest."""
+
+    files: list[tuple[Path, str]]
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
+    """Classify seed files as added, changed, removed or unchanged (size, mtime, hash)."""
+    plan = _Plan([(f, str(f)) for f in files])
+    for file, name in plan.files:
+        record = old.get(name)
+        if record is None:
+            plan.added.append(name)
+            continue
         try:
-            parsed = parse_file(file, name=name)
-            records.append(_file_record(file, name))
-        except SeedParseError as exc:
-            skipped.append(Skipped(name, exc.line, exc.code))
+            size, mtime = _fingerprint(file)
+        except OSError:
+            plan.changed.append(name)
             continue
-        except OSError as exc:
-            skipped.append(Skipped(name, 0, "unreadable", str(exc.strerror or exc)))
-            continue
-        skipped.extend(parsed.skipped)
-        warnings.extend(parsed.warnings)
-        documents.extend(d for d in parsed.documents if d.entries)
-    return merge_documents(documents), records, skipped, warnings, len(files)
+        if (size, mtime) == (record.get("size"), record.get("mtime")):
+            plan.unchanged.append(name)
+        elif size == record.get("size") and _sha256(file) == record.get("sha256"):
+            record["mtime"] = mtime  # touched, not changed
+            plan.unchanged.append(name)
+        else:
+            plan.changed.append(name)
+    names = {name for _, name in plan.files}
+    plan.removed = sorted(n for n in old if n not in names)
+    return plan
 
 
-def build(path: Path, seeds: Sequence[Path]) -> BuildReport:
-    """Build a fresh index at ``path`` from ``seeds`` and make it live atomically.
+def _live_meta(path: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The live generation and its metadata, when it can be updated in place."""
+    try:
+        gen = live_generation(path)
+        meta = read_meta(path, gen)
+    except SearchError:
+        return None
+    return gen, meta
+
+
+def build(
+    path: Path,
+    seeds: Sequence[Path],
+    *,
+    full: bool = False,
+    wait: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Bring the index at ``path`` up to date with ``seeds`` and make it live atomically.
+
+    Only added and changed seed files are read again (and the files that share a
+    document id with them); the entries of removed files are deleted. The result is
+    the same as a build from scratch. With ``full``, or when there is no usable
+    index, everything is built anew.
 
     Raises:
-        IndexLockedError: Another process is writing this index.
+        IndexLockedError: Another process is writing this index (unless ``wait``).
         IndexPathError: ``path`` is taken by something else.
         SeedError: A seed path does not exist.
     """
     started = time.perf_counter()
     _check_target(path)
-    with writer_lock(path):
+    with writer_lock(path, wait=wait):
         _remove_stale(path)
-        documents, records, skipped, warnings, nfiles = parse_seeds(seeds)
+        live = None if full else _live_meta(path)
+        old = {r["path"]: r for r in live[1]["files"]} if live else {}
+        files = find_seed_files(seeds)
+        plan = _plan(files, old)
+        to_read = set(plan.added) | set(plan.changed)
+        records = {n: old[n] for n in plan.unchanged}
+        parsed: dict[str, list[Document]] = {}
+
+        def read(names: Iterable[str]) -> None:
+            todo = [(f, n) for f, n in plan.files if n in set(names)]
+            for i, (file, name) in enumerate(todo, 1):
+                records[name], parsed[name] = _parse_one(file, name)
+                if progress:
+                    progress("read", i, len(todo))
+
+        read(to_read)
+        if live:
+            affected = {d for n in plan.changed + plan.removed for d in old[n]["documents"]}
+            affected |= {d.document_id for n in to_read for d in parsed[n]}
+            # Unchanged files that share a document id with a changed one are read
+            # again, so that their documents merge as in a build from scratch.
+            read(n for n in plan.unchanged if affected & set(old[n]["documents"]))
+        else:
+            affected = set()
+        documents = merge_documents(d for docs in parsed.values() for d in docs)
+        if live:
+            documents = [d for d in documents if d.document_id in affected]
         gen = path / f"{GEN_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
         try:
             gen.mkdir()
-            entries = _write_whoosh(gen, documents)
+            if live:
+                _link_generation(live[0], gen)
+            entries = _write_whoosh(gen, documents, affected if live else None, progress)
+            manifest = [records[name] for _, name in plan.files]
+            doc_ids = {d for r in manifest for d in r["documents"]}
+            document_count = _count_documents(gen, doc_ids)
             meta = {
                 "format": FORMAT,
                 "schema_version": SCHEMA_VERSION,
@@ -200,10 +295,9 @@ def build(path: Path, seeds: Sequence[Path]) -> BuildReport:
                 "whoosh": version("Whoosh-Reloaded") if _installed("Whoosh-Reloaded") else "?",
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "seeds": [str(s) for s in seeds],
-                "documents": len(documents),
+                "documents": document_count,
                 "entries": entries,
-                "files": records,
-                "skipped": [[s.path, s.line, s.code, s.detail] for s in skipped],
+                "files": manifest,
             }
             _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
             _write_atomic(path / CURRENT_FILE, gen.name + "\n")
@@ -212,14 +306,75 @@ def build(path: Path, seeds: Sequence[Path]) -> BuildReport:
             raise
         _remove_stale(path)
     return BuildReport(
-        files=nfiles,
-        documents=len(documents),
+        files=len(plan.files),
+        documents=document_count,
         entries=entries,
-        skipped=tuple(skipped),
-        warnings=tuple(warnings),
+        skipped=_problems(manifest, "skipped"),
+        warnings=_problems(manifest, "warnings"),
         seconds=time.perf_counter() - started,
         index_path=str(path),
+        added=len(plan.added) if live else len(plan.files),
+        changed=len(plan.changed),
+        removed=len(plan.removed),
+        unchanged=len(plan.unchanged),
+        incremental=live is not None,
     )
+
+
+def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
+    """Compare the index at ``path`` with ``seeds`` without changing anything.
+
+    Raises:
+        IndexNotFoundError: There is no index at ``path``.
+        IndexVersionError: It was built with another schema or analysis.
+        IndexCorruptError: It is damaged.
+        SeedError: A seed path does not exist.
+    """
+    gen = live_generation(path)
+    meta = read_meta(path, gen)
+    old = {r["path"]: dict(r) for r in meta["files"]}
+    plan = _plan(find_seed_files(seeds), old)
+    problems: list[str] = []
+    try:
+        ix = whoosh_index.open_dir(str(gen))
+        with ix.searcher() as searcher:
+            count = searcher.doc_count()
+        ix.close()
+    except Exception as exc:  # a damaged index raises many kinds
+        raise IndexCorruptError(path, f"{type(exc).__name__}: {exc}") from exc
+    if count != meta["entries"]:
+        problems.append(f"the index holds {count} entries, its manifest says {meta['entries']}")
+    return CheckReport(
+        index_path=str(path),
+        documents=meta["documents"],
+        entries=count,
+        added=tuple(plan.added),
+        changed=tuple(plan.changed),
+        removed=tuple(plan.removed),
+        unchanged=len(plan.unchanged),
+        problems=tuple(problems),
+    )
+
+
+def _count_documents(gen: Path, doc_ids: set[str]) -> int:
+    """How many of ``doc_ids`` have entries in the generation's index."""
+    ix = whoosh_index.open_dir(str(gen))
+    try:
+        with ix.reader() as reader:
+            return sum(1 for d in doc_ids if reader.doc_frequency("document_id", d))
+    finally:
+        ix.close()
+
+
+def _link_generation(live: Path, gen: Path) -> None:
+    """Start a generation as the live one: hard links (Whoosh never rewrites a file)."""
+    for file in live.iterdir():
+        if file.name == META_FILE or file.name.endswith("_LOCK") or not file.is_file():
+            continue
+        try:
+            os.link(file, gen / file.name)
+        except OSError:
+            shutil.copy2(file, gen / file.name)
 
 
 def _installed(dist: str) -> bool:
@@ -230,22 +385,42 @@ def _installed(dist: str) -> bool:
     return True
 
 
-def _write_whoosh(gen: Path, documents: Iterable[Document]) -> int:
-    ix = whoosh_index.create_in(str(gen), make_schema())
+def _write_whoosh(
+    gen: Path,
+    documents: Sequence[Document],
+    replace_ids: set[str] | None,
+    progress: Progress | None,
+) -> int:
+    """Write documents' entries into the generation; with ``replace_ids``, into a copy
+    of the live index after deleting the entries of those document ids."""
+    if replace_ids is None:
+        ix = whoosh_index.create_in(str(gen), make_schema())
+    else:
+        ix = whoosh_index.open_dir(str(gen))
     writer = ix.writer(limitmb=256)
-    count = 0
+    total = sum(len(d.entries) for d in documents)
+    done = 0
     try:
+        for doc_id in sorted(replace_ids or ()):
+            writer.delete_by_term("document_id", doc_id)
         for doc in documents:
             for entry in doc.entries:
                 if doc.delayed and not entry.delayed:
                     entry = replace(entry, delayed=True)
                 writer.add_document(**fields_for(entry))
-                count += 1
+                done += 1
+                if progress and done % 50 == 0:
+                    progress("write", done, total)
     except BaseException:
         writer.cancel()
+        ix.close()
         raise
     writer.commit()
+    with ix.reader() as reader:
+        count: int = reader.doc_count()
     ix.close()
+    if progress:
+        progress("write", total, total)
     return count
 
 

@@ -307,7 +307,13 @@ class Skipped:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build or update did."""
+    """What a build or update did.
+
+    ``files``, ``documents`` and ``entries`` describe the whole index afterwards;
+    ``added``, ``changed``, ``removed`` and ``unchanged`` count seed files against the
+    previous index (a full build counts every file as added). ``skipped`` and
+    ``warnings`` cover every seed file, also those not read again.
+    """
 
     files: int
     documents: int
@@ -316,3 +322,27 @@ class BuildReport:
     warnings: tuple[Skipped, ...] = ()
     seconds: float = 0.0
     index_path: str = ""
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    incremental: bool = False
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """How an index compares with its seeds (see ``Index.check``)."""
+
+    index_path: str
+    documents: int
+    entries: int
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: int = 0
+    problems: tuple[str, ...] = ()
+
+    @property
+    def up_to_date(self) -> bool:
+        """True when the index holds exactly the seeds and has no problems."""
+        return not (self.added or self.changed or self.removed or self.problems)
