@@ -21,6 +21,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh import sorting
 
 from search import indexer
 from search.analysis import analyze
@@ -228,16 +229,14 @@ class Index:
                 sort = "-date"
         else:
             return SearchResults(query, "", 0, page, limit, ())
-        if sort == "relevance":
-            sortedby, reverse = None, False
-        else:
-            sortedby, reverse = "sortdate", sort == "-date"
+        sortedby: Any = None
+        if sort != "relevance":
+            sortedby = [
+                sorting.FieldFacet("sortdate", reverse=sort == "-date"),
+                sorting.FieldFacet("order"),
+            ]
         results = searcher.search(
-            q,
-            filter=filter_query(combined),
-            limit=page * limit,
-            sortedby=sortedby,
-            reverse=reverse,
+            q, filter=filter_query(combined), limit=page * limit, sortedby=sortedby
         )
         terms = highlight_terms(parsed)
         hits: list[Hit] = []

@@ -260,7 +260,8 @@ def build(
         parsed: dict[str, list[Document]] = {}
 
         def read(names: Iterable[str]) -> None:
-            todo = [(f, n) for f, n in plan.files if n in set(names)]
+            wanted = set(names)
+            todo = [(f, n) for f, n in plan.files if n in wanted]
             for i, (file, name) in enumerate(todo, 1):
                 records[name], parsed[name] = _parse_one(file, name)
                 if progress:

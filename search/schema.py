@@ -51,6 +51,7 @@ def make_schema() -> Any:
         addressees=TEXT(analyzer=names, phrase=True),
         submitted=DATETIME(),
         sortdate=NUMERIC(int, bits=32, sortable=True),
+        order=ID(sortable=True),
         party_key=KEYWORD(),
         status=ID(),
         session=ID(),
@@ -94,6 +95,8 @@ def fields_for(entry: Question) -> dict[str, Any]:
         fields["session"] = session_of(day)
     # Date order: submitted, else answered; an undated entry sorts as the oldest.
     fields["sortdate"] = int(day.strftime("%Y%m%d")) if day else 0
+    # Ties in date order: by document, then question number (independent of insertion).
+    fields["order"] = f"{entry.document_id}#{entry.numbers[0]:06d}"
     if entry.submitted:
         fields["submitted"] = datetime(
             entry.submitted.year, entry.submitted.month, entry.submitted.day

@@ -1,0 +1,208 @@
+"""Smoke tests of the speed benchmark: ``bench/make_corpus.py`` and ``bench/perf.py``.
+
+At 300 entries, so that the whole benchmark (build, warm and cold queries, FTS5, the
+update and the profile) runs end to end in seconds; no timing is asserted. A 5,000-entry
+variant (the size of the issue) builds and queries once and is marked ``slow``: a 5k build
+alone takes about half a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from search.ingest import parse_file
+from tests.conftest import CORPUS, ROOT
+
+BENCH = ROOT / "bench"
+SMALL = 300
+
+pytestmark = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}"
+)
+
+
+def _load(name: str) -> ModuleType:
+    """Import a script of ``bench/`` by file (bench is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # perf.py imports make_corpus by this name
+    spec.loader.exec_module(module)
+    return module
+
+
+make_corpus = _load("make_corpus")
+perf = _load("perf")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _entries(folder: Path) -> list[str]:
+    return [
+        entry.entry_id
+        for file in sorted(folder.glob("*.txt"))
+        for doc in parse_file(file).documents
+        for entry in doc.entries
+    ]
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 300-entry corpus, seed 7, with the default word list (or pseudo-words)."""
+    out = tmp_path_factory.mktemp("bench") / "corpus"
+    make_corpus.write_corpus(out, SMALL, 7)
+    return out
+
+
+# --- make_corpus ---------------------------------------------------------------------
+
+
+def test_corpus_is_deterministic(small_corpus: Path, tmp_path: Path) -> None:
+    make_corpus.write_corpus(tmp_path / "again", SMALL, 7)
+    make_corpus.write_corpus(tmp_path / "other", SMALL, 8)
+    first = _files(small_corpus)
+    assert first == _files(tmp_path / "again")
+    assert first != _files(tmp_path / "other")
+
+
+def test_corpus_parses_into_n_entries(small_corpus: Path) -> None:
+    ids = _entries(small_corpus)
+    assert len(ids) == SMALL
+    assert len(set(ids)) == SMALL
+    assert ids[0] == "2031Z00001#1"
+    skipped = [s for f in small_corpus.glob("*.txt") for s in parse_file(f).skipped]
+    assert skipped == []
+    manifest = make_corpus.read_manifest(small_corpus)
+    assert manifest is not None
+    assert manifest["entries"] == SMALL
+    assert manifest["files"] == len(list(small_corpus.glob("*.txt")))
+    assert manifest["distinct_words"] > 1000
+
+
+def test_corpus_has_real_metadata(small_corpus: Path) -> None:
+    docs = [d for f in sorted(small_corpus.glob("*.txt")) for d in parse_file(f).documents]
+    assert sum(1 for d in docs if d.members) > len(docs) / 2
+    assert all(m.party for d in docs for m in d.members)
+    assert any(d.answered_by for d in docs)
+    answered = sum(1 for d in docs for e in d.entries if e.answer)
+    assert 0.2 * SMALL < answered < 0.95 * SMALL
+    assert any(e.footnotes for d in docs for e in d.entries)
+
+
+def test_corpus_without_word_list_uses_pseudo_words(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-word-list"
+    a = make_corpus.write_corpus(tmp_path / "a", 40, 3, wordlist=missing)
+    make_corpus.write_corpus(tmp_path / "b", 40, 3, wordlist=missing)
+    assert a["vocabulary_source"].startswith("synthesised pseudo-words")
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert len(_entries(tmp_path / "a")) == 40
+
+
+def test_vocabulary_grows_with_n() -> None:
+    vocabulary = make_corpus.Vocabulary.load(None, 1)
+    rng = make_corpus.random.Random(1)
+    draws = [vocabulary.draw(rng) for _ in range(20_000)]
+    few, many = len(set(draws[:2_000])), len(set(draws))
+    assert few < many < len(draws)  # new words keep coming, more slowly
+
+
+def test_make_corpus_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c"
+    assert make_corpus.main(["25", "--seed", "2", "--out", str(out)]) == 0
+    assert "25 entries" in capsys.readouterr().out
+    assert make_corpus.main(["25", "--out", str(out)]) == 2  # never overwrites
+    assert "exists" in capsys.readouterr().err
+
+
+# --- perf: pure parts ----------------------------------------------------------------
+
+
+def test_fts5_expression() -> None:
+    assert perf.fts5_expression("stikstof uitstoot") == '"stikstof" OR "uitstoot"'
+    assert perf.fts5_expression('"social credit" partij:VVD') == '"social credit" OR "VVD"'
+    assert perf.fts5_expression('minister:"Buitenlandse Zaken"') == '"Buitenlandse Zaken"'
+    assert perf.fts5_expression("-rusland +china") == '"rusland" OR "china"'
+    assert perf.fts5_expression("  ") == ""
+
+
+def test_parse_sizes_and_percentiles() -> None:
+    assert perf.parse_sizes("100000, 10k,10000") == [10_000, 100_000]
+    with pytest.raises(ValueError):
+        perf.parse_sizes("0")
+    latency = perf.Latency.of([i / 1000 for i in range(1, 101)])
+    assert latency.count == 100
+    assert latency.p50 == pytest.approx(50.5)
+    assert latency.p99 == pytest.approx(99.01)
+
+
+def test_queries_are_a_deterministic_mix(small_corpus: Path) -> None:
+    entries, _ = perf.load_entries(small_corpus)
+    queries = perf.make_queries(entries, 40, 1)
+    assert queries == perf.make_queries(entries, 40, 1)
+    assert queries != perf.make_queries(entries, 40, 2)
+    kinds = {q.kind for q in queries}
+    assert kinds == set(perf.QUERY_PATTERN)
+    assert any(q.text.startswith('"') for q in queries if q.kind == "phrase")
+    assert all(":" in q.text for q in queries if q.kind == "field")
+    assert all(q.text.strip() for q in queries)
+
+
+# --- perf: end to end ----------------------------------------------------------------
+
+
+def test_perf_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "perf.json"
+    argv = [
+        "--sizes", str(SMALL), "--work", str(tmp_path / "work"), "--queries", "20",
+        "--cold", "2", "--profile", "--json", str(out),
+    ]  # fmt: skip
+    assert perf.main(argv) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"command: python bench/perf.py --sizes {SMALL}")
+    assert f"N={SMALL}: {SMALL} entries" in text
+    assert "warm p50/p95/p99 ms" in text and "FTS5 build s" in text
+    assert "update (300 entries + 10 new documents" in text
+    assert "=== profile: Index.build of 300 entries" in text
+    report = json.loads(out.read_text(encoding="utf-8"))
+    (size,) = report["sizes"]
+    assert size["build"]["entries"] == SMALL
+    assert size["build"]["index_mb"] > 0 and size["build"]["peak_rss_mb"] > 0
+    assert size["warm"]["count"] == 20 and size["fts5"]["warm"]["count"] == 20
+    assert size["cold"]["count"] == 2
+    assert size["ratios"]["build"] > 0
+    update = report["update"]
+    assert update["entries_after"] == SMALL + update["entries_added"]
+    assert update["entries_added"] > 0
+    assert report["profile"]["build"]["by_cumulative"]
+    assert report["profile"]["queries"]["by_tottime"]
+
+    # A second run reuses the cached corpus instead of generating it again.
+    corpus = tmp_path / "work" / f"corpus-{SMALL}-seed1"
+    stamp = (corpus / "manifest.json").stat().st_mtime_ns
+    again, _ = perf.ensure_corpus(tmp_path / "work", SMALL, 1)
+    assert again == corpus
+    assert (corpus / "manifest.json").stat().st_mtime_ns == stamp
+
+
+@pytest.mark.slow
+def test_perf_at_5k_entries(tmp_path: Path) -> None:
+    seeds, manifest = perf.ensure_corpus(tmp_path, 5_000, 1)
+    assert manifest["entries"] == 5_000
+    build = perf.measure_build(seeds, tmp_path / "index")
+    assert build.entries == 5_000
+    entries, _ = perf.load_entries(seeds)
+    assert len(entries) == 5_000
+    queries = perf.make_queries(entries, 30, 1)
+    warm = perf.measure_warm(tmp_path / "index", queries)
+    assert warm.count == 30
+    assert warm.zero_hits < 30

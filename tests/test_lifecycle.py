@@ -1,0 +1,256 @@
+"""Index lifecycle: incremental updates equal a fresh build; kills, readers and writers."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from search import Index, IndexLockedError
+from search.cli import main
+from tests.conftest import CORPUS, DATA, ROOT, SEED_FILE
+
+QUERIES = [
+    "mensenrechten China",
+    "stikstof",
+    "gevangenis personeel",
+    '"social credit"',
+    "zorg partij:SP",
+    "*",
+]
+
+
+def _snapshot(path: Path) -> dict[str, Any]:
+    """Everything a user can see: every entry's stored data, and rankings."""
+    with Index.open(path) as index:
+        everything = index.search("*", limit=100_000)
+        entries = {h.entry_id: h.entry for h in everything.hits}
+        rankings = {q: [h.entry_id for h in index.search(q, limit=10).hits] for q in QUERIES}
+        return {"entries": entries, "rankings": rankings, "documents": index.document_count}
+
+
+def _corpus_files(n: int) -> list[Path]:
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    return sorted(CORPUS.glob("*.txt"))[:n]
+
+
+def test_incremental_update_equals_fresh_build(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    files = _corpus_files(30)
+    for f in [SEED_FILE, *files[:20]]:
+        shutil.copy(f, seeds)
+    index_path = tmp_path / "index"
+    with Index.build(index_path, [seeds]):
+        pass
+    # add 5, change 2 (one gains a question, one loses its last block), remove 3
+    for f in files[20:25]:
+        shutil.copy(f, seeds)
+    changed = seeds / files[0].name
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n### Vraag 99\n\nIs stikstof nieuw hier?\n",
+        encoding="utf-8",
+    )
+    shrunk = seeds / files[1].name
+    text = shrunk.read_text(encoding="utf-8")
+    shrunk.write_text(text[: text.rfind("### ")], encoding="utf-8")
+    for f in files[5:8]:
+        (seeds / f.name).unlink()
+    with Index.open(index_path) as index:
+        report = index.update([seeds])
+    assert (report.added, report.changed, report.removed) == (5, 2, 3)
+    assert report.unchanged == 1 + 20 - 2 - 3 and report.incremental
+    fresh = tmp_path / "fresh"
+    with Index.build(fresh, [seeds]):
+        pass
+    ours, theirs = _snapshot(index_path), _snapshot(fresh)
+    assert ours["entries"] == theirs["entries"]
+    assert ours["documents"] == theirs["documents"]
+    assert ours["rankings"] == theirs["rankings"]
+    assert f"{_doc_id(changed)}#99" in ours["entries"]
+
+
+def _doc_id(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            return line[3:].strip()
+    raise AssertionError(path)
+
+
+def test_nothing_changed_reads_nothing(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(DATA / "variants", seeds)
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        os.utime(seeds / "answer_only.txt")  # touched, same content
+        report = index.update([seeds])
+        assert (report.added, report.changed, report.removed, report.unchanged) == (0, 0, 0, 2)
+        assert report.entries == 6
+
+
+def test_answer_document_merges_incrementally_in_any_order(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    pair = sorted(p for p in CORPUS.glob("*.txt") if p.name[:4] in ("033_", "053_"))
+    assert len(pair) == 2
+    for first, second in (pair, pair[::-1]):
+        seeds = tmp_path / f"seeds-{first.name}"
+        seeds.mkdir()
+        shutil.copy(first, seeds)
+        path = tmp_path / f"index-{first.name}"
+        with Index.build(path, [seeds]) as index:
+            shutil.copy(second, seeds)
+            index.update([seeds])
+            hits = index.search("*", limit=100, sort="date").hits
+            assert [h.entry_id for h in hits] == [f"2024Z18792#{n}" for n in range(1, 6)]
+            # "Antwoord op vragen 1,2,3,4 en 5" belongs to the block of its first number.
+            assert hits[0].entry.answer.startswith("Het kabinet heeft ervoor gekozen")
+            assert all(h.entry.members[0].name == "Boswijk" for h in hits)
+            (seeds / second.name).unlink()
+            index.update([seeds])
+            assert len(index.search("*", limit=100).hits) == len(hits)
+
+
+def _run_cli(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "search", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sig", "delay"),
+    [
+        (signal.SIGKILL, 0.4),
+        (signal.SIGKILL, 1.5),
+        (signal.SIGKILL, 3.0),
+        (signal.SIGTERM, 1.0),
+        (signal.SIGINT, 2.0),
+    ],
+)
+def test_killed_build_leaves_previous_index(tmp_path: Path, sig: int, delay: float) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_FILE, seeds)
+    path = tmp_path / "index"
+    with Index.build(path, [seeds]):
+        pass
+    before = _snapshot(path)
+    for f in CORPUS.glob("*.txt"):
+        shutil.copy(f, seeds)
+    proc = _run_cli("index", str(seeds), "--index-dir", str(path), "-q")
+    time.sleep(delay)
+    proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    after = _snapshot(path)  # opens, searches: never a half-built index
+    assert after == before or len(after["entries"]) == 1160
+    # The next run finishes the job and removes what the killed one left.
+    done = _run_cli("index", str(seeds), "--index-dir", str(path), "-q")
+    _, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    assert len(_snapshot(path)["entries"]) == 1160
+    assert len([p for p in path.iterdir() if p.name.startswith("gen-")]) == 1
+
+
+@pytest.mark.slow
+def test_searches_keep_working_during_an_update(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_FILE, seeds)
+    path = tmp_path / "index"
+    with Index.build(path, [seeds]) as index:
+        for f in CORPUS.glob("*.txt"):
+            shutil.copy(f, seeds)
+        proc = _run_cli("index", str(seeds), "--index-dir", str(path), "-q")
+        searches = 0
+        while proc.poll() is None:
+            assert index.search('"social credit"').total == 3
+            searches += 1
+        _, err = proc.communicate()
+        assert proc.returncode == 0, err
+        assert searches > 0
+        # The open index follows the new generation at its next search.
+        assert index.search("*").total == 1160
+
+
+def test_second_writer_gets_one_dutch_line_naming_the_holder(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    path.mkdir()
+    fd = os.open(path / ".lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"1234")
+        result = CliRunner().invoke(
+            main, ["index", str(DATA / "variants"), "--index-dir", str(path)]
+        )
+        assert result.exit_code == 1
+        assert (
+            result.stderr
+            == f"Fout: {path}/ wordt bijgewerkt door proces 1234. Wacht tot dat klaar is.\n"
+        )
+        with pytest.raises(IndexLockedError):
+            Index.build(path, [DATA / "variants"])
+    finally:
+        os.close(fd)
+
+
+def test_wait_takes_the_lock_when_it_is_released(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    path.mkdir()
+    fd = os.open(path / ".lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    timer = threading.Timer(0.5, os.close, [fd])
+    timer.start()
+    started = time.monotonic()
+    with Index.build(path, [DATA / "variants"], wait=True) as index:
+        assert index.entry_count == 6
+    assert time.monotonic() - started >= 0.4
+    timer.join()
+
+
+def test_stale_lock_file_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    path.mkdir()
+    (path / ".lock").write_text("999999")  # no process holds it
+    (path / "gen-20200101T000000000000-999999").mkdir()  # and a half-built generation
+    with Index.build(path, [DATA / "variants"]) as index:
+        assert index.entry_count == 6
+    assert [p.name for p in path.iterdir() if p.name.startswith("gen-2020")] == []
+
+
+def test_check_reports_differences(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(DATA / "variants", seeds)
+    path = tmp_path / "index"
+    with Index.build(path, [seeds]):
+        pass
+    runner = CliRunner()
+    ok = runner.invoke(main, ["check", str(seeds), "--index-dir", str(path)])
+    assert ok.exit_code == 0 and "Bij: 2 bestanden ongewijzigd." in ok.stdout
+    (seeds / "answer_only.txt").unlink()
+    shutil.copy(SEED_FILE, seeds)
+    stale = runner.invoke(main, ["check", str(seeds), "--index-dir", str(path)])
+    assert stale.exit_code == 1
+    assert f"nieuw: {seeds / SEED_FILE.name}" in stale.stdout
+    assert f"verwijderd: {seeds / 'answer_only.txt'}" in stale.stdout
+    summary = runner.invoke(main, ["index", str(seeds), "--index-dir", str(path)])
+    assert summary.stdout.startswith("1 toegevoegd, 0 gewijzigd, 1 verwijderd, 1 ongewijzigd\n")
