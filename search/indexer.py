@@ -311,7 +311,7 @@ def build(
         documents=document_count,
         entries=entries,
         skipped=_problems(manifest, "skipped"),
-        warnings=_problems(manifest, "warnings"),
+        warnings=_problems((records[n] for n in parsed), "warnings"),
         seconds=time.perf_counter() - started,
         index_path=str(path),
         added=len(plan.added) if live else len(plan.files),

@@ -311,8 +311,8 @@ class BuildReport:
 
     ``files``, ``documents`` and ``entries`` describe the whole index afterwards;
     ``added``, ``changed``, ``removed`` and ``unchanged`` count seed files against the
-    previous index (a full build counts every file as added). ``skipped`` and
-    ``warnings`` cover every seed file, also those not read again.
+    previous index (a full build counts every file as added). ``skipped`` covers every
+    seed file, also those not read again; ``warnings`` the files read this time.
     """
 
     files: int
