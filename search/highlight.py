@@ -10,25 +10,56 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from search.analysis import dutch_analyzer
+from search.analysis import exact_analyzer, stem
 from search.models import Segment, Snippet
 
 __all__ = ["make_snippet"]
 
-_ANALYZER = dutch_analyzer()
+_ANALYZER = exact_analyzer()  # literal words and compound parts; stemmed below
 
 #: The target length of a snippet, in characters.
 SNIPPET_CHARS = 240
 
 
-def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every token of ``text`` whose term is in ``terms``."""
+def _within(a: str, b: str, maxdist: int) -> bool:
+    """Whether the edit distance of ``a`` and ``b`` is at most ``maxdist``."""
+    if abs(len(a) - len(b)) > maxdist:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > maxdist:
+            return False
+        previous = current
+    return previous[-1] <= maxdist
+
+
+def _matches(
+    text: str,
+    terms: frozenset[str],
+    prefixes: frozenset[str] = frozenset(),
+    fuzzy: tuple[tuple[str, int], ...] = (),
+) -> list[tuple[int, int, str]]:
+    """(start, end, key) of every word of ``text`` that the query matched: its stem is
+    in ``terms``, its folded form starts with one of ``prefixes`` or is near a ``fuzzy``
+    word. A compound matches through its parts too."""
     spans: list[tuple[int, int, str]] = []
     for tok in _ANALYZER(text, chars=True, positions=True):
-        if tok.text in terms:
+        folded = tok.text
+        key = stem(folded)
+        hit = key in terms
+        if not hit and prefixes:
+            hit = any(folded.startswith(p) for p in prefixes)
+            key = folded
+        if not hit and fuzzy:
+            hit = any(_within(folded, w, d) for w, d in fuzzy)
+            key = folded
+        if hit:
             if spans and spans[-1][0] == tok.startchar:
                 continue
-            spans.append((tok.startchar, tok.endchar, tok.text))
+            spans.append((tok.startchar, tok.endchar, key))
     return spans
 
 
@@ -46,16 +77,22 @@ def _best_window(
 
 
 def make_snippet(
-    fields: Iterable[tuple[str, str]], terms: frozenset[str], length: int = SNIPPET_CHARS
+    fields: Iterable[tuple[str, str]],
+    terms: frozenset[str],
+    length: int = SNIPPET_CHARS,
+    *,
+    prefixes: frozenset[str] = frozenset(),
+    fuzzy: tuple[tuple[str, int], ...] = (),
 ) -> Snippet:
     """The best snippet over ``fields`` (name, text), earlier fields winning ties.
 
+    ``terms`` are stems; ``prefixes`` and ``fuzzy`` (word, distance) match folded words.
     With no match anywhere, the start of the first non-empty field.
     """
     fields = [(name, text) for name, text in fields if text]
     best: tuple[tuple[int, int], str, str, list[tuple[int, int, str]], int] | None = None
     for name, text in fields:
-        spans = _matches(text, terms) if terms else []
+        spans = _matches(text, terms, prefixes, fuzzy) if terms or prefixes or fuzzy else []
         if not spans:
             continue
         start, _, score = _best_window(spans, length)

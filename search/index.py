@@ -238,13 +238,18 @@ class Index:
         results = searcher.search(
             q, filter=filter_query(combined), limit=page * limit, sortedby=sortedby
         )
-        terms = highlight_terms(parsed)
+        terms, prefixes, fuzzy = highlight_terms(parsed)
         hits: list[Hit] = []
         # Copy everything out while the searcher holds the files.
         first = (page - 1) * limit
         for rank, hit in enumerate(results[first : first + limit], start=first + 1):
             entry = entry_from_stored(hit.fields())
-            snippet = make_snippet((("question", entry.question), ("answer", entry.answer)), terms)
+            snippet = make_snippet(
+                (("question", entry.question), ("answer", entry.answer)),
+                terms,
+                prefixes=prefixes,
+                fuzzy=fuzzy,
+            )
             # Sorted by date, Whoosh puts the sort key in the score: no relevance to report.
             score = float(hit.score or 0.0) if sortedby is None else 0.0
             hits.append(Hit(rank, score, entry, snippet))
@@ -261,7 +266,7 @@ class Index:
         suggestion = query
         corrected = False
         for i, clause in enumerate(clauses):
-            if clause.phrase or clause.field or clause.negated:
+            if clause.phrase or clause.field or clause.negated or clause.prefix or clause.fuzzy:
                 continue
             if not is_unknown(reader, clause.text):
                 continue

@@ -95,6 +95,10 @@ _TOKEN_RE = re.compile(
 )
 
 
+#: ``klimaat*`` (words starting so) and ``gezichtsherkening~`` / ``~2`` (within 1 or 2 edits).
+_WILDCARD_RE = re.compile(r"^(?P<word>\w[\w'’]*)(?P<op>\*|~)(?P<dist>[12])?$")
+
+
 @dataclass(frozen=True)
 class Clause:
     """One element of a parsed query."""
@@ -104,9 +108,15 @@ class Clause:
     field: str | None = None
     required: bool = False
     negated: bool = False
+    prefix: bool = False
+    fuzzy: int = 0
 
     def __str__(self) -> str:
         body = f'"{self.text}"' if self.phrase else self.text
+        if self.prefix:
+            body += "*"
+        elif self.fuzzy:
+            body += "~" if self.fuzzy == 1 else f"~{self.fuzzy}"
         if self.field:
             alias = next(a for a, f in FIELD_ALIASES.items() if f == self.field)
             body = f"{alias}:{body}"
@@ -170,6 +180,13 @@ def parse(text: str) -> ParsedQuery:
             word = f"{field}:{word}" if word is not None else None
             phrase = phrase if word is None else None
         value = phrase if phrase is not None else word or ""
+        prefix, fuzzy = False, 0
+        if phrase is None and target is None:
+            wild = _WILDCARD_RE.match(value)
+            if wild and len(analyze(wild.group("word"), stemmed=False)) == 1:
+                value = wild.group("word")
+                prefix = wild.group("op") == "*"
+                fuzzy = 0 if prefix else int(wild.group("dist") or 1)
         if not analyze(value, stemmed=False):
             negate_next = False
             continue
@@ -180,6 +197,8 @@ def parse(text: str) -> ParsedQuery:
                 field=target,
                 required=op == "+" or phrase is not None or target is not None,
                 negated=op == "-" or negate_next,
+                prefix=prefix,
+                fuzzy=min(fuzzy, 2),
             )
         )
         negate_next = False
@@ -216,7 +235,7 @@ def _apply_filter(filters: Filters, name: str, value: str) -> Filters | None:
 
 
 def _is_stop(clause: Clause) -> bool:
-    if clause.phrase or clause.field or clause.negated or clause.required:
+    if clause.phrase or clause.field or clause.negated or clause.required or clause.prefix:
         return False
     words = analyze(clause.text, stemmed=False)
     return all(w in QUERY_STOP_WORDS for w in words)
@@ -260,6 +279,12 @@ def clause_query(clause: Clause) -> Any:
     """The Whoosh query of one clause."""
     if clause.field == "parties":
         return wq.Term("party_key", party_key(clause.text))
+    if clause.prefix or clause.fuzzy:
+        # On the literal words (and compound parts): a stem is no prefix of anything.
+        (word,) = analyze(clause.text, stemmed=False)
+        if clause.prefix:
+            return wq.Prefix("exact", word)
+        return wq.FuzzyTerm("exact", word, maxdist=clause.fuzzy, prefixlength=1)
     fields = (clause.field,) if clause.field else STEMMED_FIELDS + NAME_FIELDS
     if clause.phrase:
         return _phrase_query(clause.text, fields)
@@ -321,10 +346,20 @@ def to_whoosh(parsed: ParsedQuery) -> Any:
     return q
 
 
-def highlight_terms(parsed: ParsedQuery) -> frozenset[str]:
-    """The stemmed terms whose occurrences a snippet marks."""
+def highlight_terms(
+    parsed: ParsedQuery,
+) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, int], ...]]:
+    """What a snippet marks: stems, folded prefixes and (folded word, distance) pairs."""
     terms: set[str] = set()
+    prefixes: set[str] = set()
+    fuzzy: list[tuple[str, int]] = []
     for clause in parsed.positive:
-        if clause.field in (None, *STEMMED_FIELDS):
+        if clause.field not in (None, *STEMMED_FIELDS):
+            continue
+        if clause.prefix:
+            prefixes.update(analyze(clause.text, stemmed=False))
+        elif clause.fuzzy:
+            fuzzy.extend((w, clause.fuzzy) for w in analyze(clause.text, stemmed=False))
+        else:
             terms.update(analyze(clause.text))
-    return frozenset(terms)
+    return frozenset(terms), frozenset(prefixes), tuple(fuzzy)

@@ -8,7 +8,7 @@ from search.query import highlight_terms, parse
 
 def test_stemmed_and_folded_forms_are_marked() -> None:
     text = "Deze schendingen van financiële regels."
-    snippet = make_snippet([("question", text)], highlight_terms(parse("schending financiele")))
+    snippet = make_snippet([("question", text)], highlight_terms(parse("schending financiele"))[0])
     assert snippet.matches == ("schendingen", "financiële")
     assert snippet.plain() == text
 
@@ -16,7 +16,7 @@ def test_stemmed_and_folded_forms_are_marked() -> None:
 def test_best_passage_is_chosen_and_cut_at_words() -> None:
     filler = "woord " * 80
     text = f"{filler}hier staat china en mensenrechten samen {filler}"
-    snippet = make_snippet([("answer", text)], highlight_terms(parse("china mensenrechten")))
+    snippet = make_snippet([("answer", text)], highlight_terms(parse("china mensenrechten"))[0])
     assert snippet.field == "answer"
     assert snippet.matches == ("china", "mensenrechten")
     assert snippet.segments[0].text == "…" and snippet.segments[-1].text == "…"
@@ -35,3 +35,10 @@ def test_adjacent_matches_form_one_mark_and_renderings() -> None:
 def test_no_match_gives_start_of_first_field() -> None:
     snippet = make_snippet([("question", ""), ("answer", "Ja.")], frozenset({"x"}))
     assert snippet.field == "answer" and snippet.plain() == "Ja."
+
+
+def test_prefix_and_fuzzy_matches_are_marked() -> None:
+    terms, prefixes, fuzzy = highlight_terms(parse("klimaat* gezichtsherkening~"))
+    text = "Klimaatverandering en gezichtsherkenning, niet klimmen."
+    snippet = make_snippet([("question", text)], terms, prefixes=prefixes, fuzzy=fuzzy)
+    assert snippet.matches == ("Klimaatverandering", "gezichtsherkenning")
