@@ -22,6 +22,18 @@ class IndexNotFoundError(SearchError):
         super().__init__(f"No index at {path}. Run `kvsearch index` first.")
 
 
+class EntryNotFoundError(SearchError):
+    """No entry or document with the given id is in the index."""
+
+    def __init__(self, path: Path, ident: str) -> None:
+        self.path = path
+        self.ident = ident
+        super().__init__(
+            f"No entry or document {ident!r} in the index at {path}. "
+            "Check the id (for example 2019Z12806#4) or search for it."
+        )
+
+
 class IndexVersionError(SearchError):
     """The index was built with another schema or analysis than this code uses."""
 

@@ -26,12 +26,22 @@ from whoosh import sorting
 from search import indexer
 from search.analysis import analyze
 from search.compounds import split_compound
-from search.errors import IndexCorruptError
+from search.errors import EntryNotFoundError, IndexCorruptError
 from search.highlight import make_snippet
 from search.indexer import Progress
-from search.models import BuildReport, CheckReport, Facets, Filters, Hit, SearchResults
+from search.models import (
+    BuildReport,
+    CheckReport,
+    Facets,
+    Filters,
+    Hit,
+    Question,
+    SearchResults,
+    Snippet,
+)
 from search.query import ParsedQuery, filter_query, highlight_terms, parse, to_whoosh
 from search.schema import entry_from_stored
+from search.similar import KEY_TERMS, similar_query
 from search.spelling import correct_word, is_unknown
 
 __all__ = ["Index"]
@@ -217,6 +227,14 @@ class Index:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         limit = max(1, limit)
         page = max(1, page)
+        named = self.lookup(query) if _looks_like_id(query) else ()
+        if named:  # a document or entry id goes straight to it
+            shown = named[(page - 1) * limit : page * limit]
+            found = tuple(
+                Hit(rank, 0.0, e, _snippet(e, frozenset()))
+                for rank, e in enumerate(shown, start=(page - 1) * limit + 1)
+            )
+            return SearchResults(query, query.strip(), len(named), page, limit, found)
         parsed = parse(query)
         combined = _merge_filters(parsed.filters, filters or Filters())
         searcher = self._get_searcher()
@@ -244,12 +262,7 @@ class Index:
         first = (page - 1) * limit
         for rank, hit in enumerate(results[first : first + limit], start=first + 1):
             entry = entry_from_stored(hit.fields())
-            snippet = make_snippet(
-                (("question", entry.question), ("answer", entry.answer)),
-                terms,
-                prefixes=prefixes,
-                fuzzy=fuzzy,
-            )
+            snippet = _snippet(entry, terms, prefixes, fuzzy)
             # Sorted by date, Whoosh puts the sort key in the score: no relevance to report.
             score = float(hit.score or 0.0) if sortedby is None else 0.0
             hits.append(Hit(rank, score, entry, snippet))
@@ -258,6 +271,78 @@ class Index:
         return SearchResults(
             query, normalized, len(results), page, limit, tuple(hits), suggestion, counts
         )
+
+    # --- looking up ----------------------------------------------------------------
+
+    def get(self, entry_id: str) -> Question | None:
+        """The entry with this id (``2019Z12806#4``), or None."""
+        stored = self._get_searcher().document(entry_id=entry_id)
+        return entry_from_stored(stored) if stored else None
+
+    def document(self, document_id: str) -> tuple[Question, ...]:
+        """The entries of a document (``2019Z12806``), in question order; () if unknown."""
+        entries = [
+            entry_from_stored(f) for f in self._get_searcher().documents(document_id=document_id)
+        ]
+        return tuple(sorted(entries, key=lambda e: e.numbers))
+
+    def lookup(self, ident: str) -> tuple[Question, ...]:
+        """The entry or the document that ``ident`` names, or ()."""
+        ident = re.sub(r"^(\d{4})z(\d{5})", r"\1Z\2", ident.strip())  # 2019z12806
+        entry = self.get(ident) if "#" in ident else None
+        return (entry,) if entry else self.document(ident)
+
+    def similar(
+        self,
+        entry_id: str | None = None,
+        *,
+        text: str | None = None,
+        limit: int = 10,
+        include_own: bool = False,
+        filters: Filters | None = None,
+    ) -> SearchResults:
+        """The entries most like an entry, or like a text (a new question).
+
+        Args:
+            entry_id: An entry of the index; its own document is left out unless
+                ``include_own`` (the entry itself always is).
+            text: Any text, instead of an entry.
+            limit: How many.
+            include_own: Keep the other entries of the entry's own document.
+            filters: Conditions every hit meets.
+
+        Raises:
+            EntryNotFoundError: ``entry_id`` is not in the index.
+            ValueError: Neither or both of ``entry_id`` and ``text`` are given.
+        """
+        if (entry_id is None) == (text is None):
+            raise ValueError("give exactly one of entry_id and text")
+        searcher = self._get_searcher()
+        source: Question | None = None
+        if entry_id is not None:
+            source = self.get(entry_id)
+            if source is None:
+                raise EntryNotFoundError(self.path, entry_id)
+            text = "\n".join(t for t in (source.subject, source.question, source.answer) if t)
+        assert text is not None
+        exclude = source.document_id if source and not include_own else None
+        q = similar_query(searcher, text, exclude_document=exclude)
+        label = entry_id or text[:60]
+        if q is None:
+            return SearchResults(label, "", 0, 1, limit, ())
+        if source is not None and include_own:
+            q = wq.AndNot(q, wq.Term("entry_id", source.entry_id))
+        results = searcher.search(q, filter=filter_query(filters or Filters()), limit=limit)
+        terms = frozenset(
+            t for t, _ in searcher.key_terms_from_text("question", text, numterms=KEY_TERMS)
+        )
+        hits = tuple(
+            Hit(rank, float(hit.score or 0.0), entry, _snippet(entry, terms))
+            for rank, (hit, entry) in enumerate(
+                ((h, entry_from_stored(h.fields())) for h in results), start=1
+            )
+        )
+        return SearchResults(label, "", len(results), 1, limit, hits)
 
     @staticmethod
     def _correct(reader: Any, parsed: ParsedQuery, query: str) -> tuple[ParsedQuery, str | None]:
@@ -290,6 +375,29 @@ SORTS = ("relevance", "date", "-date")
 
 #: The facets counted, in the order they are reported.
 FACETS = ("party", "member", "ministry", "year", "status")
+
+
+def _snippet(
+    entry: Question,
+    terms: frozenset[str],
+    prefixes: frozenset[str] = frozenset(),
+    fuzzy: tuple[tuple[str, int], ...] = (),
+) -> Snippet:
+    """The snippet of an entry: its best passage of question or answer."""
+    return make_snippet(
+        (("question", entry.question), ("answer", entry.answer)),
+        terms,
+        prefixes=prefixes,
+        fuzzy=fuzzy,
+    )
+
+
+_ID_RE = re.compile(r"^\s*(?:\d{4}Z\d{5}|ah-tk-\d{8}-\d+|[^\s\"*:]+#\d+)(?:#\d+)?\s*$", re.I)
+
+
+def _looks_like_id(query: str) -> bool:
+    """``2019Z12806``, ``2019Z12806#4``, ``ah-tk-20232024-1314``: worth a direct look-up."""
+    return bool(_ID_RE.match(query))
 
 
 def _merge_filters(base: Filters, extra: Filters) -> Filters:

@@ -1,0 +1,41 @@
+"""“More like this”: a query from the text of a question.
+
+The text is analysed as the index analyses it (stems, compound parts), and its most
+distinctive terms are chosen by how much more often they occur in the text than in the
+whole collection (Whoosh's Bo1 divergence model, on the question field). The query ORs
+those terms over subject, question and answer, each weighted by its distinctiveness, so
+the entries that share most of the rare vocabulary come first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh import classify
+from whoosh import query as wq
+
+from search.query import FIELD_BOOSTS, STEMMED_FIELDS
+
+__all__ = ["KEY_TERMS", "similar_query"]
+
+#: How many distinctive terms describe a text.
+KEY_TERMS = 25
+
+
+def similar_query(searcher: Any, text: str, *, exclude_document: str | None = None) -> Any:
+    """The Whoosh query for entries like ``text``, or None when it has no usable terms."""
+    terms = searcher.key_terms_from_text(
+        "question", text, numterms=KEY_TERMS, model=classify.Bo1Model, normalize=True
+    )
+    if not terms:
+        return None
+    q: Any = wq.Or(
+        [
+            wq.Term(field, term, boost=weight * FIELD_BOOSTS[field])
+            for term, weight in terms
+            for field in STEMMED_FIELDS
+        ]
+    )
+    if exclude_document is not None:
+        q = wq.AndNot(q, wq.Term("document_id", exclude_document))
+    return q
