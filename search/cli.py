@@ -7,11 +7,13 @@ in one place (:class:`KvGroup`).
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,6 +23,7 @@ import click
 from click.core import ParameterSource
 
 from search.errors import (
+    EntryNotFoundError,
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
@@ -31,30 +34,34 @@ from search.errors import (
     SeedParseError,
 )
 from search.index import Index
-from search.models import BuildReport, Filters, Hit, SearchResults, Skipped
+from search.models import BuildReport, Filters, Hit, Skipped, Snippet
 from search.parliament import session_range
+from search.render import entry_view, export_row, plural, results_text, similar_text
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
 
-MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
-
 #: Dutch wording of :data:`search.models.SKIP_REASONS`.
 SKIP_REASONS_NL: dict[str, str] = {
-    "not-utf8": "geen UTF-8-tekst",
-    "no-document": "geen kop `## <documentnummer>`, dus geen document gevonden",
-    "no-questions": "document {detail} bevat geen blokken `Vraag N`",
-    "notice-only": "document {detail} is een mededeling zonder vragen",
+    "empty": "het bestand is leeg",
+    "binary": "geen tekst maar een binair bestand",
     "unreadable": "kan niet gelezen worden ({detail})",
+    "no-questions": "document {detail} bevat geen blokken `Vraag N`",
+    "legacy-encoding": "geen UTF-8; gelezen als {detail}",
+    "no-heading": "geen kop `## <documentnummer>`; het document heet {detail}, naar het bestand",
+    "duplicate-id": "een documentnummer staat twee keer in het bestand; dit document heet {detail}",
+    "notice-only": "document {detail} is een mededeling zonder vragen",
     "repeated-question": "vraag {detail} staat er twee keer; de tekst is samengevoegd",
     "answer-without-question": "antwoord {detail} heeft geen vraagblok",
+    "not-utf8": "geen UTF-8-tekst",
+    "no-document": "geen kop `## <documentnummer>`, dus geen document gevonden",
 }
 
 
 def dutch_message(exc: SearchError) -> str:
     """One Dutch sentence that says what is wrong and what to do."""
+    if isinstance(exc, EntryNotFoundError):
+        return f"geen vraag of document {exc.ident!r} in de index. Controleer het nummer."
     if isinstance(exc, IndexNotFoundError):
         return f"geen index in {exc.path}/. Maak er een met `kvsearch index`."
     if isinstance(exc, IndexVersionError):
@@ -203,10 +210,6 @@ class SessionParam(click.ParamType):  # type: ignore[type-arg]
         return str(value)
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}".replace(",", ".")
-
-
 def _report(report: BuildReport, quiet: bool = False) -> None:
     """Print a build summary (to stdout) and what was skipped (to stderr)."""
     if not quiet:
@@ -218,9 +221,9 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
             )
         click.echo(
             f"Index in {report.index_path}/: "
-            f"{_plural(report.documents, 'document', 'documenten')}, "
-            f"{_plural(report.entries, 'vraag', 'vragen')} uit "
-            f"{_plural(report.files, 'bestand', 'bestanden')} ({seconds} s)"
+            f"{plural(report.documents, 'document', 'documenten')}, "
+            f"{plural(report.entries, 'vraag', 'vragen')} uit "
+            f"{plural(report.files, 'bestand', 'bestanden')} ({seconds} s)"
         )
     notices = [w.detail for w in report.warnings if w.code == "notice-only"]
     if notices and not quiet:
@@ -232,7 +235,7 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
         click.echo(f"overgeslagen: {skip_text(skip)}", err=True)
     if report.skipped and not quiet:
         click.echo(
-            f"{_plural(len(report.skipped), 'bestand of document', 'bestanden of documenten')} "
+            f"{plural(len(report.skipped), 'bestand of document', 'bestanden of documenten')} "
             "overgeslagen; de rest is geïndexeerd.",
             err=True,
         )
@@ -349,8 +352,8 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
         report = index.check(seeds or (Path(DEFAULT_SEEDS),))
     click.echo(
         f"Index in {report.index_path}/: "
-        f"{_plural(report.documents, 'document', 'documenten')}, "
-        f"{_plural(report.entries, 'vraag', 'vragen')}; versie in orde."
+        f"{plural(report.documents, 'document', 'documenten')}, "
+        f"{plural(report.entries, 'vraag', 'vragen')}; versie in orde."
     )
     for label, names in (
         ("nieuw", report.added),
@@ -362,7 +365,7 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
     for problem in report.problems:
         click.echo(f"probleem: {problem}")
     if report.up_to_date:
-        click.echo(f"Bij: {_plural(report.unchanged, 'bestand', 'bestanden')} ongewijzigd.")
+        click.echo(f"Bij: {plural(report.unchanged, 'bestand', 'bestanden')} ongewijzigd.")
     else:
         click.echo("Niet bij: voer `kvsearch index` uit.")
         sys.exit(1)
@@ -393,76 +396,6 @@ def _use_color(ctx: click.Context) -> bool:
     if ctx.color is not None:
         return ctx.color
     return not click.utils.should_strip_ansi(sys.stdout)  # type: ignore[attr-defined]
-
-
-def _dutch_date(value: Any) -> str:
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}" if value else "zonder datum"
-
-
-def _shorten(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _status(hit: Hit) -> str:
-    e = hit.entry
-    if e.status == "answered":
-        days = e.days_to_answer
-        return (
-            f"beantwoord na {_plural(days, 'dag', 'dagen')}" if days is not None else "beantwoord"
-        )
-    return "uitgesteld" if e.status == "delayed" else "onbeantwoord"
-
-
-STATUS_NL = {"answered": "beantwoord", "unanswered": "onbeantwoord", "delayed": "uitgesteld"}
-FACET_NL = {
-    "party": "partij",
-    "member": "lid",
-    "ministry": "ministerie",
-    "year": "jaar",
-    "status": "status",
-}
-
-
-def _print_facets(results: SearchResults) -> None:
-    """One compact line per facet: ``partij: SP 12 · VVD 3 · …``."""
-    for name, pairs in (results.facets or {}).items():
-        shown = " · ".join(f"{STATUS_NL.get(v, v)} {n}" for v, n in pairs[:8])
-        more = f" · (+{len(pairs) - 8})" if len(pairs) > 8 else ""
-        click.echo(f"{FACET_NL.get(name, name)}: {shown}{more}")
-    click.echo("")
-
-
-def _print_hit(hit: Hit, color: bool) -> None:
-    e = hit.entry
-    members = ", ".join(str(m) for m in e.members) or "onbekend lid"
-    head = (
-        click.style(f"{hit.rank:>3}. {e.entry_id}", bold=True)
-        if color
-        else (f"{hit.rank:>3}. {e.entry_id}")
-    )
-    click.echo(f"{head}  {members} · {_dutch_date(e.submitted)} · {_status(hit)}", color=color)
-    if e.subject:
-        click.echo(f"     {_shorten(e.subject, 100)}", color=color)
-    snippet = hit.snippet.ansi() if color else hit.snippet.marked()
-    label = "antwoord: " if hit.snippet.field == "answer" else ""
-    click.echo(f"     {label}{snippet}", color=color)
-    click.echo("")
-
-
-def _print_results(results: SearchResults, color: bool) -> None:
-    if results.suggestion:
-        click.echo(f"Bedoelde u: {results.suggestion}? (daar is ook op gezocht)\n")
-    if not results.hits:
-        click.echo(f"Geen resultaten voor {results.query!r}.")
-        return
-    first = results.hits[0].rank
-    last = results.hits[-1].rank
-    click.echo(f"{first}–{last} van {results.total} voor {results.query!r}\n")
-    if results.facets is not None:
-        _print_facets(results)
-    for hit in results.hits:
-        _print_hit(hit, color)
 
 
 @main.command("search", short_help="Zoek vragen, de beste eerst.")
@@ -503,9 +436,13 @@ def _print_results(results: SearchResults, color: bool) -> None:
     "--delayed", "status", flag_value="delayed", help="Alleen vragen met uitgesteld antwoord."
 )
 @click.option("--facets", is_flag=True, help="Toon aantallen per partij, lid, ministerie en jaar.")
+@click.option("--group", is_flag=True, help="Eén resultaat per document, met zijn vragen.")
 @click.option(
-    "--json", "as_json", is_flag=True, help="Resultaten als één JSON-object (met facetten)."
-)
+    "--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+    show_default=True,
+    help="Uitvoer; jsonl en csv geven álle treffers (tenzij --limit), voor scripts.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Kort voor --format json (met facetten).")
 @help_option
 @click.pass_context
 def search_command(
@@ -524,6 +461,8 @@ def search_command(
     session: str | None,
     status: str | None,
     facets: bool,
+    group: bool,
+    fmt: str,
     as_json: bool,
 ) -> None:
     """Zoek vragen; de beste eerst, met de gevonden woorden gemarkeerd.
@@ -547,6 +486,8 @@ def search_command(
       kvsearch search '"social credit"' --json
       kvsearch search 'mensenrechten partij:PvdA -Rusland' --limit 20
       kvsearch search '*' --party SP --from 2024-01-01 --facets
+      kvsearch search stikstof --group --sort -date
+      kvsearch search klimaat* --format csv > klimaat.csv
     """
     filters = Filters(
         member=member,
@@ -558,19 +499,119 @@ def search_command(
         session=session,
         status=status,
     )
+    fmt = "json" if as_json else fmt
+    limit_given = ctx.get_parameter_source("limit") == ParameterSource.COMMANDLINE
     with _open_for_search(ctx, index_dir) as index:
+        if fmt in ("jsonl", "csv"):
+            hits = index.iter_hits(query, filters=filters, sort=sort)
+            if limit_given:
+                hits = (h for h in hits if h.rank > (page - 1) * limit and h.rank <= page * limit)
+            _export(hits, fmt)
+            return
         results = index.search(
             query,
             filters=filters,
             limit=limit,
             page=page,
             sort=sort,
-            facets=facets or as_json,
+            facets=facets or fmt == "json",
+            group=group,
         )
+    if fmt == "json":
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(results_text(results, _use_color(ctx)), color=_use_color(ctx))
+
+
+def _export(hits: Iterable[Hit], fmt: str) -> None:
+    """Stream hits as JSON lines or CSV rows."""
+    out = click.get_text_stream("stdout")
+    writer: csv.DictWriter[str] | None = None
+    for hit in hits:
+        if fmt == "jsonl":
+            out.write(json.dumps(hit.to_dict(), ensure_ascii=False) + "\n")
+            continue
+        row = export_row(hit)
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
+            writer.writeheader()
+        writer.writerow(row)
+    out.flush()
+
+
+@main.command("show", short_help="Toon een vraag of document in zijn geheel.")
+@click.argument("ident", metavar="ID")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Als JSON.")
+@help_option
+@click.pass_context
+def show_command(ctx: click.Context, ident: str, index_dir: Path, as_json: bool) -> None:
+    """Toon een vraag (2019Z12806#4) of een heel document (2019Z12806): vragen,
+    antwoorden, leden, geadresseerden, data, status en voetnoten.
+
+    \b
+    Voorbeelden:
+      kvsearch show 2019Z12806#4
+      kvsearch show 2019Z12806 --json
+    """
+    with _open_for_search(ctx, index_dir) as index:
+        entries = index.lookup(ident)
+    if not entries:
+        raise EntryNotFoundError(index_dir, ident)
+    if as_json:
+        data = [Hit(i, 0.0, e, Snippet("question", ())).to_dict() for i, e in enumerate(entries, 1)]
+        for item in data:
+            for key in ("rank", "score", "snippet", "snippet_html"):
+                item.pop(key)
+        click.echo(json.dumps({"id": ident, "entries": data}, ensure_ascii=False, indent=2))
+        return
+    color = _use_color(ctx)
+    width = shutil.get_terminal_size((88, 24)).columns if color else 88
+    click.echo(entry_view(entries, color, min(width, 100)), color=color)
+
+
+@main.command("similar", short_help="Vind vragen die op een vraag of tekst lijken.")
+@click.argument("entry_id", required=False)
+@index_dir_option
+@click.option("--text", help="Tekst van een (nieuwe) vraag; '-' of geen ENTRY_ID: lees stdin.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Aantal vragen.")  # fmt: skip
+@click.option("--include-own", is_flag=True, help="Ook vragen uit hetzelfde document.")
+@click.option("--json", "as_json", is_flag=True, help="Als één JSON-object.")
+@help_option
+@click.pass_context
+def similar_command(
+    ctx: click.Context,
+    entry_id: str | None,
+    index_dir: Path,
+    text: str | None,
+    limit: int,
+    include_own: bool,
+    as_json: bool,
+) -> None:
+    """Vind eerdere vragen over hetzelfde onderwerp, met het begin van hun antwoord.
+
+    Geef een vraagnummer, of plak de tekst van een nieuwe vraag (--text of via stdin).
+
+    \b
+    Voorbeelden:
+      kvsearch similar 2019Z12806#4
+      kvsearch similar --text "Wat doet u tegen de wachtlijsten in de jeugdzorg?"
+      pbpaste | kvsearch similar
+    """
+    if entry_id is None and (text is None or text == "-"):
+        text = click.get_text_stream("stdin").read()
+        if not text.strip():
+            raise click.UsageError("geef een vraagnummer, --text of tekst via stdin.")
+    with _open_for_search(ctx, index_dir) as index:
+        if entry_id is not None and text is None:
+            results = index.similar(entry_id, limit=limit, include_own=include_own)
+        else:
+            results = index.similar(text=text, limit=limit)
     if as_json:
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_results(results, _use_color(ctx))
+        click.echo(similar_text(results, _use_color(ctx)), color=_use_color(ctx))
 
 
 if __name__ == "__main__":  # pragma: no cover

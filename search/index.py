@@ -13,8 +13,8 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -34,6 +34,7 @@ from search.models import (
     CheckReport,
     Facets,
     Filters,
+    Group,
     Hit,
     Question,
     SearchResults,
@@ -207,24 +208,27 @@ class Index:
         page: int = 1,
         sort: str = "relevance",
         facets: bool = False,
+        group: bool = False,
     ) -> SearchResults:
         """Search, best first (or by date).
 
         Args:
             query: Words, ``"phrases"``, ``-excluded``, ``partij:PvdA``, ``*`` for every
-                entry... (see :mod:`search.query`). Never raises on malformed input.
+                entry, a document or entry id... (see :mod:`search.query`). Never raises
+                on malformed input.
             filters: Conditions every hit meets; they add to those in the query.
-            limit: Hits per page (at least 1).
+            limit: Hits (or, with ``group``, documents) per page (at least 1).
             page: 1-based page number.
             sort: ``relevance``, ``date`` (oldest first) or ``-date`` (newest first). A
                 query without words (``*``, only filters) is listed newest first.
             facets: Count party, member, ministry, year and status over all matches.
+            group: One result per document: ``groups`` holds each document's matching
+                entries in rank order, ``hits`` the best entry of each, ``total`` counts
+                documents.
 
         Raises:
             ValueError: ``sort`` is not one of the three.
         """
-        if sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         limit = max(1, limit)
         page = max(1, page)
         named = self.lookup(query) if _looks_like_id(query) else ()
@@ -235,6 +239,59 @@ class Index:
                 for rank, e in enumerate(shown, start=(page - 1) * limit + 1)
             )
             return SearchResults(query, query.strip(), len(named), page, limit, found)
+        run = self._run(query, filters, sort, None if group else page * limit)
+        if run is None:
+            return SearchResults(query, "", 0, page, limit, ())
+        searcher, parsed, suggestion, results, marks = run
+        first = (page - 1) * limit
+        groups: tuple[Group, ...] | None = None
+        # Copy everything out while the searcher holds the files.
+        if group:
+            by_doc: dict[str, list[Any]] = {}
+            column = searcher.reader().column_reader("document_id")
+            for hit in results:
+                by_doc.setdefault(column[hit.docnum], []).append(hit)
+            chosen = list(by_doc.items())[first : first + limit]
+            groups = tuple(
+                Group(doc_id, rank, tuple(self._hit(h, r, marks) for r, h in enumerate(hs, 1)))
+                for rank, (doc_id, hs) in enumerate(chosen, start=first + 1)
+            )
+            hits = tuple(replace(g.hits[0], rank=g.rank) for g in groups)
+            total = len(by_doc)
+        else:
+            hits = tuple(
+                self._hit(hit, rank, marks)
+                for rank, hit in enumerate(results[first : first + limit], start=first + 1)
+            )
+            total = len(results)
+        counts = _count_facets(searcher.reader(), results.docs()) if facets else None
+        normalized = str(parsed) if parsed.clauses or parsed.match_all else query.strip()
+        return SearchResults(
+            query, normalized, total, page, limit, hits, suggestion, counts, groups
+        )
+
+    def iter_hits(
+        self, query: str, *, filters: Filters | None = None, sort: str = "relevance"
+    ) -> Iterator[Hit]:
+        """Every hit of a query, in order, one at a time (for export)."""
+        named = self.lookup(query) if _looks_like_id(query) else ()
+        if named:
+            for rank, e in enumerate(named, start=1):
+                yield Hit(rank, 0.0, e, _snippet(e, frozenset()))
+            return
+        run = self._run(query, filters, sort, None)
+        if run is None:
+            return
+        _, _, _, results, marks = run
+        for rank, hit in enumerate(results, start=1):
+            yield self._hit(hit, rank, marks)
+
+    def _run(
+        self, query: str, filters: Filters | None, sort: str, limit: int | None
+    ) -> tuple[Any, ParsedQuery, str | None, Any, _Marks] | None:
+        """Parse, correct and run a query; None when it asks for nothing."""
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
         parsed = parse(query)
         combined = _merge_filters(parsed.filters, filters or Filters())
         searcher = self._get_searcher()
@@ -246,31 +303,23 @@ class Index:
             if sort == "relevance":
                 sort = "-date"
         else:
-            return SearchResults(query, "", 0, page, limit, ())
+            return None
         sortedby: Any = None
         if sort != "relevance":
             sortedby = [
                 sorting.FieldFacet("sortdate", reverse=sort == "-date"),
                 sorting.FieldFacet("order"),
             ]
-        results = searcher.search(
-            q, filter=filter_query(combined), limit=page * limit, sortedby=sortedby
-        )
-        terms, prefixes, fuzzy = highlight_terms(parsed)
-        hits: list[Hit] = []
-        # Copy everything out while the searcher holds the files.
-        first = (page - 1) * limit
-        for rank, hit in enumerate(results[first : first + limit], start=first + 1):
-            entry = entry_from_stored(hit.fields())
-            snippet = _snippet(entry, terms, prefixes, fuzzy)
-            # Sorted by date, Whoosh puts the sort key in the score: no relevance to report.
-            score = float(hit.score or 0.0) if sortedby is None else 0.0
-            hits.append(Hit(rank, score, entry, snippet))
-        counts = _count_facets(searcher.reader(), results.docs()) if facets else None
-        normalized = str(parsed) if parsed.clauses or parsed.match_all else query.strip()
-        return SearchResults(
-            query, normalized, len(results), page, limit, tuple(hits), suggestion, counts
-        )
+        results = searcher.search(q, filter=filter_query(combined), limit=limit, sortedby=sortedby)
+        marks = _Marks(*highlight_terms(parsed), scored=sortedby is None)
+        return searcher, parsed, suggestion, results, marks
+
+    @staticmethod
+    def _hit(hit: Any, rank: int, marks: _Marks) -> Hit:
+        entry = entry_from_stored(hit.fields())
+        # Sorted by date, Whoosh puts the sort key in the score: no relevance to report.
+        score = float(hit.score or 0.0) if marks.scored else 0.0
+        return Hit(rank, score, entry, _snippet(entry, marks.terms, marks.prefixes, marks.fuzzy))
 
     # --- looking up ----------------------------------------------------------------
 
@@ -375,6 +424,16 @@ SORTS = ("relevance", "date", "-date")
 
 #: The facets counted, in the order they are reported.
 FACETS = ("party", "member", "ministry", "year", "status")
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """What snippets mark, and whether the hits carry relevance scores."""
+
+    terms: frozenset[str]
+    prefixes: frozenset[str]
+    fuzzy: tuple[tuple[str, int], ...]
+    scored: bool
 
 
 def _snippet(

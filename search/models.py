@@ -101,6 +101,8 @@ class Document:
     answered: date | None = None
     answered_by: str | None = None
     delayed: bool = False
+    #: The ``ontvangen`` date of a notice (Mededeling) that answering is delayed.
+    notice_received: date | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,27 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Group:
+    """One document's matching entries, in rank order (``search(..., group=True)``)."""
+
+    document_id: str
+    rank: int
+    hits: tuple[Hit, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The group as JSON-ready data."""
+        first = self.hits[0].entry
+        return {
+            "rank": self.rank,
+            "document_id": self.document_id,
+            "subject": first.subject,
+            "members": [{"name": m.name, "party": m.party} for m in first.members],
+            "submitted": first.submitted.isoformat() if first.submitted else None,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass(frozen=True)
 class SearchResults:
     """One page of ranked hits.
 
@@ -238,6 +261,7 @@ class SearchResults:
         hits: The hits of this page, best first.
         suggestion: A corrected query when the typed one looks misspelt, else None.
         facets: Counts over all matching entries (not just this page), when asked for.
+        groups: With grouping, this page's documents with their matching entries.
     """
 
     query: str
@@ -248,6 +272,7 @@ class SearchResults:
     hits: tuple[Hit, ...]
     suggestion: str | None = None
     facets: Facets | None = None
+    groups: tuple[Group, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The results as JSON-ready data."""
@@ -264,19 +289,31 @@ class SearchResults:
                 name: [{"value": v, "count": n} for v, n in pairs]
                 for name, pairs in self.facets.items()
             }
-        data["hits"] = [h.to_dict() for h in self.hits]
+        if self.groups is not None:
+            data["groups"] = [g.to_dict() for g in self.groups]
+        else:
+            data["hits"] = [h.to_dict() for h in self.hits]
         return data
 
 
 #: What :attr:`Skipped.code` means, in English; ``{detail}`` is filled in.
 SKIP_REASONS: dict[str, str] = {
-    "not-utf8": "not UTF-8 text",
-    "no-document": "no `## <document id>` heading, so no document was found",
-    "no-questions": "document {detail} has no `Vraag N` blocks",
-    "notice-only": "document {detail} is a notice (Mededeling) without questions",
+    # the whole file is left out
+    "empty": "the file is empty",
+    "binary": "not text but a binary file",
     "unreadable": "cannot be read ({detail})",
+    # a document is left out
+    "no-questions": "document {detail} has no `Vraag N` blocks",
+    # kept, but odd
+    "legacy-encoding": "not UTF-8; read as {detail}",
+    "no-heading": "no `## <document id>` heading; the document is called {detail}, after the file",
+    "duplicate-id": "a document id occurs twice in the file; this document is kept as {detail}",
+    "notice-only": "document {detail} is a notice (Mededeling) without questions",
     "repeated-question": "question {detail} is repeated; its text was joined",
     "answer-without-question": "answer {detail} has no question block",
+    # no longer given (such files are now read); kept for reports of older indexes
+    "not-utf8": "not UTF-8 text",
+    "no-document": "no `## <document id>` heading, so no document was found",
 }
 
 

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Bump when fields change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: The analysed fields a plain query word is looked up in.
 SEARCH_FIELDS = ("subject", "question", "answer", "members", "parties", "addressees")
@@ -41,7 +41,7 @@ def make_schema() -> Any:
     names = name_analyzer()
     return Schema(
         entry_id=ID(stored=True, unique=True),
-        document_id=ID(stored=True),
+        document_id=ID(stored=True, sortable=True),
         subject=TEXT(analyzer=dutch, phrase=True),
         question=TEXT(analyzer=dutch, phrase=True, stored=True),
         answer=TEXT(analyzer=dutch, phrase=True, stored=True),

@@ -14,6 +14,7 @@ from typing import Any
 from whoosh import classify
 from whoosh import query as wq
 
+from search.analysis import QUERY_STOP_WORDS, stem
 from search.query import FIELD_BOOSTS, STEMMED_FIELDS
 
 __all__ = ["KEY_TERMS", "similar_query"]
@@ -21,12 +22,16 @@ __all__ = ["KEY_TERMS", "similar_query"]
 #: How many distinctive terms describe a text.
 KEY_TERMS = 25
 
+#: Function words say nothing about a subject, however often a text uses them.
+_STOP_STEMS = frozenset(stem(w) for w in QUERY_STOP_WORDS)
+
 
 def similar_query(searcher: Any, text: str, *, exclude_document: str | None = None) -> Any:
     """The Whoosh query for entries like ``text``, or None when it has no usable terms."""
     terms = searcher.key_terms_from_text(
         "question", text, numterms=KEY_TERMS, model=classify.Bo1Model, normalize=True
     )
+    terms = [(t, w) for t, w in terms if t not in _STOP_STEMS]
     if not terms:
         return None
     q: Any = wq.Or(
