@@ -7,6 +7,7 @@ with Index.build("index", seeds=["seeds"]) as index:
 """
 
 from search.errors import (
+    EntryNotFoundError,
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
@@ -20,10 +21,12 @@ from search.errors import (
 from search.index import Index
 from search.models import (
     BuildReport,
+    CheckReport,
     Document,
     Facets,
     Filters,
     Footnote,
+    Group,
     Hit,
     Member,
     Question,
@@ -35,10 +38,13 @@ from search.models import (
 
 __all__ = [
     "BuildReport",
+    "CheckReport",
     "Document",
+    "EntryNotFoundError",
     "Facets",
     "Filters",
     "Footnote",
+    "Group",
     "Hit",
     "Index",
     "IndexCorruptError",

@@ -15,6 +15,9 @@ SEEDS = ROOT / "seeds"
 SEED_FILE = SEEDS / "000_078685dd2c0b7c98.txt"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "docs"
+#: The two small variant seeds the library and CLI tests count on: 2024Z00001 (3
+#: entries, answered), 2024Z00002 (1, delayed) and 2024Z00003 (2, answer document).
+VARIANTS = [DATA / "variants" / "two_documents.txt", DATA / "variants" / "answer_only.txt"]
 
 
 @pytest.fixture(scope="session")

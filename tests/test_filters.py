@@ -13,7 +13,7 @@ from search import Index
 from search.cli import main
 from search.models import Filters
 from search.parliament import ministry_of, party_display, party_key, session_of, session_range
-from tests.conftest import DATA, SEEDS
+from tests.conftest import SEEDS, VARIANTS
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def variants_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     2024) and 2024Z00003 (2, an answer document with no submission date).
     """
     path = tmp_path_factory.mktemp("variants") / "index"
-    with Index.build(path, [SEEDS, DATA / "variants"]):
+    with Index.build(path, [SEEDS, *VARIANTS]):
         pass
     return path
 

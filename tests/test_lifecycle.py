@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from search import Index, IndexLockedError
 from search.cli import main
-from tests.conftest import CORPUS, DATA, ROOT, SEED_FILE
+from tests.conftest import CORPUS, ROOT, SEED_FILE, VARIANTS
 
 QUERIES = [
     "mensenrechten China",
@@ -90,7 +90,9 @@ def _doc_id(path: Path) -> str:
 
 def test_nothing_changed_reads_nothing(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
-    shutil.copytree(DATA / "variants", seeds)
+    seeds.mkdir()
+    for f in VARIANTS:
+        shutil.copy(f, seeds)
     with Index.build(tmp_path / "index", [seeds]) as index:
         os.utime(seeds / "answer_only.txt")  # touched, same content
         report = index.update([seeds])
@@ -199,16 +201,14 @@ def test_second_writer_gets_one_dutch_line_naming_the_holder(tmp_path: Path) -> 
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.write(fd, b"1234")
-        result = CliRunner().invoke(
-            main, ["index", str(DATA / "variants"), "--index-dir", str(path)]
-        )
+        result = CliRunner().invoke(main, ["index", *map(str, VARIANTS), "--index-dir", str(path)])
         assert result.exit_code == 1
         assert (
             result.stderr
             == f"Fout: {path}/ wordt bijgewerkt door proces 1234. Wacht tot dat klaar is.\n"
         )
         with pytest.raises(IndexLockedError):
-            Index.build(path, [DATA / "variants"])
+            Index.build(path, VARIANTS)
     finally:
         os.close(fd)
 
@@ -221,7 +221,7 @@ def test_wait_takes_the_lock_when_it_is_released(tmp_path: Path) -> None:
     timer = threading.Timer(0.5, os.close, [fd])
     timer.start()
     started = time.monotonic()
-    with Index.build(path, [DATA / "variants"], wait=True) as index:
+    with Index.build(path, VARIANTS, wait=True) as index:
         assert index.entry_count == 6
     assert time.monotonic() - started >= 0.4
     timer.join()
@@ -232,14 +232,16 @@ def test_stale_lock_file_of_a_dead_process_is_taken_over(tmp_path: Path) -> None
     path.mkdir()
     (path / ".lock").write_text("999999")  # no process holds it
     (path / "gen-20200101T000000000000-999999").mkdir()  # and a half-built generation
-    with Index.build(path, [DATA / "variants"]) as index:
+    with Index.build(path, VARIANTS) as index:
         assert index.entry_count == 6
     assert [p.name for p in path.iterdir() if p.name.startswith("gen-2020")] == []
 
 
 def test_check_reports_differences(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
-    shutil.copytree(DATA / "variants", seeds)
+    seeds.mkdir()
+    for f in VARIANTS:
+        shutil.copy(f, seeds)
     path = tmp_path / "index"
     with Index.build(path, [seeds]):
         pass
