@@ -108,17 +108,22 @@ def test_help_and_version_in_dutch(runner: CliRunner) -> None:
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0
     assert "Gebruik: kvsearch" in result.stdout and "Opdrachten:" in result.stdout
-    for command in ("index", "rebuild", "search"):
+    for command in main.commands:
         sub = runner.invoke(main, [command, "-h"])
-        assert sub.exit_code == 0 and "Voorbeeld" in sub.stdout
+        assert sub.exit_code == 0 and "Voorbeeld" in sub.stdout, command
+        assert "Gebruik: kvsearch " + command in sub.stdout
     version = runner.invoke(main, ["--version"])
     assert version.stdout.startswith("kvsearch ")
 
 
-def test_every_command_is_in_the_readme() -> None:
+def test_every_command_and_option_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in main.commands:
-        assert f"kvsearch {command}" in readme, command
+    for name, command in main.commands.items():
+        assert f"- `kvsearch {name}" in readme, name  # a README entry of its own
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--") and opt != "--help":
+                    assert opt in readme, (name, opt)
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
