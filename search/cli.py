@@ -36,7 +36,14 @@ from search.errors import (
 from search.index import Index
 from search.models import BuildReport, Filters, Hit, Skipped, Snippet
 from search.parliament import session_range
-from search.render import entry_view, export_row, plural, results_text, similar_text
+from search.render import (
+    changes_lines,
+    entry_view,
+    export_row,
+    plural,
+    results_text,
+    similar_text,
+)
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
@@ -219,6 +226,8 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
                 f"{report.added} toegevoegd, {report.changed} gewijzigd, "
                 f"{report.removed} verwijderd, {report.unchanged} ongewijzigd"
             )
+        for line in changes_lines(report.changes):
+            click.echo(line)
         click.echo(
             f"Index in {report.index_path}/: "
             f"{plural(report.documents, 'document', 'documenten')}, "
@@ -247,7 +256,10 @@ def seeds_argument(func: Any) -> Any:
 
 
 def build_options(func: Any) -> Any:
-    """``--quiet`` and ``--wait``, shared by ``index`` and ``rebuild``."""
+    """``--quiet``, ``--wait`` and ``--json``, shared by ``index`` and ``rebuild``."""
+    func = click.option(
+        "--json", "as_json", is_flag=True, help="Samenvatting en wijzigingen als JSON."
+    )(func)
     func = click.option(
         "--wait", is_flag=True, help="Wacht als een ander proces de index bijwerkt."
     )(func)
@@ -261,7 +273,9 @@ def build_options(func: Any) -> Any:
 @index_dir_option
 @build_options
 @help_option
-def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool) -> None:
+def index_command(
+    seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool, as_json: bool
+) -> None:
     """Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
 
     Zonder SEEDS wordt seeds/ gebruikt. Alleen nieuwe en gewijzigde bestanden worden
@@ -275,7 +289,7 @@ def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: b
       kvsearch index
       kvsearch index seeds/ ../meer-vragen/ --index-dir /tmp/kv
     """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet=quiet, wait=wait, full=False)
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, as_json, full=False)
 
 
 @main.command("rebuild", short_help="Bouw de index helemaal opnieuw.")
@@ -283,7 +297,9 @@ def index_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: b
 @index_dir_option
 @build_options
 @help_option
-def rebuild_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool) -> None:
+def rebuild_command(
+    seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool, as_json: bool
+) -> None:
     """Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
 
     De nieuwe index wordt naast de oude gebouwd en in één stap in gebruik genomen.
@@ -292,7 +308,7 @@ def rebuild_command(seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait:
     Voorbeeld:
       kvsearch rebuild seeds/
     """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet=quiet, wait=wait, full=True)
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, as_json, full=True)
 
 
 class _ProgressLine:
@@ -319,8 +335,10 @@ class _ProgressLine:
             click.echo(f"\r{'':<70}\r", nl=False, err=True)
 
 
-def _build(index_dir: Path, seeds: Sequence[Path], *, quiet: bool, wait: bool, full: bool) -> None:
-    show = not quiet and sys.stderr.isatty()
+def _build(
+    index_dir: Path, seeds: Sequence[Path], quiet: bool, wait: bool, as_json: bool, *, full: bool
+) -> None:
+    show = not quiet and not as_json and sys.stderr.isatty()
     progress = _ProgressLine() if show else None
     try:
         with Index.build(index_dir, seeds, full=full, wait=wait, progress=progress) as index:
@@ -329,7 +347,10 @@ def _build(index_dir: Path, seeds: Sequence[Path], *, quiet: bool, wait: bool, f
     finally:
         if progress:
             progress.finish()
-    _report(report, quiet)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _report(report, quiet)
     if report.entries == 0 and report.files:
         click.echo("Fout: geen enkele vraag geïndexeerd; zie de meldingen hierboven.", err=True)
         sys.exit(1)
@@ -435,6 +456,10 @@ def _use_color(ctx: click.Context) -> bool:
 @click.option(
     "--delayed", "status", flag_value="delayed", help="Alleen vragen met uitgesteld antwoord."
 )
+@click.option(
+    "--answered-since", "answered_since", type=DateParam(),
+    help="Beantwoord op of na deze datum (bv. sinds de vorige keer).",
+)  # fmt: skip
 @click.option("--facets", is_flag=True, help="Toon aantallen per partij, lid, ministerie en jaar.")
 @click.option("--group", is_flag=True, help="Eén resultaat per document, met zijn vragen.")
 @click.option(
@@ -460,6 +485,7 @@ def search_command(
     year: int | None,
     session: str | None,
     status: str | None,
+    answered_since: date | None,
     facets: bool,
     group: bool,
     fmt: str,
@@ -498,6 +524,7 @@ def search_command(
         year=year,
         session=session,
         status=status,
+        answered_since=answered_since,
     )
     fmt = "json" if as_json else fmt
     limit_given = ctx.get_parameter_source("limit") == ParameterSource.COMMANDLINE

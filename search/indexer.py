@@ -25,7 +25,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -43,8 +43,16 @@ from search.errors import (
     SeedParseError,
 )
 from search.ingest import find_seed_files, merge_documents, parse_file
-from search.models import BuildReport, CheckReport, Document, Skipped
-from search.schema import SCHEMA_VERSION, fields_for, make_schema
+from search.models import (
+    BuildReport,
+    Changes,
+    CheckReport,
+    Document,
+    DocumentChange,
+    Question,
+    Skipped,
+)
+from search.schema import SCHEMA_VERSION, entry_from_stored, fields_for, make_schema
 
 __all__ = ["META_FILE", "Progress", "build", "check", "live_generation", "read_meta"]
 
@@ -279,6 +287,8 @@ def build(
         documents = merge_documents(d for docs in parsed.values() for d in docs)
         if live:
             documents = [d for d in documents if d.document_id in affected]
+        previous = live or _live_meta(path)
+        before = _document_states(previous[0], affected if live else None) if previous else {}
         gen = path / f"{GEN_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
         try:
             gen.mkdir()
@@ -306,6 +316,8 @@ def build(
             shutil.rmtree(gen, ignore_errors=True)
             raise
         _remove_stale(path)
+    after = {d.document_id: _state(d) for d in documents if d.entries}
+    gone = sorted(d for d in before if d not in after and (d in affected or not live))
     return BuildReport(
         files=len(plan.files),
         documents=document_count,
@@ -319,6 +331,7 @@ def build(
         removed=len(plan.removed),
         unchanged=len(plan.unchanged),
         incremental=live is not None,
+        changes=_changes(before, after, gone, first_build=previous is None),
     )
 
 
@@ -355,6 +368,62 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
         unchanged=len(plan.unchanged),
         problems=tuple(problems),
     )
+
+
+#: A document's state for the change summary: (subject, answered date, answered, delayed).
+_State = tuple[str | None, date | None, bool, bool]
+
+
+def _state(doc: Document) -> _State:
+    answered = any(e.answer for e in doc.entries)
+    return doc.subject, doc.answered, answered, doc.delayed and not answered
+
+
+def _document_states(gen: Path, ids: set[str] | None) -> dict[str, _State]:
+    """The state of documents in a generation (all when ``ids`` is None)."""
+    states: dict[str, _State] = {}
+    try:
+        ix = whoosh_index.open_dir(str(gen))
+    except Exception:  # an old or damaged index: no summary of changes, not an error
+        return states
+    try:
+        with ix.searcher() as searcher:
+            if ids is None:
+                stored = list(searcher.reader().all_stored_fields())
+            else:
+                stored = [f for d in sorted(ids) for f in searcher.documents(document_id=d)]
+        grouped: dict[str, list[Question]] = {}
+        for fields in stored:
+            entry = entry_from_stored(fields)
+            grouped.setdefault(entry.document_id, []).append(entry)
+        for doc_id, entries in grouped.items():
+            answered = any(e.answer for e in entries)
+            when = max((e.answered for e in entries if e.answered), default=None)
+            delayed = any(e.delayed for e in entries) and not answered
+            states[doc_id] = (entries[0].subject, when, answered, delayed)
+    except Exception:
+        return {}
+    finally:
+        ix.close()
+    return states
+
+
+def _changes(
+    before: dict[str, _State], after: dict[str, _State], gone: list[str], *, first_build: bool
+) -> Changes:
+    """New, newly answered and newly delayed Kamervragen, by comparing states."""
+    new, answered, delayed = [], [], []
+    for doc_id in sorted(after):
+        subject, when, is_answered, is_delayed = after[doc_id]
+        old = before.get(doc_id)
+        change = DocumentChange(doc_id, subject, when)
+        if old is None:
+            new.append(change)
+        elif is_answered and not old[2]:
+            answered.append(change)
+        if is_delayed and (old is None or not old[3]) and not first_build:
+            delayed.append(change)
+    return Changes(tuple(new), tuple(answered), tuple(delayed), tuple(gone))
 
 
 def _count_documents(gen: Path, doc_ids: set[str]) -> int:

@@ -5,7 +5,7 @@ Nothing here knows about Whoosh: these are what an embedding application receive
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -118,6 +118,7 @@ class Filters:
         year: Submitted in this calendar year.
         session: Submitted in this parliamentary year (vergaderjaar), ``2023-2024``.
         status: ``answered``, ``unanswered`` or ``delayed``.
+        answered_since: Answered on or after.
     """
 
     member: str | None = None
@@ -128,6 +129,7 @@ class Filters:
     year: int | None = None
     session: str | None = None
     status: str | None = None
+    answered_since: date | None = None
 
     def __bool__(self) -> bool:
         return any(v is not None for v in vars(self).values())
@@ -343,6 +345,45 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class DocumentChange:
+    """A Kamervraag that a build added, saw answered, or saw delayed."""
+
+    document_id: str
+    subject: str | None
+    answered: date | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an update changed for the user, per Kamervraag (document)."""
+
+    new: tuple[DocumentChange, ...] = ()
+    answered: tuple[DocumentChange, ...] = ()
+    delayed: tuple[DocumentChange, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+
+        def items(changes: tuple[DocumentChange, ...]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "document_id": c.document_id,
+                    "subject": c.subject,
+                    "answered": c.answered.isoformat() if c.answered else None,
+                }
+                for c in changes
+            ]
+
+        return {
+            "new": items(self.new),
+            "answered": items(self.answered),
+            "delayed": items(self.delayed),
+            "removed": list(self.removed),
+        }
+
+
+@dataclass(frozen=True)
 class BuildReport:
     """What a build or update did.
 
@@ -364,6 +405,31 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     incremental: bool = False
+    changes: Changes = field(default_factory=Changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "index": self.index_path,
+            "files": self.files,
+            "documents": self.documents,
+            "entries": self.entries,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "incremental": self.incremental,
+            "seconds": round(self.seconds, 3),
+            "changes": self.changes.to_dict(),
+            "skipped": [
+                {"path": s.path, "line": s.line, "code": s.code, "reason": s.reason}
+                for s in self.skipped
+            ],
+            "warnings": [
+                {"path": w.path, "line": w.line, "code": w.code, "reason": w.reason}
+                for w in self.warnings
+            ],
+        }
 
 
 @dataclass(frozen=True)

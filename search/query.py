@@ -318,6 +318,9 @@ def filter_query(filters: Filters) -> Any:
             parts.append(wq.Term("session", f"{span[0].year}-{span[0].year + 1}"))
     if filters.status:
         parts.append(wq.Term("status", filters.status))
+    if filters.answered_since:
+        since = datetime.combine(filters.answered_since, time.min)
+        parts.append(wq.DateRange("answered", since, None))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

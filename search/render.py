@@ -10,9 +10,10 @@ import textwrap
 from datetime import date
 from typing import Any
 
-from search.models import Group, Hit, Question, SearchResults
+from search.models import Changes, DocumentChange, Group, Hit, Question, SearchResults
 
 __all__ = [
+    "changes_lines",
     "dutch_date",
     "entry_view",
     "export_row",
@@ -211,3 +212,32 @@ def export_row(hit: Hit) -> dict[str, Any]:
         "answer": e.answer,
         "source": f"{e.source}:{e.line}",
     }
+
+
+#: How many Kamervragen a change line names before it only counts.
+CHANGES_NAMED = 10
+
+
+def _named(changes: tuple[DocumentChange, ...], with_date: bool = False) -> str:
+    parts = []
+    for c in changes[:CHANGES_NAMED]:
+        subject = f" ({_shorten(c.subject, 60)})" if c.subject else ""
+        when = f", {dutch_date(c.answered)}" if with_date and c.answered else ""
+        parts.append(f"{c.document_id}{subject}{when}")
+    if len(changes) > CHANGES_NAMED:
+        parts.append(f"en {len(changes) - CHANGES_NAMED} meer")
+    return "; ".join(parts)
+
+
+def changes_lines(changes: Changes) -> list[str]:
+    """What an update changed, for the user: new, newly answered, delayed, removed."""
+    lines = []
+    if changes.new:
+        lines.append(f"Nieuw ({len(changes.new)}): {_named(changes.new)}")
+    if changes.answered:
+        lines.append(f"Nu beantwoord ({len(changes.answered)}): {_named(changes.answered, True)}")
+    if changes.delayed:
+        lines.append(f"Uitgesteld ({len(changes.delayed)}): {_named(changes.delayed)}")
+    if changes.removed:
+        lines.append(f"Verwijderd ({len(changes.removed)}): {', '.join(changes.removed)}")
+    return lines

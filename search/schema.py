@@ -9,7 +9,7 @@ and one JSON blob with the rest.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from whoosh.columns import VarBytesColumn
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Bump when fields change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: The analysed fields a plain query word is looked up in.
 SEARCH_FIELDS = ("subject", "question", "answer", "members", "parties", "addressees")
@@ -50,6 +50,7 @@ def make_schema() -> Any:
         parties=TEXT(analyzer=names, phrase=True),
         addressees=TEXT(analyzer=names, phrase=True),
         submitted=DATETIME(),
+        answered=DATETIME(),
         sortdate=NUMERIC(int, bits=32, sortable=True),
         order=ID(sortable=True),
         party_key=KEYWORD(),
@@ -98,9 +99,9 @@ def fields_for(entry: Question) -> dict[str, Any]:
     # Ties in date order: by document, then question number (independent of insertion).
     fields["order"] = f"{entry.document_id}#{entry.numbers[0]:06d}"
     if entry.submitted:
-        fields["submitted"] = datetime(
-            entry.submitted.year, entry.submitted.month, entry.submitted.day
-        )
+        fields["submitted"] = datetime.combine(entry.submitted, time.min)
+    if entry.answered:
+        fields["answered"] = datetime.combine(entry.answered, time.min)
     return fields
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -256,3 +257,37 @@ def test_check_reports_differences(tmp_path: Path) -> None:
     assert f"verwijderd: {seeds / 'answer_only.txt'}" in stale.stdout
     summary = runner.invoke(main, ["index", str(seeds), "--index-dir", str(path)])
     assert summary.stdout.startswith("1 toegevoegd, 0 gewijzigd, 1 verwijderd, 1 ongewijzigd\n")
+
+
+def test_summary_lists_newly_answered_in_human_and_json_output(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    question, answer = sorted(p for p in CORPUS.glob("*.txt") if p.name[:4] in ("033_", "053_"))
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(question, seeds)
+    runner = CliRunner()
+    args = [str(seeds), "--index-dir", str(tmp_path / "index")]
+    first = runner.invoke(main, ["index", *args])
+    assert "Nieuw (1): 2024Z18792 (de ontkoppeling van ontwikkelingshulp)" in first.stdout
+    shutil.copy(answer, seeds)
+    data = json.loads(runner.invoke(main, ["index", *args, "--json"]).stdout)
+    assert data["changes"]["answered"] == [
+        {
+            "document_id": "2024Z18792",
+            "subject": "de ontkoppeling van ontwikkelingshulp",
+            "answered": "2024-11-20",
+        }
+    ]
+    assert data["changes"]["new"] == [] and (data["added"], data["unchanged"]) == (1, 1)
+    (seeds / answer.name).unlink()
+    runner.invoke(main, ["index", *args])
+    shutil.copy(answer, seeds)
+    again = runner.invoke(main, ["index", *args])
+    assert again.stdout.splitlines()[1] == (
+        "Nu beantwoord (1): 2024Z18792 (de ontkoppeling van ontwikkelingshulp), 20 november 2024"
+    )
+    since = runner.invoke(
+        main, ["search", "*", "--answered-since", "2024-11-20", "--index-dir", args[-1]]
+    )
+    assert "2024Z18792#1" in since.stdout
