@@ -256,7 +256,10 @@ def seeds_argument(func: Any) -> Any:
 
 
 def build_options(func: Any) -> Any:
-    """``--quiet``, ``--wait`` and ``--json``, shared by ``index`` and ``rebuild``."""
+    """``--quiet``, ``--wait``, ``--strict`` and ``--json``: ``index`` and ``rebuild``."""
+    func = click.option(
+        "--strict", is_flag=True, help="Afsluitstatus 1 bij elke overgeslagen of vreemde seed."
+    )(func)
     func = click.option(
         "--json", "as_json", is_flag=True, help="Samenvatting en wijzigingen als JSON."
     )(func)
@@ -274,7 +277,12 @@ def build_options(func: Any) -> Any:
 @build_options
 @help_option
 def index_command(
-    seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool, as_json: bool
+    seeds: tuple[Path, ...],
+    index_dir: Path,
+    quiet: bool,
+    wait: bool,
+    strict: bool,
+    as_json: bool,
 ) -> None:
     """Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
 
@@ -289,7 +297,7 @@ def index_command(
       kvsearch index
       kvsearch index seeds/ ../meer-vragen/ --index-dir /tmp/kv
     """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, as_json, full=False)
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, strict, as_json, full=False)
 
 
 @main.command("rebuild", short_help="Bouw de index helemaal opnieuw.")
@@ -298,7 +306,12 @@ def index_command(
 @build_options
 @help_option
 def rebuild_command(
-    seeds: tuple[Path, ...], index_dir: Path, quiet: bool, wait: bool, as_json: bool
+    seeds: tuple[Path, ...],
+    index_dir: Path,
+    quiet: bool,
+    wait: bool,
+    strict: bool,
+    as_json: bool,
 ) -> None:
     """Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
 
@@ -308,7 +321,7 @@ def rebuild_command(
     Voorbeeld:
       kvsearch rebuild seeds/
     """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, as_json, full=True)
+    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, strict, as_json, full=True)
 
 
 class _ProgressLine:
@@ -336,8 +349,17 @@ class _ProgressLine:
 
 
 def _build(
-    index_dir: Path, seeds: Sequence[Path], quiet: bool, wait: bool, as_json: bool, *, full: bool
+    index_dir: Path,
+    seeds: Sequence[Path],
+    quiet: bool,
+    wait: bool,
+    strict: bool,
+    as_json: bool,
+    *,
+    full: bool,
 ) -> None:
+    """Build or update, report, and exit 1 when nothing was indexed (or, with
+    ``strict``, when anything was skipped or odd)."""
     show = not quiet and not as_json and sys.stderr.isatty()
     progress = _ProgressLine() if show else None
     try:
@@ -353,6 +375,14 @@ def _build(
         _report(report, quiet)
     if report.entries == 0 and report.files:
         click.echo("Fout: geen enkele vraag geïndexeerd; zie de meldingen hierboven.", err=True)
+        sys.exit(1)
+    odd = [w for w in report.warnings if w.code != "notice-only"]
+    if strict and (report.skipped or odd):
+        click.echo(
+            f"Fout (--strict): {plural(len(report.skipped) + len(odd), 'melding', 'meldingen')}"
+            "; de index is wel bijgewerkt.",
+            err=True,
+        )
         sys.exit(1)
 
 

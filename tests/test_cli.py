@@ -150,3 +150,22 @@ def test_installed_console_script(workdir: Path) -> None:
     proc = _run([script, "search", "gezichtsherkenning"], workdir)
     assert proc.returncode == 0, proc.stderr
     assert "2019Z12806#4" in proc.stdout.splitlines()[2]
+
+
+def test_exit_status_with_warnings_strict_and_nothing_indexed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "empty.txt").write_bytes(b"")
+    shutil.copy(SEEDS / "000_078685dd2c0b7c98.txt", seeds)
+    args = [str(seeds), "--index-dir", str(tmp_path / "ix")]
+    assert runner.invoke(main, ["index", *args]).exit_code == 0
+    strict = runner.invoke(main, ["rebuild", *args, "--strict"])
+    assert strict.exit_code == 1 and "Fout (--strict)" in strict.stderr
+    only_bad = tmp_path / "bad"
+    only_bad.mkdir()
+    (only_bad / "empty.txt").write_bytes(b"")
+    nothing = runner.invoke(main, ["index", str(only_bad), "--index-dir", str(tmp_path / "ix2")])
+    assert nothing.exit_code == 1
+    assert "Fout: geen enkele vraag geïndexeerd" in nothing.stderr
