@@ -1,19 +1,39 @@
 """Seed files -> documents -> question entries.
 
 A seed file holds one or more documents, each starting at a ``## <id>`` heading. Its
-intro line names the members, addressees, subject and submission date; then come
-question blocks (``### Vraag N`` headings or plain ``Vraag N`` lines), answer blocks
-(``Antwoord N``), footnote definitions (``<sup>1</sup> text`` or ``[1] text``) and
-notices (``### Mededeling``). markdown-it-py finds the block structure (headings,
-paragraphs, their source lines) and renders inline markup to plain text; the rules of
-which line starts what follow ``../shared/eval/entries.py``, the reference enumeration.
+intro line names the members, addressees, subject and submission date; an ``Antwoord
+van …`` line says who answered and when; then come question blocks (``### Vraag N``
+headings or plain ``Vraag N`` lines, also combined: ``Vragen 4 en 5``), answer blocks
+(``Antwoord N``, ``Antwoord op vragen 3 en 4``), footnote definitions (``<sup>1</sup>
+text``, ``[1] text``, and ``1 text`` or ``1) text`` when it reads like a citation) and
+notices that answering is delayed (``### Mededeling``, ``Mededeling van …``): a status
+of the document, never an entry. markdown-it-py finds the block structure (headings,
+paragraphs, their source lines) and renders inline markup to plain text; which line
+starts what follows ``../shared/eval/entries.py``, the reference enumeration, so that
+entry ids agree with it. Footnote text is never part of a question or an answer: a
+footnote is attached to the entries that cite it (``<sup>1</sup>``, ``[1]``, ``1)``, or a
+bare number glued to a word for a footnote that nothing else cites).
 
-This is the only module that imports markdown-it-py; it knows nothing of Whoosh.
+Real input carries PDF and Word debris (``../shared/corpus/README.md``). The metadata
+is repaired where the debris would hide it from a search or a filter:
+
+- member names: an accent split off its letter is put back (``Kostic ´`` -> ``Kostić``),
+  words glued together are split (``DaniëlleJansen`` -> ``Daniëlle Jansen``), a stray
+  ``lid`` before a name is dropped;
+- addressees: one per person (``de Ministers van A en van B`` -> two), glued words and
+  known ministry names restored (``enVolksgezondheid``), the ``van`` a title lost put
+  back (``Minister Justitie en Veiligheid``), ``Staatsecretaris`` spelt right;
+- subject, questions and answers keep their words as written (``vande`` stays).
+
+What cannot be used is reported, not raised, unless nothing of a file can be used; see
+:func:`parse_file`. This is the only module that imports markdown-it-py; it knows
+nothing of Whoosh.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -25,6 +45,7 @@ from markdown_it.token import Token
 
 from search.errors import SeedError, SeedParseError
 from search.models import Document, Footnote, Member, Question, Skipped
+from search.parliament import MINISTRIES
 
 __all__ = [
     "ParsedFile",
@@ -32,22 +53,50 @@ __all__ = [
     "merge_documents",
     "parse_dutch_date",
     "parse_file",
+    "parse_numbers",
     "parse_text",
 ]
 
 _MD = MarkdownIt("commonmark")
 _T = TypeVar("_T")
 
-# "3", "3 en 4", "7, 8, en 9", "7, 8, 9 10 en 11", "4-7", "4 t/m 6"
-_NUMS = r"(?P<nums>\d+(?:(?:\s*(?:,|en\b|t/m|-|–))*\s*\d+)*)"
+# "3", "3 en 4", "7, 8, en 9", "7, 8, 9 10 en 11", "4-7", "4 t/m 6"; at most 4 digits.
+_NUM = r"\d{1,4}(?!\d)"
+_NUMS = r"(?P<nums>" + _NUM + r"(?:(?:\s*(?:,|en\b|t/m|-|–))*\s*" + _NUM + r")*)"
 _QUESTION_RE = re.compile(r"^Vra(?:ag|gen)\s+" + _NUMS + r"\s*[:.]?\s*(?P<rest>.*)$", re.S)
 _ANSWER_RE = re.compile(
     r"^Antwoord(?:\s+op\s+vra(?:ag|gen))?\s+" + _NUMS + r"\s*[:.]?\s*(?P<rest>.*)$", re.S
 )
-_FOOTNOTE_DEF_RE = re.compile(r"^(?:<sup>\s*(?P<a>\d+)\s*</sup>|\[(?P<b>\d+)\])\s*(?P<text>.*)$")
+_MAX_RANGE = 100  # "Vragen 1 t/m 9999" is debris, not 9,999 questions
+
 _INTRO_RE = re.compile(r"^Vra(?:ag|gen)\s+van\s", re.I)
-_ANSWERED_BY_RE = re.compile(r"^Antwoord(?:en)?\s+van\s+(?P<who>.*)$", re.S)
-_BRACKET_REF_RE = re.compile(r"\[(\d{1,3})\]")
+_ANSWERED_BY_RE = re.compile(r"^Antwoord(?:en)?\s+van\s+(?P<who>.*)$", re.S | re.I)
+_NOTICE_RE = re.compile(r"^Mededeling\s+van\b", re.I)
+
+# Footnote definitions: "<sup>1</sup> text", "[1] text", "1) text", and "1 text" when the
+# text reads like a citation (a plain number could also start a question or a sentence).
+_NOTE_MARKED_RE = re.compile(
+    r"^(?:<sup>\s*(?P<a>\d{1,4})\s*</sup>|\[\s*(?P<b>\d{1,4})\s*\])\s*(?P<text>.*)$"
+)
+_NOTE_PLAIN_RE = re.compile(r"^(?P<n>\d{1,3})\)?\s+(?P<text>\S.*)$")
+_CITATION_RE = re.compile(
+    r"https?://|www\.|\b[\w-]+\.(?:nl|com|org|eu|int|net|be|de)\b|\bKamerstuk|\bAanhangsel"
+    r"|\bHandelingen\b|\s\|\s|,\s*\d{1,2}\s+(?:januari|februari|maart|april|mei|juni|juli"
+    r"|augustus|september|oktober|november|december)\s+\d{4}",
+    re.I,
+)
+# A footnote the conversion glued to the end of a question: "…opslag? 7 Een aanvalsplan…".
+_TRAILING_NOTE_RE = re.compile(r"^(?P<q>.*\?)\s+(?P<n>\d{1,3})\s+(?P<text>[A-ZÀ-Þ][^?]{20,})$")
+
+# Footnote marks in running text.
+_BRACKET_REF_RE = re.compile(r"\[\s*(\d{1,3}(?:\s+\d{1,3})*)\s*\]")
+_PAREN_REF_RE = re.compile(r"(?<=[?!»”\"’')])\s?(\d{1,3})\)(?=\s*(?:[?.,;:!]|$))")
+# A bare number glued to a word or after closing punctuation ("Attribution2", "»2?",
+# "hierop? 1 2"); only read as a mark for a footnote that nothing else cites.
+_LOOSE_REF_RE = re.compile(
+    r"(?:(?<=[^\W\d_])|(?<=[?!»”\"’)])\s?)(\d{1,2}(?:\s\d{1,2})*)(?![-.,/]?\w)"
+    r"|(?<=[^\W\d_]\s)(\d{1,2})(?=[»”])"
+)
 
 _MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
@@ -59,14 +108,21 @@ _RECEIVED_RE = re.compile(r"ontvangen[\s(]*(?:ontvangen\s*)?" + _DATE_RE, re.I)
 
 
 def parse_numbers(text: str) -> tuple[int, ...]:
-    """Turn ``'7, 8, 9 10 en 11'`` into (7, ..., 11) and ``'4 t/m 6'`` into (4, 5, 6)."""
+    """Turn ``'7, 8, 9 10 en 11'`` into (7, ..., 11) and ``'4 t/m 6'`` into (4, 5, 6).
+
+    A range of more than 100 numbers, or one that runs backwards, is not spelled out:
+    its two ends are kept.
+    """
     nums: list[int] = []
     for m in re.finditer(r"(\d+)\s*(?:(t/m|-|–)\s*(\d+))?", text):
+        if len(m.group(1)) > 9:
+            continue
         first = int(m.group(1))
-        if m.group(2):
-            nums.extend(range(first, int(m.group(3)) + 1))
+        last = int(m.group(3)) if m.group(2) and len(m.group(3)) <= 9 else None
+        if last is not None and first <= last <= first + _MAX_RANGE:
+            nums.extend(range(first, last + 1))
         else:
-            nums.append(first)
+            nums.extend([first] if last is None else [first, last])
     return tuple(dict.fromkeys(nums))
 
 
@@ -86,7 +142,47 @@ def _date_from_match(m: re.Match[str]) -> date | None:
         return None
 
 
-# --- inline rendering --------------------------------------------------------------
+# --- repairs of conversion debris ----------------------------------------------------
+
+_SPACING_ACCENTS = {
+    "´": "\u0301", "¨": "\u0308", "˜": "\u0303", "ˆ": "\u0302", "¸": "\u0327", "ˇ": "\u030c",
+    "˛": "\u0328", "˚": "\u030a",
+}  # fmt: skip
+_SPACING_ACCENT_RE = re.compile(r"([^\W\d_])\s?([´¨˜ˆ¸ˇ˛˚])")
+_PARTICLES = frozenset({"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "op"})
+
+
+def _fix_accents(text: str) -> str:
+    """Put an accent the conversion split off back on its letter: ``Kostic ´`` -> ``Kostić``."""
+    fixed = _SPACING_ACCENT_RE.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
+    return unicodedata.normalize("NFC", fixed)
+
+
+def _unglue(name: str) -> str:
+    """Split words glued together: ``DaniëlleJansen``, ``Inge vanDijk``.
+
+    A capital right after a small letter starts a new word when what precedes it is a
+    name particle (``van``) or at least three letters, so ``McDonald`` stays whole.
+    """
+    out: list[str] = []
+    start = 0  # where the current run of letters began
+    for i, ch in enumerate(name):
+        if not ch.isalpha():
+            start = i + 1
+        elif i > start and ch.isupper() and name[i - 1].islower():
+            left = name[start:i]
+            if len(left) >= 3 or left.lower() in _PARTICLES:
+                out.append(" ")
+                start = i
+        out.append(ch)
+    return "".join(out)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- inline rendering ----------------------------------------------------------------
 
 
 @dataclass
@@ -100,7 +196,11 @@ class _Inline:
 
 
 def _render_inline(source: str) -> _Inline:
-    """Render inline markdown to plain text; ``<sup>n</sup>`` and ``[n]`` become refs."""
+    """Render inline markdown to plain text; footnote marks become refs.
+
+    ``<sup>n</sup>``, ``[n]`` (also ``[4 5 ]``) and ``n)`` after closing punctuation are
+    marks, removed from the text.
+    """
     out: list[str] = []
     refs: list[int] = []
     strong: list[str] = []
@@ -119,7 +219,7 @@ def _render_inline(source: str) -> _Inline:
             elif tag.startswith("</sup"):
                 in_sup = False
                 digits = "".join(sup_text).strip()
-                if digits.isdigit():
+                if digits.isascii() and digits.isdigit() and len(digits) <= 4:
                     refs.append(int(digits))
                 else:
                     out.append(digits)
@@ -134,9 +234,7 @@ def _render_inline(source: str) -> _Inline:
             continue
         if kind in ("softbreak", "hardbreak"):
             piece = " "
-        elif kind in ("text", "code_inline", "html_entity"):
-            piece = tok.content
-        elif kind == "image":
+        elif kind in ("text", "code_inline", "html_entity", "image"):
             piece = tok.content
         else:  # link_open/close and anything else carry no text of their own
             continue
@@ -147,14 +245,37 @@ def _render_inline(source: str) -> _Inline:
         for open_span in capture:
             open_span.append(piece)
     text = "".join(out)
-    for m in _BRACKET_REF_RE.finditer(text):
-        refs.append(int(m.group(1)))
-    text = _BRACKET_REF_RE.sub("", text)
+    for pattern in (_BRACKET_REF_RE, _PAREN_REF_RE):
+        for m in pattern.finditer(text):
+            refs.extend(int(n) for n in m.group(1).split())
+        text = pattern.sub("", text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     return _Inline(text, refs, strong, emphasis)
 
 
-# --- block structure ---------------------------------------------------------------
+def _note_definitions(raw: str) -> list[tuple[int, str]]:
+    """The footnotes a source line defines; ``[]`` when it defines none.
+
+    A plain ``N text`` line can hold several (``3 Kamerstuk … 4 Motie Ceder, …``).
+    """
+    m = _NOTE_MARKED_RE.match(raw)
+    if m:
+        return [(int(m.group("a") or m.group("b")), m.group("text").strip())]
+    m = _NOTE_PLAIN_RE.match(raw)
+    if not m or raw.endswith("?") or not _CITATION_RE.search(m.group("text")):
+        return []
+    number, text = int(m.group("n")), m.group("text")
+    notes: list[tuple[int, str]] = []
+    while True:  # the next footnote on the same line starts with the next number
+        nxt = re.search(rf"\s{number + 1}\s+(?=[A-ZÀ-Þ]|https?:|www\.)", text)
+        if nxt is None:
+            notes.append((number, text.strip()))
+            return notes
+        notes.append((number, text[: nxt.start()].strip()))
+        number, text = number + 1, text[nxt.end() :]
+
+
+# --- block structure -----------------------------------------------------------------
 
 
 @dataclass
@@ -202,17 +323,22 @@ def _block_lines(text: str) -> Iterator[_Line]:
                 yield _Line(content.strip(), raw_lines[lineno], lineno + 1, 0, para)
 
 
-# --- documents ---------------------------------------------------------------------
+def _heading_text(raw: str) -> str:
+    return re.sub(r"(?:^|\s+)#+\s*$", "", re.sub(r"^\s*#+\s*", "", raw)).strip()
+
+
+# --- documents -----------------------------------------------------------------------
 
 
 @dataclass
 class _Block:
-    """A question block under construction."""
+    """A question block under construction; ``numbers[0]`` names its entry."""
 
     numbers: list[int]
     line: int
     question: list[list[str]] = field(default_factory=list)  # paragraphs of raw lines
     answer: list[list[str]] = field(default_factory=list)
+    notes: list[int] = field(default_factory=list)  # footnotes glued to its text
 
 
 @dataclass
@@ -221,8 +347,9 @@ class _DocBuilder:
 
     document_id: str
     line: int
-    intro: list[str] = field(default_factory=list)
-    answered_by_line: str | None = None
+    intro: list[str] = field(default_factory=list)  # the ``Vragen van …`` paragraph
+    reply: list[str] = field(default_factory=list)  # the ``Antwoord van …`` paragraph
+    notice: list[str] = field(default_factory=list)  # the ``Mededeling van …`` paragraph
     blocks: list[_Block] = field(default_factory=list)
     footnotes: dict[int, list[str]] = field(default_factory=dict)
     delayed: bool = False
@@ -233,6 +360,17 @@ class _DocBuilder:
             if number in block.numbers:
                 return block
         return None
+
+    def new_block(self, numbers: list[int], line: int) -> _Block:
+        """A block for the numbers no other block holds (``numbers[0]`` is free)."""
+        block = _Block([n for n in numbers if self.find(n) is None], line)
+        self.blocks.append(block)
+        return block
+
+    def extend(self, block: _Block, numbers: list[int]) -> None:
+        """Give ``block`` those of ``numbers`` that no other block holds."""
+        free = {n for n in numbers if self.find(n) is None}
+        block.numbers = [block.numbers[0], *sorted(free | set(block.numbers[1:]))]
 
 
 @dataclass(frozen=True)
@@ -248,112 +386,86 @@ class ParsedFile:
 def parse_file(path: Path, *, name: str | None = None) -> ParsedFile:
     """Parse one seed file.
 
-    A file that cannot be read at all (not UTF-8, no ``## <id>`` heading) raises
-    :class:`SeedParseError` with the line; a document inside it that has no questions
-    is reported in ``skipped`` while the file's other documents are kept.
+    Text that is not UTF-8 is read as cp1252 (latin-1 when even that fails; UTF-16 with
+    a byte-order mark) with a ``legacy-encoding`` warning. Everything else that is odd
+    is reported in the result (see :func:`parse_text`); only a file of which nothing
+    can be used raises.
 
     Args:
         path: The seed file.
         name: How to name the file in entries and messages (default: ``path`` as given).
+
+    Raises:
+        SeedParseError: The file is empty (code ``empty``) or not text (``binary``).
+        OSError: The file cannot be read.
     """
     label = name or str(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise SeedParseError(path, line, "not-utf8", "not UTF-8 text") from exc
-    return parse_text(text, label, path=path)
+    text, encoding, line = _decode(path.read_bytes(), path)
+    parsed = parse_text(text, label, path=path)
+    if encoding is None:
+        return parsed
+    warning = Skipped(label, line, "legacy-encoding", encoding)
+    return replace(parsed, warnings=(warning, *parsed.warnings))
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str | None, int]:
+    """The text of a file, the legacy encoding it was read in (None for UTF-8) and the
+    line of its first byte that is not UTF-8."""
+    if not data.strip():
+        raise SeedParseError(path, 0, "empty", "the file is empty")
+    encoding: str | None = None
+    line = 0
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, encoding, line = data.decode("utf-16"), "UTF-16", 1
+        except UnicodeDecodeError:
+            text = ""
+    if encoding is None:
+        if b"\x00" in data:
+            line = data[: data.index(b"\x00")].count(b"\n") + 1
+            raise SeedParseError(path, line, "binary", "not text (it holds NUL bytes)")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            try:
+                text, encoding = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                text, encoding = data.decode("latin-1"), "latin-1"
+    if not text.strip():
+        raise SeedParseError(path, 0, "empty", "the file is empty")
+    controls = [i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in _WS]
+    if len(controls) * 20 > len(text):  # more than 5 % control characters: not text
+        line = text.count("\n", 0, controls[0]) + 1
+        raise SeedParseError(path, line, "binary", "not text (control characters)")
+    return text, encoding, line
+
+
+_WS = "\t\n\r\f\v"
 
 
 def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
-    """Parse the text of a seed file; ``name`` labels its entries' ``source``."""
+    """Parse the text of a seed file; ``name`` labels its entries' ``source``.
+
+    Never raises. Left out (``skipped``): a document without questions, empty text.
+    Kept with a warning: no ``## <id>`` heading (the id is taken from ``name``), an id
+    that occurs twice in the file (the later document gets ``~2``), a repeated question
+    block, an answer whose question heading was lost, a notice without questions.
+    """
+    source = path or Path(name)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    docs: list[_DocBuilder] = []
-    doc: _DocBuilder | None = None
-    # What the current line belongs to: ("q"|"dupq"|"a", block), ("fn", number) or None.
-    current: tuple[str, object] | None = None
-    last_para = -1
-    for line in _block_lines(text):
-        new_para = line.para != last_para
-        last_para = line.para
-        if line.heading == 2:
-            doc_id = re.sub(r"^#+\s*", "", line.raw).strip().rstrip("#").strip()
-            doc = _DocBuilder(doc_id, line.lineno)
-            docs.append(doc)
-            current = None
-            continue
-        if doc is None:
-            continue  # anything before the first document heading is not indexed
-        content = re.sub(r"^#+\s*", "", line.raw).strip() if line.heading else line.text
-        if not content:
-            continue
-        mq = _QUESTION_RE.match(content)
-        ma = None if mq else _ANSWER_RE.match(content)
-        if mq or ma:
-            match = mq or ma
-            assert match is not None
-            numbers = list(parse_numbers(match.group("nums")))
-            block = doc.find(numbers[0])
-            if mq:
-                if block is None:
-                    block = _Block(numbers, line.lineno)
-                    doc.blocks.append(block)
-                    current = ("q", block)
-                else:  # a repeated heading left by the PDF conversion
-                    block.numbers = sorted(set(block.numbers) | set(numbers))
-                    doc.warnings.append((line.lineno, "repeated-question", str(numbers[0])))
-                    current = ("dupq", block)
-            else:
-                if block is None:  # the question heading was lost
-                    block = _Block(numbers, line.lineno)
-                    doc.blocks.append(block)
-                    doc.warnings.append((line.lineno, "answer-without-question", str(numbers[0])))
-                current = ("a", block)
-            rest = match.group("rest").strip()
-            if rest:
-                _add(current, rest, new_para=True)
-            continue
-        if line.heading:
-            # Any other heading (### Mededeling, ...) ends the current block.
-            if content.lower().startswith("mededeling"):
-                doc.delayed = True
-            current = None
-            continue
-        fm = _FOOTNOTE_DEF_RE.match(line.raw.strip())
-        if fm:
-            number = int(fm.group("a") or fm.group("b"))
-            doc.footnotes[number] = [fm.group("text").strip()]
-            current = ("fn", number)
-            continue
-        if current is not None and current[0] == "fn" and not new_para:
-            cited = current[1]
-            assert isinstance(cited, int)
-            doc.footnotes[cited].append(line.raw.strip())
-            continue
-        if current is None or current[0] == "fn":
-            if not doc.blocks:
-                if new_para and content.lower().startswith("mededeling van"):
-                    doc.delayed = True  # answering is delayed: a status, not an entry
-                ab = _ANSWERED_BY_RE.match(content)
-                if ab and doc.answered_by_line is None:
-                    doc.answered_by_line = line.raw.strip()
-                elif _INTRO_RE.match(content) or (doc.intro and not new_para):
-                    doc.intro.append(line.raw.strip())
-            current = None if current is not None and current[0] == "fn" else current
-            continue
-        _add(current, line.raw.strip(), new_para=new_para)
-    if not docs:
-        raise SeedParseError(
-            path or Path(name),
-            1,
-            "no-document",
-            "no `## <document id>` heading, so no document was found",
-        )
+    if not text.strip():
+        return ParsedFile(source, (), (Skipped(name, 0, "empty"),))
+    parser = _Parser(name)
+    lines = list(_block_lines(text))
+    if not any(line.heading == 2 for line in lines):
+        parser.start_document(_id_from_name(name), 1, missing=True)
+    for line in lines:
+        parser.feed(line)
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    warnings: list[Skipped] = []
-    for builder in docs:
+    warnings = parser.warnings
+    for builder in parser.docs:
         warnings.extend(Skipped(name, ln, code, detail) for ln, code, detail in builder.warnings)
         document = _finish(builder, name)
         if not document.entries:
@@ -362,25 +474,140 @@ def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
             else:
                 skipped.append(Skipped(name, builder.line, "no-questions", builder.document_id))
         documents.append(document)
-    return ParsedFile(path or Path(name), tuple(documents), tuple(skipped), tuple(warnings))
+    return ParsedFile(source, tuple(documents), tuple(skipped), tuple(warnings))
 
 
-def _add(current: tuple[str, object] | None, raw: str, *, new_para: bool) -> None:
-    """Add a source line to the question or answer of the current block."""
-    if current is None:
-        return
-    kind, target = current
-    assert isinstance(target, _Block)
-    paras = target.answer if kind == "a" else target.question
-    if kind == "dupq":
-        # A repeated heading repeats its text too: keep only lines not seen before.
-        seen = {ln for para in paras for ln in para}
-        if raw in seen:
+def _id_from_name(name: str) -> str:
+    return Path(name).stem.strip() or "document"
+
+
+class _Parser:
+    """Walks a file's lines in order and builds its documents."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.docs: list[_DocBuilder] = []
+        self.warnings: list[Skipped] = []
+        self.seen: dict[str, int] = {}
+        self.doc: _DocBuilder | None = None
+        # Where text goes: ("q"|"dupq"|"a", block); None outside blocks.
+        self.block: tuple[str, _Block] | None = None
+        self.note: int | None = None  # the footnote whose paragraph is being read
+        self.meta: list[str] | None = None  # the intro/reply/notice paragraph being read
+        self.para = -1
+
+    def start_document(self, doc_id: str, line: int, *, missing: bool = False) -> None:
+        if missing or not doc_id:
+            doc_id = _id_from_name(self.name)
+            self.warnings.append(Skipped(self.name, line, "no-heading", doc_id))
+        if doc_id in self.seen:  # never overwrite: the later document gets a distinct id
+            count = self.seen[doc_id] + 1
+            while f"{doc_id}~{count}" in self.seen:
+                count += 1
+            self.seen[doc_id] = count
+            doc_id = f"{doc_id}~{count}"
+            self.warnings.append(Skipped(self.name, line, "duplicate-id", doc_id))
+        self.seen[doc_id] = self.seen.get(doc_id, 1)
+        self.doc = _DocBuilder(doc_id, line)
+        self.docs.append(self.doc)
+        self.block = None
+        self.note = None
+        self.meta = None
+
+    def feed(self, line: _Line) -> None:
+        new_para = line.para != self.para
+        self.para = line.para
+        if line.heading == 2:
+            self.start_document(_heading_text(line.raw), line.lineno)
             return
-    if new_para or not paras:
-        paras.append([raw])
-    else:
-        paras[-1].append(raw)
+        doc = self.doc
+        if doc is None:
+            return  # anything before the first document heading is not indexed
+        content = _heading_text(line.raw) if line.heading else line.text
+        if not content or self.start_block(doc, content, line):
+            return
+        if line.heading:
+            # Any other heading (### Mededeling, …) ends the current block.
+            if content.lower().startswith("mededeling"):
+                doc.delayed = True
+            self.block = self.note = self.meta = None
+            return
+        raw = line.raw.strip()
+        notes = _note_definitions(raw)
+        if notes:
+            for number, text in notes:
+                doc.footnotes[number] = [text]
+            self.note = notes[-1][0]
+            return
+        if self.note is not None:
+            if not new_para:  # a footnote's text continues on the next line
+                doc.footnotes[self.note].append(raw)
+                return
+            self.note = None  # text after a footnote continues the block it interrupted
+        if self.block is None:
+            if not doc.blocks:
+                self.metadata(doc, content, raw, new_para)
+            return
+        self.add(doc, raw, new_para=new_para)
+
+    def start_block(self, doc: _DocBuilder, content: str, line: _Line) -> bool:
+        """Start (or resume) a question or answer block if ``content`` is its heading."""
+        mq = _QUESTION_RE.match(content)
+        match = mq or _ANSWER_RE.match(content)
+        if match is None:
+            return False
+        numbers = list(parse_numbers(match.group("nums")))
+        block = doc.find(numbers[0])
+        if mq and block is None:
+            block, kind = doc.new_block(numbers, line.lineno), "q"
+        elif mq:  # a repeated heading left by the PDF conversion
+            assert block is not None
+            doc.extend(block, numbers)
+            doc.warnings.append((line.lineno, "repeated-question", str(numbers[0])))
+            kind = "dupq"
+        else:
+            if block is None:  # the question heading was lost
+                block = doc.new_block(numbers, line.lineno)
+                doc.warnings.append((line.lineno, "answer-without-question", str(numbers[0])))
+            kind = "a"
+        self.block = (kind, block)
+        self.note = self.meta = None
+        rest = match.group("rest").strip()
+        if rest:
+            self.add(doc, rest, new_para=True)
+        return True
+
+    def metadata(self, doc: _DocBuilder, content: str, raw: str, new_para: bool) -> None:
+        """Text before the first block: the intro, reply and notice lines; cover text."""
+        if _ANSWERED_BY_RE.match(content) and not doc.reply:
+            self.meta = doc.reply
+        elif _NOTICE_RE.match(content) and not doc.notice:
+            doc.delayed = True  # answering is delayed: a status, not an entry
+            self.meta = doc.notice
+        elif _INTRO_RE.match(content) and not doc.intro:
+            self.meta = doc.intro
+        elif new_para:
+            self.meta = None
+        if self.meta is not None:
+            self.meta.append(raw)
+
+    def add(self, doc: _DocBuilder, raw: str, *, new_para: bool) -> None:
+        """Add a source line to the question or answer of the current block."""
+        assert self.block is not None
+        kind, block = self.block
+        paras = block.answer if kind == "a" else block.question
+        if kind != "a":
+            glued = _TRAILING_NOTE_RE.match(raw)
+            if glued and int(glued.group("n")) not in doc.footnotes:
+                doc.footnotes[int(glued.group("n"))] = [glued.group("text")]
+                block.notes.append(int(glued.group("n")))
+                raw = glued.group("q")
+        if kind == "dupq" and any(raw in para for para in paras):
+            return  # a repeated heading repeats its text too: keep only what is new
+        if new_para or not paras:
+            paras.append([raw])
+        else:
+            paras[-1].append(raw)
 
 
 def _render(paras: list[list[str]]) -> tuple[str, list[int]]:
@@ -394,6 +621,14 @@ def _render(paras: list[list[str]]) -> tuple[str, list[int]]:
     return "\n".join(texts), refs
 
 
+def _loose_refs(text: str, numbers: set[int]) -> list[int]:
+    """The footnotes among ``numbers`` that ``text`` cites with a bare number."""
+    found: list[int] = []
+    for m in _LOOSE_REF_RE.finditer(text):
+        found.extend(n for n in map(int, (m.group(1) or m.group(2)).split()) if n in numbers)
+    return found
+
+
 def _finish(b: _DocBuilder, name: str) -> Document:
     """Turn a document under construction into a :class:`Document` with its entries."""
     members: tuple[Member, ...] = ()
@@ -401,27 +636,20 @@ def _finish(b: _DocBuilder, name: str) -> Document:
     subject: str | None = None
     submitted: date | None = None
     if b.intro:
-        intro_raw = " ".join(b.intro)
-        members, addressees, subject = _parse_intro(intro_raw)
-        m = _SUBMITTED_RE.search(_render_inline(intro_raw).text)
-        submitted = _date_from_match(m) if m else None
-    answered: date | None = None
-    answered_by: str | None = None
-    if b.answered_by_line:
-        plain = _render_inline(b.answered_by_line).text
-        m = _RECEIVED_RE.search(plain)
-        answered = _date_from_match(m) if m else None
-        who = _ANSWERED_BY_RE.match(plain)
-        if who:
-            answered_by = re.split(r"\s*\(\s*ontvangen", who.group("who"))[0].strip(" .")
-    footnotes = {
-        n: " ".join(_render_inline(" ".join(t)).text.split()) for n, t in b.footnotes.items()
-    }
+        members, addressees, subject, submitted = _parse_intro(" ".join(b.intro))
+    answered, answered_by = _parse_reply(b.reply)
+    notice_received = _received(b.notice)
+    footnotes = {n: _squash(_render_inline(" ".join(t)).text) for n, t in b.footnotes.items()}
+    blocks = [(block, _render(block.question), _render(block.answer)) for block in b.blocks]
+    cited = set(_render_inline(" ".join(b.intro)).refs)
+    cited.update(n for block, (_, q), (_, a) in blocks for n in q + a + block.notes)
+    uncited = set(footnotes) - cited
     entries: list[Question] = []
-    for block in b.blocks:
-        question, qrefs = _render(block.question)
-        answer, arefs = _render(block.answer)
-        cited = [n for n in dict.fromkeys(qrefs + arefs) if n in footnotes]
+    for block, (question, qrefs), (answer, arefs) in blocks:
+        refs = qrefs + arefs + block.notes
+        if uncited:
+            refs += _loose_refs(f"{question}\n{answer}", uncited)
+        notes = [n for n in dict.fromkeys(refs) if n in footnotes]
         entries.append(
             Question(
                 entry_id=f"{b.document_id}#{block.numbers[0]}",
@@ -435,9 +663,10 @@ def _finish(b: _DocBuilder, name: str) -> Document:
                 submitted=submitted,
                 answered=answered if answer else None,
                 answered_by=answered_by if answer else None,
-                footnotes=tuple(Footnote(n, footnotes[n]) for n in cited),
+                footnotes=tuple(Footnote(n, footnotes[n]) for n in notes),
                 source=name,
                 line=block.line,
+                delayed=b.delayed,
             )
         )
     return Document(
@@ -452,40 +681,60 @@ def _finish(b: _DocBuilder, name: str) -> Document:
         answered=answered,
         answered_by=answered_by,
         delayed=b.delayed,
+        notice_received=notice_received,
     )
 
 
-# --- the intro line ----------------------------------------------------------------
+# --- the intro, reply and notice lines -------------------------------------------------
 
 _INTRO_PARTS_RE = re.compile(
     r"^Vra(?:ag|gen)\s+van\s+(?:het|de)\s+(?:lid|leden)\s+(?P<members>.+?)\s+aan\s+(?P<rest>.*)$",
     re.I | re.S,
 )
+# "over" between addressee and subject, also glued on either side ("Sportover zorg",
+# "overhet verdwijnen"); no ministry name holds "over".
+_OVER_RE = re.compile(r"(?<![^\W\d_])over(?=\s|[^\W\d_])|(?<=[a-zß-ÿ])over(?=\s)")
+_SUBMITTED_CUT_RE = re.compile(r"\s*(?:\(\s*ingezonden\b|\bingezonden\s*\d).*$", re.I | re.S)
 
 
-def _parse_intro(raw: str) -> tuple[tuple[Member, ...], tuple[str, ...], str | None]:
-    """Members, addressees and subject from ``Vragen van het lid **X** (P) aan ... over *...*``."""
+def _parse_intro(
+    raw: str,
+) -> tuple[tuple[Member, ...], tuple[str, ...], str | None, date | None]:
+    """Members, addressees, subject and submission date from the intro line.
+
+    ``Vragen van het lid **X** (P) aan de Minister van … over *…* (ingezonden 1 mei
+    2024)``; the subject is the emphasised part, or without emphasis what follows
+    ``over``.
+    """
     inline = _render_inline(raw)
     plain = inline.text
-    m = _INTRO_PARTS_RE.match(plain)
-    if not m:
-        return (), (), inline.emphasis[0] if inline.emphasis else None
-    members = _parse_members(m.group("members"))
-    rest = m.group("rest")
+    m = _SUBMITTED_RE.search(plain)
+    submitted = _date_from_match(m) if m else None
+    parts = _INTRO_PARTS_RE.match(plain)
+    if not parts:
+        emphasis = max(inline.emphasis, key=len, default="")
+        return (), (), _clean_subject(emphasis), submitted
+    members = _parse_members(parts.group("members"))
+    rest = _SUBMITTED_CUT_RE.sub("", parts.group("rest"))
+    emphasised = [e for e in inline.emphasis if e and e in rest]
     subject: str | None = None
-    addressee_text = rest
-    # The subject is the emphasised ``over *...*`` part; without emphasis, up to the date.
-    emph = [e for e in inline.emphasis if e and e in rest]
-    if emph:
-        subject = emph[0]
-        addressee_text = rest[: rest.index(subject)]
-        addressee_text = re.sub(r"\s*over\s*$", "", addressee_text)
+    to = rest
+    if emphasised:
+        subject = max(emphasised, key=len)  # the outer span, not one nested in it
+        to = re.sub(r"\s*over\s*$", "", rest[: rest.index(subject)])
     else:
-        sm = re.match(r"(?P<to>.*?)\s*over\s+(?P<subject>.*?)\s*(?:\(ingezonden.*)?$", rest, re.S)
-        if sm:
-            addressee_text, subject = sm.group("to"), sm.group("subject").strip(" .")
-    subject = " ".join(subject.split()) if subject else None
-    return members, _parse_addressees(addressee_text), subject
+        over = _OVER_RE.search(rest)
+        if over:
+            to, subject = rest[: over.start()], rest[over.end() :].strip(" .")
+    return members, _parse_addressees(to), _clean_subject(subject), submitted
+
+
+def _clean_subject(subject: str | None) -> str | None:
+    """The subject with stray emphasis marks of the conversion (``_spreekkamer``) gone."""
+    if not subject:
+        return None
+    subject = re.sub(r"(?<!\w)_+(?=\w)|(?<=\w)_+(?!\w)|(?<!\w)_+(?!\w)", "", subject)
+    return _squash(subject) or None
 
 
 def _parse_members(text: str) -> tuple[Member, ...]:
@@ -496,10 +745,10 @@ def _parse_members(text: str) -> tuple[Member, ...]:
         names_text = text[pos : m.start()]
         pos = m.end()
         party = re.sub(
-            r"^(?:beiden|allen|alle\s+drie|allebei)\s+", "", m.group(1).strip(), flags=re.I
+            r"^(?:beiden|allen|alle\s+\w+|allebei)\s+", "", _squash(m.group(1)), flags=re.I
         )
         for name in _split_names(names_text):
-            members.append(Member(name, party or None))
+            members.append(Member(name, _fix_accents(party) or None))
     for name in _split_names(text[pos:]):
         members.append(Member(name, None))
     return tuple(members)
@@ -507,34 +756,125 @@ def _parse_members(text: str) -> tuple[Member, ...]:
 
 def _split_names(text: str) -> list[str]:
     parts = re.split(r"\s*,\s*|\s+en\s+|^\s*en\s+", " " + text.strip(" ,") + " ")
-    return [" ".join(p.split()).strip(" ,") for p in parts if p.strip(" ,")]
+    names = (re.sub(r"^(?:lid|leden)\s+", "", _squash(p).strip(" ,")) for p in parts)
+    return [_unglue(_fix_accents(n)) for n in names if n]
+
+
+_TITLE_RE = re.compile(
+    r"(?<![^\W\d_])(minister-president|staatss?ecretaris(?:sen)?|ministers?)", re.I
+)
+_GLUED_WORD_RE = re.compile(r"(?<![^\W\d_])(de|en|van|voor)(?=[A-ZÀ-Þ])")
+_GLUED_TITLE_RE = re.compile(
+    r"(?<![^\W\d_])((?:[Mm]inister|[Ss]taatss?ecretaris)(?:s|sen)?)(?=[A-ZÀ-Þ])"
+)
+_JOIN_RE = re.compile(r"\s*(?:,|\ben\b)?\s*(?:\b(?:de|het)\b)?\s*")
+_TRAILING_JOIN_RE = re.compile(r"\s*(?:,|\ben\b)\s*(?:\b(?:de|het)\b)?\s*$")
+
+
+def _key(text: str) -> str:
+    """Letters only, lower case, no accents: how ministry names are compared."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in folded if c.isalpha() and not unicodedata.combining(c))
+
+
+_MINISTRY_BY_KEY = {_key(m): m for m in MINISTRIES}
 
 
 def _parse_addressees(text: str) -> tuple[str, ...]:
-    """``de Minister van A en de Staatssecretaris van B``, ``de Ministers van A en van B``."""
-    text = " ".join(text.split()).strip(" ,.")
-    text = re.sub(r"^(?:de|het)\s+", "", text, flags=re.I)
+    """One addressee per person, ``Minister van A``.
+
+    Handles ``de Minister van A en de Staatssecretaris van B``, ``de Ministers van A, van
+    B en voor C``, ``de Minister en de Staatssecretaris van A`` (both of A), and the
+    conversion's glue (``deStaatssecretaris``, ``vanBinnenlandse``, ``MinisterKlimaat``).
+    """
+    text = _GLUED_TITLE_RE.sub(r"\1 ", _GLUED_WORD_RE.sub(r"\1 ", _squash(text))).strip(" ,.")
+    titles = list(_TITLE_RE.finditer(text))
+    lead = re.sub(r"^(?:de|het)\s+", "", text[: titles[0].start()] if titles else text, flags=re.I)
+    lead = _TRAILING_JOIN_RE.sub("", lead).strip(" ,")
+    result = [lead[0].upper() + lead[1:]] if lead and lead.lower() not in ("de", "het") else []
+    group: list[str] = []
+    for i, title in enumerate(titles):
+        group.append(_title(title.group(1)))
+        last = i + 1 == len(titles)
+        between = text[title.end() : len(text) if last else titles[i + 1].start()]
+        if not last and _JOIN_RE.fullmatch(between):
+            continue  # "de Minister en de Staatssecretaris van A": they share A
+        ministries = _ministries(between if last else _TRAILING_JOIN_RE.sub("", between))
+        result.extend(f"{t} {m}".strip() for t in group for m in ministries)
+        group = []
+    return tuple(dict.fromkeys(result))
+
+
+def _title(word: str) -> str:
+    word = word.lower().replace("staatsecretaris", "staatssecretaris")
+    word = re.sub(r"^(minister|staatssecretaris)(?:s|sen)$", r"\1", word)
+    return word[0].upper() + word[1:]
+
+
+def _ministries(text: str) -> list[str]:
+    """``van A en van B`` -> [``van A``, ``van B``]; a known ministry spelt as usual."""
+    text = text.strip(" ,.")
+    if not text:
+        return [""]
     result: list[str] = []
-    for part in re.split(r"\s+en\s+(?:de|het)\s+|,\s+(?:de|het)\s+", text):
-        part = part.strip(" ,")
-        plural = re.match(
-            r"^(Minister|Staatssecretaris)(?:s|sen)\s+(van|voor)\s+(.*)$", part, flags=re.I
-        )
-        if plural:
-            title = plural.group(1)
-            title = title[0].upper() + title[1:].lower()
-            pieces = re.split(
-                r"\s+en\s+(?=(?:van|voor)\s)|,\s+(?=(?:van|voor)\s)",
-                plural.group(2) + " " + plural.group(3),
-            )
-            for piece in pieces:
-                result.append(f"{title} {piece.strip()}")
-        elif part:
-            result.append(part[0].upper() + part[1:])
-    return tuple(result)
+    for segment in re.split(r"\s*(?:,|\ben\b)\s*(?=(?:van|voor)\s)", text):
+        m = re.match(r"^(van|voor)\s+(.*)$", segment, re.I | re.S)
+        prep, name = (m.group(1).lower(), m.group(2)) if m else ("", segment)
+        for ministry in _known_ministries(name.strip(" ,")):
+            known = _MINISTRY_BY_KEY.get(_key(ministry))
+            if prep or known:  # a title followed directly by a ministry lost its "van"
+                result.append(f"{prep or 'van'} {known or ministry}")
+            else:
+                result.append(ministry)
+    return result
 
 
-# --- seeds -------------------------------------------------------------------------
+def _known_ministries(name: str) -> list[str]:
+    """``Onderwijs, Cultuur en Wetenschap en Volksgezondheid, …`` -> the two ministries.
+
+    A name is split at an ``en`` only when every piece is a known ministry.
+    """
+    if _key(name) in _MINISTRY_BY_KEY:
+        return [name]
+    for m in re.finditer(r"\s+en\s+", name):
+        left, right = name[: m.start()], name[m.end() :]
+        if _key(left) in _MINISTRY_BY_KEY:
+            rest = _known_ministries(right)
+            if all(_key(r) in _MINISTRY_BY_KEY for r in rest):
+                return [left, *rest]
+    return [name]
+
+
+def _parse_reply(lines: list[str]) -> tuple[date | None, str | None]:
+    """The date and the answering minister of an ``Antwoord van …`` paragraph."""
+    if not lines:
+        return None, None
+    plain = _render_inline(" ".join(lines)).text
+    received = _RECEIVED_RE.search(plain)
+    who_match = _ANSWERED_BY_RE.match(plain)
+    who = who_match.group("who") if who_match else plain
+    # Up to the date, or in a ministry's letter up to "op Kamervragen van …".
+    who = re.split(
+        r"\(\s*ontvangen|\s+op\s+(?:de\s+)?(?:kamer)?vragen\b", who, maxsplit=1, flags=re.I
+    )[0]
+    who = re.sub(
+        r"\s+en\s+(?:antwoord\s+)?van\s+(?=(?:minister|staatssecretaris)\b)",
+        " en ",
+        who,
+        flags=re.I,
+    )
+    who = re.sub(r"^(?:de|het)\s+", "", _fix_accents(_squash(who)).strip(" .,"))
+    if who.count("(") > who.count(")"):
+        who += ")"
+    return (_date_from_match(received) if received else None), who or None
+
+
+def _received(lines: list[str]) -> date | None:
+    m = _RECEIVED_RE.search(_render_inline(" ".join(lines)).text) if lines else None
+    return _date_from_match(m) if m else None
+
+
+# --- seeds ---------------------------------------------------------------------------
 
 
 def find_seed_files(seeds: Iterable[Path]) -> list[Path]:
@@ -594,6 +934,7 @@ def _merge_group(docs: list[Document]) -> Document:
     submitted = _first(d.submitted for d in docs)
     answered = _first(d.answered for d in docs)
     answered_by = _first(d.answered_by for d in docs)
+    delayed = any(d.delayed for d in docs)
     entries: dict[int, Question] = {}
     for doc in docs:
         for e in doc.entries:
@@ -605,11 +946,12 @@ def _merge_group(docs: list[Document]) -> Document:
             question = old.question if len(old.question) >= len(e.question) else e.question
             answer = old.answer if len(old.answer) >= len(e.answer) else e.answer
             notes = {f.number: f for f in old.footnotes + e.footnotes}
+            others = sorted((set(old.numbers) | set(e.numbers)) - {key})
             entries[key] = replace(
                 old,
                 question=question,
                 answer=answer,
-                numbers=tuple(sorted(set(old.numbers) | set(e.numbers))),
+                numbers=(key, *others),
                 footnotes=tuple(notes[n] for n in sorted(notes)),
             )
     final = tuple(
@@ -621,6 +963,7 @@ def _merge_group(docs: list[Document]) -> Document:
             submitted=submitted,
             answered=answered if e.answer else None,
             answered_by=answered_by if e.answer else None,
+            delayed=delayed,
         )
         for _, e in sorted(entries.items())
     )
@@ -633,5 +976,6 @@ def _merge_group(docs: list[Document]) -> Document:
         submitted=submitted,
         answered=answered,
         answered_by=answered_by,
-        delayed=any(d.delayed for d in docs),
+        delayed=delayed,
+        notice_received=_first(d.notice_received for d in docs),
     )

@@ -22,9 +22,7 @@ from tests.conftest import CORPUS, ROOT
 BENCH = ROOT / "bench"
 SMALL = 300
 
-pytestmark = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}"
-)
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
 
 
 def _load(name: str) -> ModuleType:
@@ -183,6 +181,8 @@ def test_perf_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     update = report["update"]
     assert update["entries_after"] == SMALL + update["entries_added"]
     assert update["entries_added"] > 0
+    if update["incremental"]:
+        assert update["files_added"] == 10
     assert report["profile"]["build"]["by_cumulative"]
     assert report["profile"]["queries"]["by_tottime"]
 
@@ -192,6 +192,13 @@ def test_perf_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     again, _ = perf.ensure_corpus(tmp_path / "work", SMALL, 1)
     assert again == corpus
     assert (corpus / "manifest.json").stat().st_mtime_ns == stamp
+
+
+def test_build_timeout_stops_the_child(small_corpus: Path, tmp_path: Path) -> None:
+    with pytest.raises(perf.BuildTimeoutError) as caught:
+        perf.measure_build(small_corpus, tmp_path / "index", timeout=0.05)
+    assert caught.value.seconds >= 0.05
+    assert not (tmp_path / "index").exists()
 
 
 @pytest.mark.slow

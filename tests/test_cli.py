@@ -89,9 +89,18 @@ def test_index_reports_summary_and_skipped_files(runner: CliRunner, tmp_path: Pa
     shutil.copy(SEEDS / "000_078685dd2c0b7c98.txt", seeds)
     result = runner.invoke(main, ["index", str(seeds), "--index-dir", str(tmp_path / "ix")])
     assert result.exit_code == 0, result.output
-    assert "1 document, 7 vragen uit 3 bestanden" in result.stdout
-    assert f"overgeslagen: {seeds / 'latin1.txt'}:3: geen UTF-8-tekst" in result.stderr
-    assert f"overgeslagen: {seeds / 'no_heading.txt'}:1: geen kop" in result.stderr
+    assert "3 documenten, 9 vragen uit 3 bestanden" in result.stdout
+    assert f"let op: {seeds / 'latin1.txt'}:3: geen UTF-8; gelezen als cp1252" in result.stderr
+    assert f"let op: {seeds / 'no_heading.txt'}:1: geen kop `## <documentnummer>`" in result.stderr
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02 not text \x00")
+    shutil.copy(SEEDS / "000_078685dd2c0b7c98.txt", bad)
+    skipped = runner.invoke(main, ["index", str(bad), "--index-dir", str(tmp_path / "ix2")])
+    assert skipped.exit_code == 0
+    assert f"overgeslagen: {bad / 'binary.txt'}:1: geen tekst maar een binair bestand" in (
+        skipped.stderr
+    )
 
 
 def test_no_results_and_colour(runner: CliRunner, seed_index_path: Path) -> None:

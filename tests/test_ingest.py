@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from search import Footnote, Member, SeedParseError
+from search.cli import SKIP_REASONS_NL
 from search.ingest import (
+    ParsedFile,
     merge_documents,
     parse_dutch_date,
     parse_file,
     parse_numbers,
     parse_text,
 )
+from search.models import SKIP_REASONS, Skipped
 from tests.conftest import CORPUS, DATA, SEED_FILE, SHARED
 
 
@@ -106,15 +112,86 @@ def test_answer_document_repeated_question_and_lost_heading() -> None:
     assert {w.code for w in parsed.warnings} == {"repeated-question", "answer-without-question"}
 
 
+def test_latin1_file_is_read_with_a_warning() -> None:
+    parsed = parse_file(DATA / "malformed" / "latin1.txt")
+    (doc,) = parsed.documents
+    assert doc.addressees == ("Minister van Financiën",)
+    assert [e.entry_id for e in doc.entries] == ["2024Z00009#1"]
+    assert [(w.line, w.code, w.detail) for w in parsed.warnings] == [
+        (3, "legacy-encoding", "cp1252")
+    ]
+
+
+def test_file_without_heading_is_named_after_the_file() -> None:
+    parsed = parse_file(DATA / "malformed" / "no_heading.txt")
+    (doc,) = parsed.documents
+    assert [e.entry_id for e in doc.entries] == ["no_heading#1"]
+    assert doc.entries[0].question == "Waar hoort dit bij?"
+    assert [(w.line, w.code, w.detail) for w in parsed.warnings] == [
+        (1, "no-heading", "no_heading")
+    ]
+
+
 @pytest.mark.parametrize(
-    ("name", "line", "code"),
-    [("latin1.txt", 3, "not-utf8"), ("no_heading.txt", 1, "no-document")],
+    ("data", "line", "code"),
+    [
+        (b"", 0, "empty"),
+        (b"  \n\n\t\n", 0, "empty"),
+        (b"\xef\xbb\xbf\n", 0, "empty"),
+        (b"## 2024Z1\n\n### Vraag 1\n\x00\x01\x02", 4, "binary"),
+        (bytes(range(1, 32)) * 4 + b"\n## 2024Z1\n", 1, "binary"),
+    ],
 )
-def test_malformed_file_raises_with_line(name: str, line: int, code: str) -> None:
+def test_unusable_file_raises_with_line(tmp_path: Path, data: bytes, line: int, code: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
     with pytest.raises(SeedParseError) as info:
-        parse_file(DATA / "malformed" / name)
+        parse_file(path)
     assert (info.value.line, info.value.code) == (line, code)
-    assert name in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_other_encodings_are_decoded(tmp_path: Path) -> None:
+    text = (
+        "## 2024Z1\n\nVragen van het lid **Kröger** (GL) aan de Minister van Financiën over "
+        "*€ en ‘geld’* (ingezonden 1 mei 2024).\n\n### Vraag 1\n\nWaarom?\n"
+    )
+    for encoding, expected in (("cp1252", "cp1252"), ("utf-16", "UTF-16")):
+        path = tmp_path / f"{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        parsed = parse_file(path)
+        (doc,) = parsed.documents
+        assert (doc.members[0].name, doc.subject) == ("Kröger", "€ en ‘geld’")
+        assert [(w.code, w.detail) for w in parsed.warnings] == [("legacy-encoding", expected)]
+
+
+def test_duplicate_ids_in_one_file_are_both_kept() -> None:
+    parsed = parse_text(
+        "## 2024Z1\n\n### Vraag 1\n\nEerste?\n\n## 2024Z1\n\n### Vraag 1\n\nTweede?\n\n"
+        "## 2024Z1\n\n### Vraag 1\n\nDerde?\n",
+        "dup.txt",
+    )
+    assert [d.document_id for d in parsed.documents] == ["2024Z1", "2024Z1~2", "2024Z1~3"]
+    assert [d.entries[0].question for d in parsed.documents] == ["Eerste?", "Tweede?", "Derde?"]
+    assert [(w.line, w.code, w.detail) for w in parsed.warnings] == [
+        (7, "duplicate-id", "2024Z1~2"),
+        (13, "duplicate-id", "2024Z1~3"),
+    ]
+
+
+def test_document_without_questions_is_skipped_and_the_rest_kept() -> None:
+    parsed = parse_text(
+        "## 2024Z1\n\nAlleen een brief.\n\n## 2024Z2\n\n### Vraag 1\n\nWaarom?\n", "x.txt"
+    )
+    assert [len(d.entries) for d in parsed.documents] == [0, 1]
+    assert [(s.line, s.code, s.detail) for s in parsed.skipped] == [(1, "no-questions", "2024Z1")]
+    assert parse_text(" \n", "x.txt").skipped == (Skipped("x.txt", 0, "empty"),)
+
+
+def test_every_code_has_an_english_and_a_dutch_reason() -> None:
+    assert set(SKIP_REASONS) == set(SKIP_REASONS_NL)
+    for code in SKIP_REASONS:
+        assert Skipped("f.txt", 1, code, "X").reason != code
 
 
 def test_numbers_and_dates() -> None:
@@ -182,3 +259,150 @@ def test_notice_document_is_a_status_not_an_entry() -> None:
     assert doc.delayed and doc.entries == ()
     assert parsed.skipped == ()
     assert [(w.code, w.detail) for w in parsed.warnings] == [("notice-only", "2024Z17538")]
+
+
+def test_conversion_debris_in_metadata_is_repaired() -> None:
+    parsed = parse_file(DATA / "variants" / "debris.txt")
+    doc, other = parsed.documents
+    assert doc.members == (
+        Member("Daniëlle Jansen", "Nieuw Sociaal Contract"),
+        Member("Kostić", "PvdD"),
+        Member("Inge van Dijk", "CDA"),
+    )
+    assert doc.addressees == (
+        "Minister van Onderwijs, Cultuur en Wetenschap",
+        "Minister voor Buitenlandse Handel en Ontwikkelingshulp",
+        "Staatssecretaris van Binnenlandse Zaken en Koninkrijksrelaties",
+        "Minister van Binnenlandse Zaken en Koninkrijksrelaties",
+    )
+    assert doc.subject == "het bericht «Scholen sluiten eerder»"
+    assert (doc.submitted, doc.answered) == (date(2023, 10, 2), date(2024, 11, 18))
+    assert doc.answered_by == (
+        "Minister Yeşilgöz-Zegerius (Justitie en Veiligheid) "
+        "en Staatssecretaris Van Rij (Financiën)"
+    )
+    # Without bold or italics, "over" glued to the subject; a notice with its date.
+    assert other.addressees == (
+        "Minister van Volksgezondheid, Welzijn en Sport",
+        "Staatssecretaris van Volksgezondheid, Welzijn en Sport",
+    )
+    assert other.subject == "het verdwijnen van de restitutiepolis"
+    assert other.delayed and other.notice_received == date(2024, 6, 7) and other.answered is None
+    assert other.entries[0].delayed and other.entries[0].status == "delayed"
+
+
+def test_footnotes_in_every_form_attach_to_the_entries_that_cite_them() -> None:
+    doc = parse_file(DATA / "variants" / "debris.txt").documents[0]
+    first, combined, third = doc.entries
+    assert [e.entry_id for e in doc.entries] == ["2024Z00010#1", "2024Z00010#7", "2024Z00010#3"]
+    # "[1 ]" and "2)" marks; the definitions "1 NOS, …" and "2) …" are not answer text.
+    assert first.question == "Kent u het bericht? En het rapport?"
+    assert [f.number for f in first.footnotes] == [1, 2]
+    assert first.footnotes[0].text.startswith("NOS, 1 oktober 2023")
+    # "Vraag 7, 8, 9 10 en 11 <text>"; a footnote glued to the question is cut off;
+    # text after the footnotes continues the answer they interrupted.
+    assert combined.numbers == (7, 8, 9, 10, 11)
+    assert combined.question == "Wat gaat u doen?"
+    assert combined.footnotes == (
+        Footnote(3, "Een voetnoot die de conversie aan de vraag plakte."),
+    )
+    assert combined.answer == "Niets.\nNog een zin van het antwoord, na de voetnoten."
+    # A bare "?4" cites footnote 4, defined after the notice at the end.
+    assert third.answer == "Daarom." and [f.number for f in third.footnotes] == [4]
+    assert doc.delayed and third.status == "answered"
+    assert all("https" not in e.question for e in doc.entries)
+
+
+def test_merge_keeps_the_notice_and_the_first_number() -> None:
+    question = parse_text(
+        "## 2024Z1\n\nMededeling van minister X (ontvangen 3 juni 2024)\n\n"
+        "### Vragen 3 en 4\n\nWaarom?\n",
+        "q.txt",
+    ).documents[0]
+    answer = parse_text(
+        "## 2024Z1\n\nAntwoord van minister X (ontvangen 9 juli 2024)\n\n"
+        "### Vraag 3\n\nWaarom?\n\n### Antwoord 3\n\nDaarom.\n",
+        "a.txt",
+    ).documents[0]
+    for docs in ([question, answer], [answer, question]):
+        (merged,) = merge_documents(docs)
+        assert merged.delayed and merged.notice_received == date(2024, 6, 3)
+        (entry,) = merged.entries
+        assert (entry.entry_id, entry.numbers, entry.answer) == ("2024Z1#3", (3, 4), "Daarom.")
+        assert entry.answered == date(2024, 7, 9) and entry.status == "answered"
+
+
+# --- properties ------------------------------------------------------------------------
+
+_FRAGMENTS = [
+    "## 2024Z1",
+    "## 2024Z1",
+    "## 2024Z1~2",
+    "## ",
+    "### Vraag 1",
+    "### Vragen 2 en 3",
+    "Vraag 3 Hoe zit dat?",
+    "### Vragen 5 t/m 9",
+    "Vragen 9999 t/m 1",
+    "### Antwoord 2",
+    "Antwoord op vragen 3 en 4",
+    "### Antwoord op vragen 10-12",
+    "### Mededeling",
+    "Vragen van het lid **A** (X) aan de Minister van Y over *z* (ingezonden 1 mei 2024).",
+    "Antwoord van minister B (Y) (ontvangen 2 mei 2024)",
+    "<sup>1</sup> https://example.nl",
+    "[2] Kamerstuk 1, nr. 2",
+    "3 NOS, 1 mei 2024",
+    "Waarom?[1] En dan?<sup>2</sup>",
+]
+
+
+_NUMBER = st.integers(min_value=1, max_value=12).map(str)
+_HEADING = st.builds(
+    lambda prefix, kind, numbers, joiner: f"{prefix}{kind} {joiner.join(numbers)}",
+    st.sampled_from(["### ", ""]),
+    st.sampled_from(["Vraag", "Vragen", "Antwoord", "Antwoord op vragen"]),
+    st.lists(_NUMBER, min_size=1, max_size=4),
+    st.sampled_from([" en ", ", ", "-", " t/m "]),
+)
+
+
+@st.composite
+def seed_like_text(draw: st.DrawFn) -> str:
+    """Seed-shaped text: document and block headings, intro lines, footnotes."""
+    pieces = draw(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), _HEADING), max_size=40))
+    return "".join(p + draw(st.sampled_from(["\n", "\n\n", " "])) for p in pieces)
+
+
+def _question_numbers(parsed: ParsedFile) -> None:
+    """No two entries of a document share a number; ids are unique and well formed."""
+    assert len({d.document_id for d in parsed.documents}) == len(parsed.documents)
+    for doc in parsed.documents:
+        numbers = [n for e in doc.entries for n in e.numbers]
+        assert len(numbers) == len(set(numbers)), doc.entries
+        assert len({e.entry_id for e in doc.entries}) == len(doc.entries)
+        assert all(e.entry_id == f"{doc.document_id}#{e.numbers[0]}" for e in doc.entries)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_parse_text_never_raises_on_arbitrary_text(text: str) -> None:
+    _question_numbers(parse_text(text, "x.txt"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed_like_text())
+def test_every_question_number_yields_exactly_one_entry(text: str) -> None:
+    parsed = parse_text(text, "x.txt")
+    _question_numbers(parsed)
+    # Each number of a question heading belongs to exactly one entry of its document.
+    docs = iter(parsed.documents)
+    doc = None if re.search(r"^## ", text, re.M) else next(docs, None)
+    for line in text.split("\n"):
+        if line.startswith("## "):
+            doc = next(docs)
+            continue
+        m = re.match(r"^(?:### )?Vra(?:ag|gen) (\d[\d ,en/t/m-]*)", line)
+        if m and doc is not None:
+            for n in parse_numbers(m.group(1)):
+                assert sum(n in e.numbers for e in doc.entries) == 1, (n, doc.entries)
