@@ -52,7 +52,13 @@ from search.models import (
     Question,
     Skipped,
 )
-from search.schema import SCHEMA_VERSION, entry_from_stored, fields_for, make_schema
+from search.schema import (
+    SCHEMA_VERSION,
+    document_context,
+    entry_from_stored,
+    fields_for,
+    make_schema,
+)
 
 __all__ = ["META_FILE", "Progress", "build", "check", "live_generation", "read_meta"]
 
@@ -474,10 +480,11 @@ def _write_whoosh(
         for doc_id in sorted(replace_ids or ()):
             writer.delete_by_term("document_id", doc_id)
         for doc in documents:
+            context = document_context(doc.entries)
             for entry in doc.entries:
                 if doc.delayed and not entry.delayed:
                     entry = replace(entry, delayed=True)
-                writer.add_document(**fields_for(entry))
+                writer.add_document(**fields_for(entry, context))
                 done += 1
                 if progress and done % 50 == 0:
                     progress("write", done, total)
