@@ -1,0 +1,61 @@
+"""Pinned Dutch search behaviour: word forms, compounds, diacritics, phrases, typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from search import Index
+from tests.conftest import SEEDS, VARIANTS
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    path = tmp_path_factory.mktemp("relevance") / "index"
+    return Index.build(path, [SEEDS, *VARIANTS])
+
+
+def _ids(index: Index, query: str, n: int = 10) -> list[str]:
+    return [h.entry_id for h in index.search(query, limit=n).hits]
+
+
+def test_schending_mensenrechten_finds_the_compound_only_questions(index: Index) -> None:
+    # Vraag 1, 2 and 6 only say "mensenrechtenschendingen"; 3 says both words apart.
+    assert set(_ids(index, "schending mensenrechten", 4)) == {
+        f"2019Z12806#{n}" for n in (1, 2, 3, 6)
+    }
+
+
+def test_part_of_a_compound_finds_it(index: Index) -> None:
+    # The variant seed has only "stikstofuitstoot".
+    assert _ids(index, "stikstof")[0] == "2024Z00001#1"
+    assert _ids(index, "uitstoot")[:2] == ["2024Z00001#4", "2024Z00001#1"]  # #4 says "uitstoot"
+    assert _ids(index, "gezichtsherkenning")[:2] == ["2019Z12806#4", "2019Z12806#7"]
+
+
+def test_diacritics_do_not_matter(index: Index) -> None:
+    assert _ids(index, "financiele") == _ids(index, "financiële") == ["2024Z00001#2"]
+    assert _ids(index, "Oekraine") == _ids(index, "Oekraïne") == ["2024Z00001#4"]
+
+
+def test_negation_inside_a_phrase_is_kept(index: Index) -> None:
+    # #2 asks "Is dat niet wenselijk?"; its answer says "dat dit wenselijk is".
+    assert _ids(index, '"niet wenselijk"') == ["2024Z00001#2"]
+    results = index.search('"dit wenselijk"')
+    assert [h.snippet.field for h in results.hits] == ["answer"]
+
+
+def test_typo_is_suggested_and_searched(index: Index) -> None:
+    results = index.search("gezichtsherkening")
+    assert results.suggestion == "gezichtsherkenning"
+    assert [h.entry_id for h in results.hits][:2] == ["2019Z12806#4", "2019Z12806#7"]
+
+
+def test_question_style_query_keeps_its_meaning(index: Index) -> None:
+    results = index.search("wat doet de minister tegen de stikstofuitstoot van datacentra")
+    assert results.normalized == "minister tegen stikstofuitstoot datacentra"
+    assert results.hits[0].entry_id == "2024Z00001#1"
+
+
+def test_members_and_parties_are_searchable_words(index: Index) -> None:
+    assert _ids(index, "Ploumen sancties")[0] == "2019Z12806#6"
+    assert set(_ids(index, "Lahlah")) == {"2024Z00002#1"}
