@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from search import Index
@@ -9,9 +11,10 @@ from tests.conftest import SEEDS, VARIANTS
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
     path = tmp_path_factory.mktemp("relevance") / "index"
-    return Index.build(path, [SEEDS, *VARIANTS])
+    with Index.build(path, [SEEDS, *VARIANTS]) as opened:
+        yield opened
 
 
 def _ids(index: Index, query: str, n: int = 10) -> list[str]:
