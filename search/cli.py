@@ -582,7 +582,7 @@ def search_command(
 
 def _export(hits: Iterable[Hit], fmt: str) -> None:
     """Stream hits as JSON lines or CSV rows."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     writer: csv.DictWriter[str] | None = None
     for hit in hits:
         if fmt == "jsonl":
@@ -657,7 +657,7 @@ def similar_command(
       pbpaste | kvsearch similar
     """
     if entry_id is None and (text is None or text == "-"):
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
         if not text.strip():
             raise click.UsageError("geef een vraagnummer, --text of tekst via stdin.")
     with _open_for_search(ctx, index_dir) as index:
