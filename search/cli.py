@@ -51,6 +51,7 @@ DEFAULT_SEEDS = "seeds"
 #: Dutch wording of :data:`search.models.SKIP_REASONS`.
 SKIP_REASONS_NL: dict[str, str] = {
     "empty": "het bestand is leeg",
+    "too-large": "te groot voor een seed ({detail}; hoogstens 20 MB)",
     "binary": "geen tekst maar een binair bestand",
     "unreadable": "kan niet gelezen worden ({detail})",
     "no-questions": "document {detail} bevat geen blokken `Vraag N`",

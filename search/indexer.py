@@ -154,6 +154,10 @@ def _check_target(path: Path) -> None:
         raise IndexPathError(path, "the folder is not empty and holds no kvsearch index")
 
 
+#: A seed file larger than this is skipped: Kamervragen documents are tens of KB, and
+#: one file of many MB is a mistake (a dump, a PDF renamed) that would stall a build.
+MAX_SEED_BYTES = 20_000_000
+
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)``; stage ``read`` counts files, ``write``
 counts entries."""
@@ -175,6 +179,9 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
     try:
         size, mtime = _fingerprint(file)
         record.update(size=size, mtime=mtime, sha256=_sha256(file))
+        if size > MAX_SEED_BYTES:
+            record["skipped"] = [[0, "too-large", f"{size // 1_000_000} MB"]]
+            return record, []
         parsed = parse_file(file, name=name)
     except SeedParseError as exc:
         record["skipped"] = [[exc.line, exc.code, ""]]

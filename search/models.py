@@ -302,6 +302,7 @@ class SearchResults:
 SKIP_REASONS: dict[str, str] = {
     # the whole file is left out
     "empty": "the file is empty",
+    "too-large": "the file is too large for a seed ({detail}; at most 20 MB)",
     "binary": "not text but a binary file",
     "unreadable": "cannot be read ({detail})",
     # a document is left out

@@ -132,3 +132,27 @@ def test_parliament_names() -> None:
     assert session_of(date(2024, 9, 16)) == "2023-2024"
     assert session_of(date(2024, 9, 17)) == "2024-2025"  # Prinsjesdag 2024
     assert session_range("2023-2024") == (date(2023, 9, 19), date(2024, 9, 16))
+
+
+@pytest.mark.parametrize(
+    ("args", "total"),
+    [
+        (["--member", "Ploumen"], 7),
+        (["--lid", "kröger"], 3),
+        (["--party", "GL-PvdA"], 4),
+        (["--ministry", "justitie en veiligheid"], 3),  # 1 addressed, 2 answered by
+        (["--from", "2023-01-01", "--to", "2023-12-31"], 3),
+        (["--year", "2019"], 7),
+        (["--session", "2023-2024"], 3),
+        (["--answered"], 5),
+        (["--unanswered"], 7),
+        (["--delayed"], 1),
+        (["--answered-since", "2024-01-01"], 2),
+    ],
+)
+def test_each_filter_on_the_command_line(variants_path: Path, args: list[str], total: int) -> None:
+    result = CliRunner().invoke(
+        main, ["search", "*", "--json", *args, "--index-dir", str(variants_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["total"] == total

@@ -204,3 +204,46 @@ def test_corpus_index_counts(corpus_index: Index) -> None:
     assert corpus_index.entry_count == 1160
     # 118 files; 2 hold no questions; 2024Z18792 is a question/answer pair merged into one.
     assert corpus_index.document_count == 118 - 2 - 1
+
+
+def test_a_folder_of_bad_seeds_indexes_the_good_ones(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS / "000_078685dd2c0b7c98.txt", seeds / "a_good.txt")
+    (seeds / "b_empty.txt").write_bytes(b"")
+    (seeds / "c_binary.txt").write_bytes(bytes(range(256)) * 4)
+    (seeds / "d_cp1252.txt").write_bytes(
+        "## 2024Z7\n\n### Vraag 1\n\nWat kost de financiële steun?\n".encode("cp1252")
+    )
+    (seeds / "e_noheading.txt").write_text("### Vraag 1\n\nWaar hoort dit bij?\n")
+    (seeds / "f_same_id.txt").write_text(
+        "## 2024Z8\n\n### Vraag 1\n\nEerste tekst?\n\n## 2024Z8\n\n### Vraag 1\n\nAndere tekst?\n"
+    )
+    with open(seeds / "g_huge.txt", "wb") as fh:
+        fh.truncate(21_000_000)  # sparse: 21 MB without writing them
+    (seeds / "h_vanishes.txt").write_text("## 2024Z9\n\n### Vraag 1\n\nEven hier?\n")
+
+    def vanish(stage: str, done: int, total: int) -> None:
+        # A file that disappears while the build runs (removed by another program).
+        if stage == "read" and done == 1:
+            (seeds / "h_vanishes.txt").unlink(missing_ok=True)
+
+    with Index.build(tmp_path / "index", [seeds], progress=vanish) as index:
+        report = index.last_build
+        assert report is not None
+        skipped = {Path(s.path).name: s.code for s in report.skipped}
+        assert skipped == {
+            "b_empty.txt": "empty",
+            "c_binary.txt": "binary",
+            "g_huge.txt": "too-large",
+            "h_vanishes.txt": "unreadable",
+        }
+        warned = {(Path(w.path).name, w.code) for w in report.warnings}
+        assert {("d_cp1252.txt", "legacy-encoding"), ("e_noheading.txt", "no-heading")} <= warned
+        assert ("f_same_id.txt", "duplicate-id") in warned
+        assert index.search("financiele steun").hits[0].document_id == "2024Z7"
+        assert index.search('"social credit"').total == 3
+        assert {h.entry.question for h in index.search("tekst").hits} == {
+            "Eerste tekst?",
+            "Andere tekst?",
+        }  # both documents with the same id are kept, never silently overwritten

@@ -291,3 +291,38 @@ def test_summary_lists_newly_answered_in_human_and_json_output(tmp_path: Path) -
         main, ["search", "*", "--answered-since", "2024-11-20", "--index-dir", args[-1]]
     )
     assert "2024Z18792#1" in since.stdout
+
+
+@pytest.mark.slow
+def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    import pty
+
+    args = [sys.executable, "-m", "search", "index", str(CORPUS), "--index-dir"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # On a terminal: a progress line on stderr.
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [*args, str(tmp_path / "tty")], stdin=secondary, stdout=secondary, stderr=secondary,
+        env=env,
+    )  # fmt: skip
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    assert proc.wait(timeout=120) == 0
+    assert "vragen geïndexeerd".encode() in seen and b"/s, nog ~" in seen
+    # Not a terminal: no progress at all.
+    plain = subprocess.run(
+        [*args, str(tmp_path / "pipe")], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert plain.returncode == 0 and "geïndexeerd," not in plain.stderr
+    assert "\r" not in plain.stderr
