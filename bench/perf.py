@@ -21,10 +21,11 @@ in ``--work``), then measured:
   phrases ORed; ``bm25``; the top 10 rows with their text): build time (parsing included,
   as in kvsearch's build) and warm latency, and kvsearch/FTS5 ratios.
 
-On the largest size, an **update**: the seeds copied, 10 new documents added,
-``index.update([copy])`` timed (today that rebuilds everything). ``--profile`` runs
-cProfile on a build and on the warm queries of the smallest size and prints the top
-functions by cumulative and by own time.
+On the largest size (or ``--update-size``), an **update**: 10 new documents in a second
+seed folder, ``index.update([seeds, extra])`` timed, the report's incremental/full flag
+kept, and the warm queries measured again on the updated index (one more segment).
+``--profile`` runs cProfile on a build and on the warm queries of the smallest size and
+prints own time per module and the top functions by cumulative and by own time.
 """
 
 from __future__ import annotations

@@ -86,15 +86,31 @@ def dutch_message(exc: SearchError) -> str:
         holder = f"proces {exc.pid}" if exc.pid else "een ander proces"
         return f"{exc.path}/ wordt bijgewerkt door {holder}. Wacht tot dat klaar is."
     if isinstance(exc, IndexPathError):
-        return f"{exc.path} is geen kvsearch-index en niet leeg. Kies een andere --index-dir."
+        return (
+            f"{exc.path} kan geen index zijn ({_REASONS_NL.get(exc.reason, exc.reason)}). "
+            "Kies een andere --index-dir."
+        )
     if isinstance(exc, SeedError):
-        return f"{exc.path} bestaat niet. Geef een map of bestand met Kamervragen op."
+        return (
+            f"{exc.path}: {_REASONS_NL.get(exc.reason, exc.reason)}. "
+            "Geef een map of bestand met Kamervragen op."
+        )
     if isinstance(exc, SeedParseError):
         return f"{exc.path}:{exc.line}: {SKIP_REASONS_NL.get(exc.code, exc.reason)}."
     return str(exc)
 
 
 _WHAT = {"analysis": "taalanalyse", "schema version": "schemaversie"}
+
+#: Dutch for the reasons that library errors carry (system errors stay as they are).
+_REASONS_NL = {
+    "it is a file": "het is een bestand",
+    "the folder is not empty and holds no kvsearch index": "de map is niet leeg en is geen index",
+    "no such file or folder": "bestaat niet",
+    "Permission denied": "geen toegang",
+    "Not a directory": "een deel van het pad is een bestand",
+    "Read-only file system": "alleen-lezen bestandssysteem",
+}
 
 
 def skip_text(skip: Skipped) -> str:
@@ -235,11 +251,14 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
             f"{plural(report.entries, 'vraag', 'vragen')} uit "
             f"{plural(report.files, 'bestand', 'bestanden')} ({seconds} s)"
         )
-    notices = [w.detail for w in report.warnings if w.code == "notice-only"]
+    notices = [
+        w.detail for w in report.warnings if w.code == "notice-only" and w.path in report.read
+    ]
     if notices and not quiet:
         click.echo(f"Mededeling, beantwoording uitgesteld: {', '.join(notices)}")
+    fresh = set(report.read)
     for warning in report.warnings:
-        if warning.code != "notice-only":
+        if warning.code != "notice-only" and warning.path in fresh:
             click.echo(f"let op: {skip_text(warning)}", err=True)
     for skip in report.skipped:
         click.echo(f"overgeslagen: {skip_text(skip)}", err=True)

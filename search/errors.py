@@ -34,6 +34,14 @@ class EntryNotFoundError(SearchError):
         )
 
 
+class IndexClosedError(SearchError):
+    """The :class:`~search.Index` was closed and used again."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(f"The index at {path} is closed. Open it again with Index.open.")
+
+
 class IndexVersionError(SearchError):
     """The index was built with another schema or analysis than this code uses."""
 

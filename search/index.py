@@ -26,7 +26,7 @@ from whoosh import sorting
 from search import indexer
 from search.analysis import analyze
 from search.compounds import split_compound
-from search.errors import EntryNotFoundError, IndexCorruptError
+from search.errors import EntryNotFoundError, IndexClosedError, IndexCorruptError, SearchError
 from search.highlight import make_snippet
 from search.indexer import Progress
 from search.models import (
@@ -77,13 +77,27 @@ class Index:
             IndexCorruptError: It is damaged.
         """
         path = Path(path)
-        gen = indexer.live_generation(path)
+        for attempt in range(3):
+            gen = indexer.live_generation(path)
+            try:
+                return cls._open_generation(path, gen)
+            except SearchError:
+                # A build may have swapped generations while we opened: try the new one.
+                if attempt == 2 or indexer.read_current(path) == gen.name:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @classmethod
+    def _open_generation(cls, path: Path, gen: Path) -> Index:
         meta = indexer.read_meta(path, gen)
+        ix: Any = None
         try:
             ix = whoosh_index.open_dir(str(gen))
             index = cls(path, gen, ix, meta)
-            index._get_searcher()  # opens every segment file: find damage now
+            index._searcher = ix.searcher()  # opens every segment file: find damage now
         except Exception as exc:  # Whoosh raises many kinds for a damaged index
+            if ix is not None:
+                ix.close()
             raise IndexCorruptError(path, f"{type(exc).__name__}: {exc}") from exc
         return index
 
@@ -141,8 +155,8 @@ class Index:
         return indexer.check(self.path, [Path(s) for s in seeds])
 
     def _reopen(self) -> None:
+        fresh = Index.open(self.path)  # first: if it fails, this index stays usable
         self.close()
-        fresh = Index.open(self.path)
         self._generation, self._ix, self._meta = fresh._generation, fresh._ix, fresh._meta
         self._searcher = fresh._searcher
 
@@ -186,18 +200,21 @@ class Index:
     # --- searching -----------------------------------------------------------------
 
     def _get_searcher(self) -> Any:
-        if self._searcher is not None and self._stale():
-            self._reopen()  # another process made a new generation live
+        """The searcher for one public call: taken once, at its start.
+
+        When another process has made a new generation live, switch to it first.
+        """
+        if self._ix is None:
+            raise IndexClosedError(self.path)
+        live = indexer.read_current(self.path)
+        if live is not None and live != self._generation.name:
+            try:
+                self._reopen()
+            except SearchError:
+                pass  # keep searching the generation we have
         if self._searcher is None:
             self._searcher = self._ix.searcher()
         return self._searcher
-
-    def _stale(self) -> bool:
-        try:
-            live = (self.path / indexer.CURRENT_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
-            return False
-        return live != self._generation.name
 
     def search(
         self,
@@ -231,14 +248,6 @@ class Index:
         """
         limit = max(1, limit)
         page = max(1, page)
-        named = self.lookup(query) if _looks_like_id(query) else ()
-        if named:  # a document or entry id goes straight to it
-            shown = named[(page - 1) * limit : page * limit]
-            found = tuple(
-                Hit(rank, 0.0, e, _snippet(e, frozenset()))
-                for rank, e in enumerate(shown, start=(page - 1) * limit + 1)
-            )
-            return SearchResults(query, query.strip(), len(named), page, limit, found)
         run = self._run(query, filters, sort, None if group else page * limit)
         if run is None:
             return SearchResults(query, "", 0, page, limit, ())
@@ -266,6 +275,8 @@ class Index:
             total = len(results)
         counts = _count_facets(searcher.reader(), results.docs()) if facets else None
         normalized = str(parsed) if parsed.clauses or parsed.match_all else query.strip()
+        if not parsed.clauses and not parsed.match_all and total:
+            normalized = query.strip()
         return SearchResults(
             query, normalized, total, page, limit, hits, suggestion, counts, groups
         )
@@ -273,28 +284,45 @@ class Index:
     def iter_hits(
         self, query: str, *, filters: Filters | None = None, sort: str = "relevance"
     ) -> Iterator[Hit]:
-        """Every hit of a query, in order, one at a time (for export)."""
-        named = self.lookup(query) if _looks_like_id(query) else ()
-        if named:
-            for rank, e in enumerate(named, start=1):
-                yield Hit(rank, 0.0, e, _snippet(e, frozenset()))
-            return
-        run = self._run(query, filters, sort, None)
-        if run is None:
-            return
-        _, _, _, results, marks = run
-        for rank, hit in enumerate(results, start=1):
-            yield self._hit(hit, rank, marks)
+        """Every hit of a query, in order, one at a time (for export).
+
+        It reads with a searcher of its own, so using the index meanwhile is safe.
+        """
+        if self._ix is None:
+            raise IndexClosedError(self.path)
+        searcher = self._ix.searcher()
+        try:
+            run = self._run(query, filters, sort, None, searcher)
+            if run is None:
+                return
+            _, _, _, results, marks = run
+            for rank, hit in enumerate(results, start=1):
+                yield self._hit(hit, rank, marks)
+        finally:
+            searcher.close()
 
     def _run(
-        self, query: str, filters: Filters | None, sort: str, limit: int | None
+        self,
+        query: str,
+        filters: Filters | None,
+        sort: str,
+        limit: int | None,
+        searcher: Any = None,
     ) -> tuple[Any, ParsedQuery, str | None, Any, _Marks] | None:
         """Parse, correct and run a query; None when it asks for nothing."""
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        searcher = searcher or self._get_searcher()
+        combined = filters or Filters()
+        named = _lookup(searcher, query) if _looks_like_id(query) else ()
+        if named:  # a document or entry id goes straight to it, in question order
+            q = wq.Or([wq.Term("entry_id", e.entry_id) for e in named])
+            order = [sorting.FieldFacet("order")]
+            results = searcher.search(q, filter=filter_query(combined), limit=limit, sortedby=order)
+            marks = _Marks(frozenset(), frozenset(), (), scored=False)
+            return searcher, ParsedQuery(()), None, results, marks
         parsed = parse(query)
-        combined = _merge_filters(parsed.filters, filters or Filters())
-        searcher = self._get_searcher()
+        combined = _merge_filters(parsed.filters, combined)
         if parsed.clauses:
             parsed, suggestion = self._correct(searcher.reader(), parsed, query)
             q = to_whoosh(parsed)
@@ -325,21 +353,15 @@ class Index:
 
     def get(self, entry_id: str) -> Question | None:
         """The entry with this id (``2019Z12806#4``), or None."""
-        stored = self._get_searcher().document(entry_id=entry_id)
-        return entry_from_stored(stored) if stored else None
+        return _get(self._get_searcher(), entry_id)
 
     def document(self, document_id: str) -> tuple[Question, ...]:
         """The entries of a document (``2019Z12806``), in question order; () if unknown."""
-        entries = [
-            entry_from_stored(f) for f in self._get_searcher().documents(document_id=document_id)
-        ]
-        return tuple(sorted(entries, key=lambda e: e.numbers))
+        return _document(self._get_searcher(), document_id)
 
     def lookup(self, ident: str) -> tuple[Question, ...]:
         """The entry or the document that ``ident`` names, or ()."""
-        ident = re.sub(r"^(\d{4})z(\d{5})", r"\1Z\2", ident.strip())  # 2019z12806
-        entry = self.get(ident) if "#" in ident else None
-        return (entry,) if entry else self.document(ident)
+        return _lookup(self._get_searcher(), ident)
 
     def similar(
         self,
@@ -366,10 +388,11 @@ class Index:
         """
         if (entry_id is None) == (text is None):
             raise ValueError("give exactly one of entry_id and text")
+        limit = max(1, limit)
         searcher = self._get_searcher()
         source: Question | None = None
         if entry_id is not None:
-            source = self.get(entry_id)
+            source = _get(searcher, entry_id)
             if source is None:
                 raise EntryNotFoundError(self.path, entry_id)
             text = "\n".join(t for t in (source.subject, source.question, source.answer) if t)
@@ -457,6 +480,22 @@ _ID_RE = re.compile(r"^\s*(?:\d{4}Z\d{5}|ah-tk-\d{8}-\d+|[^\s\"*:]+#\d+)(?:#\d+)
 def _looks_like_id(query: str) -> bool:
     """``2019Z12806``, ``2019Z12806#4``, ``ah-tk-20232024-1314``: worth a direct look-up."""
     return bool(_ID_RE.match(query))
+
+
+def _get(searcher: Any, entry_id: str) -> Question | None:
+    stored = searcher.document(entry_id=entry_id)
+    return entry_from_stored(stored) if stored else None
+
+
+def _document(searcher: Any, document_id: str) -> tuple[Question, ...]:
+    entries = [entry_from_stored(f) for f in searcher.documents(document_id=document_id)]
+    return tuple(sorted(entries, key=lambda e: e.numbers))
+
+
+def _lookup(searcher: Any, ident: str) -> tuple[Question, ...]:
+    ident = re.sub(r"^(\d{4})z(\d{5})", r"\1Z\2", ident.strip())  # 2019z12806
+    entry = _get(searcher, ident) if "#" in ident else None
+    return (entry,) if entry else _document(searcher, ident)
 
 
 def _merge_filters(base: Filters, extra: Filters) -> Filters:

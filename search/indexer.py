@@ -42,7 +42,7 @@ from search.errors import (
     SearchError,
     SeedParseError,
 )
-from search.ingest import find_seed_files, merge_documents, parse_file
+from search.ingest import INGEST_VERSION, find_seed_files, merge_documents, parse_file
 from search.models import (
     BuildReport,
     Changes,
@@ -63,10 +63,22 @@ from search.schema import (
 __all__ = ["META_FILE", "Progress", "build", "check", "live_generation", "read_meta"]
 
 CURRENT_FILE = "CURRENT"
+#: The generation CURRENT named before the last swap: kept until the next build, so
+#: that a reader that read CURRENT just before the swap can still open it.
+PREVIOUS_FILE = "PREVIOUS"
 LOCK_FILE = ".lock"
 META_FILE = "kvsearch.json"
 GEN_PREFIX = "gen-"
 FORMAT = "kvsearch-index"
+
+
+def read_current(path: Path) -> str | None:
+    """The name of the live generation, or None when there is no (readable) one."""
+    try:
+        name = (path / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):
+        return None
+    return name if name.startswith(GEN_PREFIX) and "/" not in name else None
 
 
 def live_generation(path: Path) -> Path:
@@ -75,12 +87,13 @@ def live_generation(path: Path) -> Path:
     Raises:
         IndexNotFoundError: ``path`` holds no kvsearch index.
     """
-    try:
-        name = (path / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError) as exc:
-        raise IndexNotFoundError(path) from exc
+    if not (path / CURRENT_FILE).exists():
+        raise IndexNotFoundError(path)
+    name = read_current(path)
+    if name is None:
+        raise IndexCorruptError(path, f"{CURRENT_FILE} cannot be read")
     gen = path / name
-    if not name.startswith(GEN_PREFIX) or "/" in name or not gen.is_dir():
+    if not gen.is_dir():
         raise IndexCorruptError(path, f"{CURRENT_FILE} names a missing generation {name!r}")
     return gen
 
@@ -122,8 +135,11 @@ def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
     The lock is an ``flock``: the kernel drops it when the process dies, so a killed
     build never leaves a stale lock behind.
     """
-    path.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise IndexPathError(path, exc.strerror or str(exc)) from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -145,6 +161,13 @@ def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
 
 def _check_target(path: Path) -> None:
     """Refuse to build into a directory that holds something other than an index."""
+    try:
+        _check_target_dir(path)
+    except OSError as exc:
+        raise IndexPathError(path, exc.strerror or str(exc)) from exc
+
+
+def _check_target_dir(path: Path) -> None:
     if path.exists() and not path.is_dir():
         raise IndexPathError(path, "it is a file")
     if not path.is_dir() or (path / CURRENT_FILE).exists():
@@ -163,9 +186,15 @@ Progress = Callable[[str, int, int], None]
 counts entries."""
 
 
-def _fingerprint(file: Path) -> tuple[int, float]:
+def _fingerprint(file: Path) -> dict[str, int]:
+    """What tells a changed file without reading it: size, times in ns, inode."""
     st = file.stat()
-    return st.st_size, st.st_mtime
+    return {
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "ctime_ns": st.st_ctime_ns,
+        "inode": st.st_ino,
+    }
 
 
 def _sha256(file: Path) -> str:
@@ -177,11 +206,12 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
     for bad content (it is recorded as skipped)."""
     record: dict[str, Any] = {"path": name, "documents": [], "skipped": [], "warnings": []}
     try:
-        size, mtime = _fingerprint(file)
-        record.update(size=size, mtime=mtime, sha256=_sha256(file))
-        if size > MAX_SEED_BYTES:
-            record["skipped"] = [[0, "too-large", f"{size // 1_000_000} MB"]]
+        record.update(_fingerprint(file))
+        if record["size"] > MAX_SEED_BYTES:
+            record["sha256"] = ""
+            record["skipped"] = [[0, "too-large", f"{record['size'] // 1_000_000} MB"]]
             return record, []
+        record["sha256"] = _sha256(file)
         parsed = parse_file(file, name=name)
     except SeedParseError as exc:
         record["skipped"] = [[exc.line, exc.code, ""]]
@@ -214,7 +244,7 @@ class _Plan:
 
 
 def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
-    """Classify seed files as added, changed, removed or unchanged (size, mtime, hash)."""
+    """Classify seed files as added, changed, removed or unchanged (stat, then hash)."""
     plan = _Plan([(f, str(f)) for f in files])
     for file, name in plan.files:
         record = old.get(name)
@@ -222,16 +252,15 @@ def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
             plan.added.append(name)
             continue
         try:
-            size, mtime = _fingerprint(file)
-        except OSError:
-            plan.changed.append(name)
-            continue
-        if (size, mtime) == (record.get("size"), record.get("mtime")):
-            plan.unchanged.append(name)
-        elif size == record.get("size") and _sha256(file) == record.get("sha256"):
-            record["mtime"] = mtime  # touched, not changed
-            plan.unchanged.append(name)
-        else:
+            now = _fingerprint(file)
+            if all(record.get(k) == v for k, v in now.items()):
+                plan.unchanged.append(name)
+            elif now["size"] == record.get("size") and _sha256(file) == record.get("sha256"):
+                record.update(now)  # touched or copied, same content
+                plan.unchanged.append(name)
+            else:
+                plan.changed.append(name)
+        except OSError:  # unreadable now: read it again, so that it is reported
             plan.changed.append(name)
     names = {name for _, name in plan.files}
     plan.removed = sorted(n for n in old if n not in names)
@@ -273,9 +302,13 @@ def build(
     with writer_lock(path, wait=wait):
         _remove_stale(path)
         live = None if full else _live_meta(path)
+        if live and live[1].get("ingest") != INGEST_VERSION:
+            live = None  # files were parsed by other rules: read them all again
         old = {r["path"]: r for r in live[1]["files"]} if live else {}
         files = find_seed_files(seeds)
         plan = _plan(files, old)
+        if live and not (plan.added or plan.changed or plan.removed):
+            return _unchanged(path, live, plan, started)
         to_read = set(plan.added) | set(plan.changed)
         records = {n: old[n] for n in plan.unchanged}
         parsed: dict[str, list[Document]] = {}
@@ -315,6 +348,7 @@ def build(
                 "format": FORMAT,
                 "schema_version": SCHEMA_VERSION,
                 "analysis": ANALYSIS,
+                "ingest": INGEST_VERSION,
                 "kvsearch": version("kvsearch") if _installed("kvsearch") else "dev",
                 "whoosh": version("Whoosh-Reloaded") if _installed("Whoosh-Reloaded") else "?",
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -324,6 +358,9 @@ def build(
                 "files": manifest,
             }
             _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
+            replaced = read_current(path)
+            if replaced:
+                _write_atomic(path / PREVIOUS_FILE, replaced + "\n")
             _write_atomic(path / CURRENT_FILE, gen.name + "\n")
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
@@ -336,7 +373,8 @@ def build(
         documents=document_count,
         entries=entries,
         skipped=_problems(manifest, "skipped"),
-        warnings=_problems((records[n] for n in parsed), "warnings"),
+        warnings=_problems(manifest, "warnings"),
+        read=tuple(sorted(parsed)),
         seconds=time.perf_counter() - started,
         index_path=str(path),
         added=len(plan.added) if live else len(plan.files),
@@ -345,6 +383,26 @@ def build(
         unchanged=len(plan.unchanged),
         incremental=live is not None,
         changes=_changes(before, after, gone, first_build=previous is None),
+    )
+
+
+def _unchanged(
+    path: Path, live: tuple[Path, dict[str, Any]], plan: _Plan, started: float
+) -> BuildReport:
+    """Nothing to do: keep the live generation (readers stay), refresh file times."""
+    gen, meta = live
+    manifest = meta["files"]  # the records _plan refreshed for touched files
+    _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
+    return BuildReport(
+        files=len(plan.files),
+        documents=meta["documents"],
+        entries=meta["entries"],
+        skipped=_problems(manifest, "skipped"),
+        warnings=_problems(manifest, "warnings"),
+        seconds=time.perf_counter() - started,
+        index_path=str(path),
+        unchanged=len(plan.unchanged),
+        incremental=True,
     )
 
 
@@ -523,13 +581,14 @@ def _write_atomic(target: Path, text: str) -> None:
 
 
 def _remove_stale(path: Path) -> None:
-    """Remove generations other than the live one (called under the writer lock)."""
+    """Remove generations other than the live and the previous one (under the lock)."""
+    keep = {read_current(path)}
     try:
-        live = (path / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        live = ""
+        keep.add((path / PREVIOUS_FILE).read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        pass
     for child in path.iterdir():
-        if child.name.startswith(GEN_PREFIX) and child.name != live:
+        if child.name.startswith(GEN_PREFIX) and child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
         elif child.name.startswith(".") and child.name.endswith(".tmp"):
             child.unlink(missing_ok=True)

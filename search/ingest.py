@@ -57,6 +57,10 @@ __all__ = [
     "parse_text",
 ]
 
+#: Bump when parsing rules change: an index keeps each file's parse, and an update
+#: reads every file again when the rules that parsed them were different.
+INGEST_VERSION = 2
+
 _MD = MarkdownIt("commonmark")
 _T = TypeVar("_T")
 

@@ -390,8 +390,9 @@ class BuildReport:
 
     ``files``, ``documents`` and ``entries`` describe the whole index afterwards;
     ``added``, ``changed``, ``removed`` and ``unchanged`` count seed files against the
-    previous index (a full build counts every file as added). ``skipped`` covers every
-    seed file, also those not read again; ``warnings`` the files read this time.
+    previous index (a full build counts every file as added). ``skipped`` and
+    ``warnings`` cover every seed file, also those not read again; ``read`` names the
+    files read this time.
     """
 
     files: int
@@ -407,6 +408,7 @@ class BuildReport:
     unchanged: int = 0
     incremental: bool = False
     changes: Changes = field(default_factory=Changes)
+    read: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
