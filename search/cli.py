@@ -151,6 +151,31 @@ class KvGroup(click.Group):
     context_class = DutchContext
     command_class = KvCommand
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run; a usage error is one ``Fout: …`` line (exit 2), not click's three."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            hint = f" Zie `{exc.ctx.command_path} --help`." if exc.ctx else ""
+            click.echo(f"Fout: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Fout: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Afgebroken.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -676,10 +701,12 @@ def similar_command(
       kvsearch similar --text "Wat doet u tegen de wachtlijsten in de jeugdzorg?"
       pbpaste | kvsearch similar
     """
+    if entry_id is not None and text is not None:
+        raise click.UsageError("geef een vraagnummer óf --text, niet allebei.")
     if entry_id is None and (text is None or text == "-"):
         text = sys.stdin.read()
-        if not text.strip():
-            raise click.UsageError("geef een vraagnummer, --text of tekst via stdin.")
+    if entry_id is None and not (text or "").strip():
+        raise click.UsageError("geef een vraagnummer, --text of tekst via stdin.")
     with _open_for_search(ctx, index_dir) as index:
         if entry_id is not None and text is None:
             results = index.similar(entry_id, limit=limit, include_own=include_own)

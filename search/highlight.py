@@ -8,6 +8,7 @@ terms, then the most matches; it is cut at word boundaries and marked with ``…
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from search.analysis import exact_analyzer, stem
@@ -66,13 +67,29 @@ def _matches(
 def _best_window(
     spans: list[tuple[int, int, str]], length: int
 ) -> tuple[int, int, tuple[int, int]]:
-    """The window start and its (distinct terms, matches) score, best first."""
-    best = (spans[0][0], 0, (0, 0))
+    """The window start and its (distinct terms, matches) score, best first.
+
+    A sliding window over the spans (two pointers): linear in the number of matches.
+    """
+    best = (spans[0][0], spans[0][1], (0, 0))
+    counts: Counter[str] = Counter()
+    end = 0
     for i, (start, _, _) in enumerate(spans):
-        inside = [s for s in spans[i:] if s[1] <= start + length]
-        score = (len({s[2] for s in inside}), len(inside))
-        if score > best[2]:
-            best = (start, inside[-1][1], score)
+        while end < len(spans) and spans[end][1] <= start + length:
+            counts[spans[end][2]] += 1
+            end += 1
+        inside = end - i
+        if inside:
+            score = (len(counts), inside)
+            if score > best[2]:
+                best = (start, spans[end - 1][1], score)
+        if i < end:
+            key = spans[i][2]
+            counts[key] -= 1
+            if not counts[key]:
+                del counts[key]
+        else:
+            end = i + 1
     return best
 
 

@@ -10,7 +10,16 @@ import textwrap
 from datetime import date
 from typing import Any
 
-from search.models import Changes, DocumentChange, Group, Hit, Question, SearchResults
+from search.models import (
+    Changes,
+    DocumentChange,
+    Group,
+    Hit,
+    Question,
+    SearchResults,
+    Segment,
+    Snippet,
+)
 
 __all__ = [
     "changes_lines",
@@ -105,17 +114,28 @@ def _group_lines(group: Group, color: bool) -> list[str]:
     if first.subject:
         lines.append(f"     {_shorten(first.subject, 100)}")
     for hit in group.hits[:GROUP_SHOWN]:
-        snippet = hit.snippet.ansi() if color else hit.snippet.marked()
-        lines.append(f"     #{hit.entry.numbers[0]}: {_shorten_marked(snippet, 160)}")
+        lines.append(f"     #{hit.entry.numbers[0]}: {_short_snippet(hit.snippet, 160, color)}")
     if len(group.hits) > GROUP_SHOWN:
         more = len(group.hits) - GROUP_SHOWN
         lines.append(f"     … en {plural(more, 'andere vraag', 'andere vragen')}")
     return lines
 
 
-def _shorten_marked(text: str, width: int) -> str:
-    # Cut after the first match when possible, so that the mark stays whole.
-    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
+def _short_snippet(snippet: Snippet, width: int, color: bool) -> str:
+    """A snippet cut to about ``width`` characters between segments: marks stay whole."""
+    kept: list[Segment] = []
+    used = 0
+    for seg in snippet.segments:
+        if used + len(seg.text) > width and kept:
+            text = seg.text[: max(0, width - used)].rsplit(" ", 1)[0] if not seg.match else ""
+            if text:
+                kept.append(Segment(text))
+            kept.append(Segment(" …"))
+            break
+        kept.append(seg)
+        used += len(seg.text)
+    short = Snippet(snippet.field, tuple(kept))
+    return short.ansi() if color else short.marked()
 
 
 def results_text(results: SearchResults, color: bool) -> str:
@@ -123,6 +143,11 @@ def results_text(results: SearchResults, color: bool) -> str:
     lines: list[str] = []
     if results.suggestion:
         lines += [f"Bedoelde u: {results.suggestion}? (daar is ook op gezocht)", ""]
+    if not results.hits and results.total:
+        lines.append(
+            f"Pagina {results.page} is leeg: {results.total} resultaten voor {results.query!r}."
+        )
+        return "\n".join(lines)
     if not results.hits:
         lines.append(f"Geen resultaten voor {results.query!r}.")
         return "\n".join(lines)

@@ -18,6 +18,9 @@ from search.analysis import analyze
 
 __all__ = ["correct_word", "is_unknown"]
 
+#: Longer "words" are no typos (a pasted URL, debris): not worth an edit-distance scan.
+MAX_WORD = 40
+
 #: Fields whose stems count as "the word occurs".
 _STEMMED = ("subject", "question", "answer")
 
@@ -39,7 +42,7 @@ def is_unknown(reader: Any, word: str) -> bool:
 def correct_word(reader: Any, word: str) -> str | None:
     """The most likely intended word for an unknown ``word``, or None."""
     folded = analyze(word, stemmed=False)
-    if len(folded) != 1 or not folded[0].isalpha() or len(folded[0]) < 4:
+    if len(folded) != 1 or not folded[0].isalpha() or not 4 <= len(folded[0]) <= MAX_WORD:
         return None
     text = folded[0]
     # Dutch typists write y for ij (lelylyn for lelylijn): try those spellings first.

@@ -178,3 +178,33 @@ def test_exit_status_with_warnings_strict_and_nothing_indexed(
     nothing = runner.invoke(main, ["index", str(only_bad), "--index-dir", str(tmp_path / "ix2")])
     assert nothing.exit_code == 1
     assert "Fout: geen enkele vraag geïndexeerd" in nothing.stderr
+
+
+def test_usage_errors_are_one_dutch_line(runner: CliRunner, seed_index_path: Path) -> None:
+    missing = runner.invoke(main, ["show"])
+    assert missing.exit_code == 2
+    assert missing.stderr.splitlines() == [
+        "Fout: Missing argument 'ID'. Zie `kvsearch show --help`."
+    ]
+    both = runner.invoke(main, ["similar", "2019Z12806#4", "--text", "x"])
+    assert both.exit_code == 2 and both.stderr.startswith("Fout: geef een vraagnummer óf")
+    beyond = runner.invoke(
+        main, ["search", "china", "--page", "9", "--index-dir", str(seed_index_path)]
+    )
+    assert beyond.stdout.startswith("Pagina 9 is leeg: 7 resultaten voor 'china'.")
+
+
+def test_unusable_index_dir_is_a_dutch_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    result = runner.invoke(
+        main, ["index", str(SEEDS), "--index-dir", str(tmp_path / "afile" / "ix")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Fout: {tmp_path / 'afile' / 'ix'} kan geen index zijn")
+    garbled = tmp_path / "ix2"
+    assert runner.invoke(main, ["index", str(SEEDS), "--index-dir", str(garbled)]).exit_code == 0
+    (garbled / "CURRENT").write_bytes(b"\xff\xfe")
+    broken = runner.invoke(main, ["search", "china", "--index-dir", str(garbled)])
+    assert broken.exit_code == 1 and "kvsearch rebuild" in broken.stderr
+    fixed = runner.invoke(main, ["rebuild", str(SEEDS), "--index-dir", str(garbled)])
+    assert fixed.exit_code == 0, fixed.output
