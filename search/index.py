@@ -19,9 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from whoosh import collectors, sorting
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 
 from search import indexer
 from search.analysis import analyze
@@ -338,7 +338,7 @@ class Index:
                 sorting.FieldFacet("sortdate", reverse=sort == "-date"),
                 sorting.FieldFacet("order"),
             ]
-        results = searcher.search(q, filter=filter_query(combined), limit=limit, sortedby=sortedby)
+        results = _collect(searcher, q, filter_query(combined), limit, sortedby)
         marks = _Marks(*highlight_terms(parsed), scored=sortedby is None)
         return searcher, parsed, suggestion, results, marks
 
@@ -480,6 +480,23 @@ _ID_RE = re.compile(r"^\s*(?:\d{4}Z\d{5}|ah-tk-\d{8}-\d+|[^\s\"*:]+#\d+)(?:#\d+)
 def _looks_like_id(query: str) -> bool:
     """``2019Z12806``, ``2019Z12806#4``, ``ah-tk-20232024-1314``: worth a direct look-up."""
     return bool(_ID_RE.match(query))
+
+
+def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any) -> Any:
+    """Run ``q``: the top ``limit`` by score, counted in the same pass.
+
+    Whoosh's default top-k collector skips low-scoring blocks and so cannot count;
+    asking for the total then runs the query a second time. Without the block skipping,
+    one pass both ranks and counts (measured: p95 78 -> 45 ms at 10k entries, 613 ->
+    378 ms at 100k; see bench/README.md).
+    """
+    if sortedby is not None or limit is None:
+        return searcher.search(q, filter=allow, limit=limit, sortedby=sortedby)
+    collector: Any = collectors.TopCollector(limit=limit, usequality=False)
+    if allow is not None:
+        collector = collectors.FilterCollector(collector, allow=allow)
+    searcher.search_with_collector(q, collector)
+    return collector.results()
 
 
 def _get(searcher: Any, entry_id: str) -> Question | None:
