@@ -52,7 +52,7 @@ def correct_word(reader: Any, word: str) -> str | None:
     maxdist = 2 if len(text) >= 8 else 1
     best: tuple[int, int, str] | None = None
     for dist in range(1, maxdist + 1):
-        for candidate in reader.terms_within("exact", text, dist, prefix=1):
+        for candidate in _terms_within(reader, text, dist):
             if candidate == text:
                 continue
             freq = reader.doc_frequency("exact", candidate)
@@ -75,3 +75,15 @@ def _ij_variants(word: str) -> list[str]:
                 chars[pos] = "ij"
         variants.append("".join(chars))
     return variants
+
+
+def _terms_within(reader: Any, text: str, maxdist: int) -> set[str]:
+    """Words of the ``exact`` field within ``maxdist`` edits, segment by segment.
+
+    On a multi-segment index (after an update) Whoosh's own ``terms_within`` falls
+    back to a slow scan; each segment has its word graph, so ask them one by one.
+    """
+    words: set[str] = set()
+    for leaf, _ in reader.leaf_readers():
+        words.update(leaf.terms_within("exact", text, maxdist, prefix=1))
+    return words

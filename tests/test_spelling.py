@@ -46,3 +46,14 @@ def test_unseen_compound_is_searched_by_its_parts(seed_index: Index) -> None:
     results = seed_index.search("systeemsancties")
     assert results.suggestion is None
     assert [h.entry_id for h in results.hits] == ["2019Z12806#6"]
+
+
+def test_correction_works_across_segments_after_an_update(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("## 2024Z1\n\n### Vraag 1\n\nWat kost de Lelylijn?\n")
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        (seeds / "b.txt").write_text("## 2024Z2\n\n### Vraag 1\n\nWaar komt de Nedersaksenlijn?\n")
+        index.update([seeds])  # a second segment
+        assert index.search("nedersaksenlyn").suggestion == "nedersaksenlijn"
+        assert index.search("lelylyn").suggestion == "lelylijn"
