@@ -9,6 +9,7 @@ with Index.open("index") as index:
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -195,7 +196,7 @@ class Index:
     @property
     def info(self) -> dict[str, Any]:
         """What the index records about itself (versions, seeds, counts, build time)."""
-        return {k: v for k, v in self._meta.items() if k != "files"}
+        return copy.deepcopy({k: v for k, v in self._meta.items() if k != "files"})
 
     # --- searching -----------------------------------------------------------------
 

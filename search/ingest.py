@@ -882,21 +882,28 @@ def _received(lines: list[str]) -> date | None:
 
 
 def find_seed_files(seeds: Iterable[Path]) -> list[Path]:
-    """The seed files under the given files and folders, sorted per folder.
+    """The seed files under the given files and folders, sorted per folder; a file
+    reached twice (``seeds`` and ``/abs/seeds``) is listed once.
 
     Raises:
         SeedError: A path does not exist.
     """
     files: list[Path] = []
+    seen: set[Path] = set()
     for seed in seeds:
         if seed.is_dir():
-            files.extend(
-                sorted(p for p in seed.rglob("*") if p.is_file() and p.suffix in (".txt", ".md"))
+            found = sorted(
+                p for p in seed.rglob("*") if p.is_file() and p.suffix in (".txt", ".md")
             )
         elif seed.is_file():
-            files.append(seed)
+            found = [seed]
         else:
             raise SeedError(seed, "no such file or folder")
+        for file in found:
+            real = file.resolve()
+            if real not in seen:
+                seen.add(real)
+                files.append(file)
     return files
 
 

@@ -249,3 +249,11 @@ def test_a_folder_of_bad_seeds_indexes_the_good_ones(tmp_path: Path) -> None:
             "Eerste tekst?",
             "Andere tekst?",
         }  # both documents with the same id are kept, never silently overwritten
+
+
+def test_a_seed_given_twice_is_read_once(tmp_path: Path) -> None:
+    with Index.build(
+        tmp_path / "index", [SEEDS, SEEDS.resolve(), SEEDS / "000_078685dd2c0b7c98.txt"]
+    ) as index:
+        assert index.last_build is not None
+        assert (index.last_build.files, index.entry_count) == (1, 7)
