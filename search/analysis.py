@@ -129,18 +129,23 @@ def stem(word: str) -> str:
     return _CLOSED_LONG_VOWEL.sub(r"\1\2", result)
 
 
-class DutchTokenizer(Tokenizer):  # type: ignore[misc]
-    """Words by :data:`TOKEN_PATTERN`, each NFKC-normalised (ĳ -> ij, ﬁ -> fi).
-
-    Normalising per token keeps the character offsets those of the original text,
-    which the highlighter relies on.
-    """
+class _Stateless:
+    """Equality for chain elements without settings: the same class is the same step
+    (Whoosh compares analyzers when it merges schemas)."""
 
     def __eq__(self, other: object) -> bool:
         return self.__class__ is other.__class__
 
     def __hash__(self) -> int:
         return hash(self.__class__)
+
+
+class DutchTokenizer(_Stateless, Tokenizer):  # type: ignore[misc]
+    """Words by :data:`TOKEN_PATTERN`, each NFKC-normalised (ĳ -> ij, ﬁ -> fi).
+
+    Normalising per token keeps the character offsets those of the original text,
+    which the highlighter relies on.
+    """
 
     def __call__(
         self,
@@ -174,14 +179,8 @@ class DutchTokenizer(Tokenizer):  # type: ignore[misc]
             yield t
 
 
-class FoldFilter(Filter):  # type: ignore[misc]
+class FoldFilter(_Stateless, Filter):  # type: ignore[misc]
     """Folds diacritics (see :func:`fold`)."""
-
-    def __eq__(self, other: object) -> bool:
-        return self.__class__ is other.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -190,19 +189,13 @@ class FoldFilter(Filter):  # type: ignore[misc]
                 yield t
 
 
-class DecompoundFilter(Filter):  # type: ignore[misc]
+class DecompoundFilter(_Stateless, Filter):  # type: ignore[misc]
     """After each compound, its parts and runs of parts at the same position.
 
     ``stikstofuitstoot`` also yields ``stikstof`` and ``uitstoot``, so a search for
     either finds it; the phrase ``"stikstof uitstoot"`` does not (the parts share one
     position). Index time only: query words are not split.
     """
-
-    def __eq__(self, other: object) -> bool:
-        return self.__class__ is other.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
@@ -213,16 +206,10 @@ class DecompoundFilter(Filter):  # type: ignore[misc]
                 yield t
 
 
-class DutchStemFilter(Filter):  # type: ignore[misc]
+class DutchStemFilter(_Stateless, Filter):  # type: ignore[misc]
     """Stems with :func:`stem`; skipped by Whoosh where it asks for no morphology."""
 
     is_morph = True
-
-    def __eq__(self, other: object) -> bool:
-        return self.__class__ is other.__class__
-
-    def __hash__(self) -> int:
-        return hash(self.__class__)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
