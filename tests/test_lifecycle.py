@@ -145,16 +145,20 @@ def _run_cli(*args: str) -> subprocess.Popen[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("sig", "delay"),
+    ("command", "sig", "delay"),
     [
-        (signal.SIGKILL, 0.4),
-        (signal.SIGKILL, 1.5),
-        (signal.SIGKILL, 3.0),
-        (signal.SIGTERM, 1.0),
-        (signal.SIGINT, 2.0),
+        ("index", signal.SIGKILL, 0.4),
+        ("index", signal.SIGKILL, 1.5),
+        ("index", signal.SIGKILL, 3.0),
+        ("index", signal.SIGTERM, 1.0),
+        ("index", signal.SIGINT, 2.0),
+        ("rebuild", signal.SIGKILL, 2.0),
+        ("rebuild", signal.SIGTERM, 3.5),
     ],
 )
-def test_killed_build_leaves_previous_index(tmp_path: Path, sig: int, delay: float) -> None:
+def test_killed_build_leaves_previous_index(
+    tmp_path: Path, command: str, sig: int, delay: float
+) -> None:
     if not CORPUS.is_dir():
         pytest.skip("no shared corpus")
     seeds = tmp_path / "seeds"
@@ -166,7 +170,7 @@ def test_killed_build_leaves_previous_index(tmp_path: Path, sig: int, delay: flo
     before = _snapshot(path)
     for f in CORPUS.glob("*.txt"):
         shutil.copy(f, seeds)
-    proc = _run_cli("index", str(seeds), "--index-dir", str(path), "-q")
+    proc = _run_cli(command, str(seeds), "--index-dir", str(path), "-q")
     time.sleep(delay)
     proc.send_signal(sig)
     proc.communicate(timeout=60)
