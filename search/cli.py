@@ -58,6 +58,8 @@ SKIP_REASONS_NL: dict[str, str] = {
     "legacy-encoding": "geen UTF-8; gelezen als {detail}",
     "no-heading": "geen kop `## <documentnummer>`; het document heet {detail}, naar het bestand",
     "duplicate-id": "een documentnummer staat twee keer in het bestand; dit document heet {detail}",
+    "merge-conflict": "{detail} verschilt van het andere document met dit nummer; "
+    "de volledigste waarde is gebruikt",
     "notice-only": "document {detail} is een mededeling zonder vragen",
     "repeated-question": "vraag {detail} staat er twee keer; de tekst is samengevoegd",
     "answer-without-question": "antwoord {detail} heeft geen vraagblok",

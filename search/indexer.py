@@ -42,7 +42,7 @@ from search.errors import (
     SearchError,
     SeedParseError,
 )
-from search.ingest import INGEST_VERSION, find_seed_files, merge_documents, parse_file
+from search.ingest import INGEST_VERSION, find_seed_files, merge_report, parse_file
 from search.models import (
     BuildReport,
     Changes,
@@ -330,7 +330,9 @@ def build(
             read(n for n in plan.unchanged if affected & set(old[n]["documents"]))
         else:
             affected = set()
-        documents = merge_documents(d for docs in parsed.values() for d in docs)
+        documents, merge_warnings = merge_report(d for docs in parsed.values() for d in docs)
+        for w in merge_warnings:  # reported with the file whose document did not fit
+            records[w.path]["warnings"].append([w.line, w.code, w.detail])
         if live:
             documents = [d for d in documents if d.document_id in affected]
         previous = live or _live_meta(path)

@@ -37,6 +37,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TypeVar
 
@@ -51,6 +52,7 @@ __all__ = [
     "ParsedFile",
     "find_seed_files",
     "merge_documents",
+    "merge_report",
     "parse_dutch_date",
     "parse_file",
     "parse_numbers",
@@ -59,7 +61,7 @@ __all__ = [
 
 #: Bump when parsing rules change: an index keeps each file's parse, and an update
 #: reads every file again when the rules that parsed them were different.
-INGEST_VERSION = 2
+INGEST_VERSION = 3
 
 _MD = MarkdownIt("commonmark")
 _T = TypeVar("_T")
@@ -908,24 +910,84 @@ def find_seed_files(seeds: Iterable[Path]) -> list[Path]:
 
 
 def merge_documents(documents: Iterable[Document]) -> list[Document]:
-    """Merge documents that share an id (a question document and its answer document).
+    """Merge documents that share an id (see :func:`merge_report`); documents only."""
+    return merge_report(documents)[0]
 
-    Per question number the entry with a question text and the one with an answer are
-    combined; metadata comes from whichever document has it. The result does not depend
-    on the order of the input.
+
+def merge_report(documents: Iterable[Document]) -> tuple[list[Document], list[Skipped]]:
+    """Merge documents that share an id: a question document and its answer document.
+
+    Entries are matched by question number, or by question text where the numbering
+    differs (PDF debris such as "uitgebreidgesproken" does not matter). Metadata comes
+    from the document that has it; where both have a different value, the more
+    complete one wins and the conflict is reported. Two documents with the same id
+    whose questions do not match are no pair: the later one (by file name) is kept as
+    ``<id>~2`` with a warning, never merged silently. The result does not depend on
+    the order of the input.
+
+    Returns:
+        The documents, and warnings (``merge-conflict``, ``duplicate-id``).
     """
     by_id: dict[str, list[Document]] = {}
     for doc in documents:
         by_id.setdefault(doc.document_id, []).append(doc)
     merged: list[Document] = []
-    for docs in by_id.values():
+    warnings: list[Skipped] = []
+    for doc_id, docs in by_id.items():
         if len(docs) == 1:
             merged.append(docs[0])
             continue
+        docs = sorted(docs, key=lambda d: (d.source, d.line))
+        pair = [docs[0]]
+        for n, doc in enumerate(docs[1:], start=2):
+            if _is_pair(pair, doc):
+                pair.append(doc)
+                continue
+            new_id = f"{doc_id}~{n}"
+            warnings.append(Skipped(doc.source, doc.line, "duplicate-id", new_id))
+            merged.append(_renamed(doc, new_id))
         # Most complete first; ties by source name so the order of input does not matter.
-        docs = sorted(docs, key=lambda d: (-_completeness(d), d.source, d.line))
-        merged.append(_merge_group(docs))
-    return merged
+        pair.sort(key=lambda d: (-_completeness(d), d.source, d.line))
+        if len(pair) == 1:
+            merged.append(pair[0])
+        else:
+            document, conflicts = _merge_group(pair)
+            merged.append(document)
+            warnings.extend(conflicts)
+    return merged, warnings
+
+
+def _text_key(text: str) -> str:
+    """A question's text without case, accents, spaces and punctuation."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _same_text(a: str, b: str) -> bool:
+    """The same question, apart from PDF debris (glued or split words, hyphens)."""
+    ka, kb = _text_key(a), _text_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    return SequenceMatcher(None, ka[:400], kb[:400], autojunk=False).ratio() >= 0.9
+
+
+def _is_pair(docs: list[Document], other: Document) -> bool:
+    """Whether ``other`` repeats the questions of ``docs`` (an answer document does)."""
+    mine = [e.question for d in docs for e in d.entries if e.question]
+    theirs = [e.question for e in other.entries if e.question]
+    if not mine or not theirs:
+        return True  # one side lost its questions: nothing contradicts the pairing
+    shared = sum(1 for q in theirs if any(_same_text(q, m) for m in mine))
+    return shared * 2 >= min(len(mine), len(theirs))
+
+
+def _renamed(doc: Document, new_id: str) -> Document:
+    entries = tuple(
+        replace(e, document_id=new_id, entry_id=f"{new_id}#{e.numbers[0]}") for e in doc.entries
+    )
+    return replace(doc, document_id=new_id, entries=entries)
 
 
 def _completeness(doc: Document) -> int:
@@ -937,19 +999,56 @@ def _first(values: Iterable[_T]) -> _T | None:
     return next((v for v in values if v), None)
 
 
-def _merge_group(docs: list[Document]) -> Document:
+def _intro_fields(doc: Document) -> int:
+    return sum(1 for f in (doc.members, doc.subject, doc.submitted) if f)
+
+
+def _longest(values: Iterable[_T]) -> _T | None:
+    found = [v for v in values if v]
+    return max(found, key=lambda v: len(str(v))) if found else None
+
+
+def _conflicts(docs: list[Document]) -> list[Skipped]:
+    """Fields that both documents give, differently."""
+
+    def values(d: Document) -> dict[str, object]:
+        return {
+            "members": sorted(_text_key(m.name) for m in d.members),
+            "addressees": sorted(_text_key(a) for a in d.addressees),
+            "subject": _text_key(d.subject or ""),
+            "submitted": d.submitted,
+            "answered": d.answered,
+        }
+
+    found: list[Skipped] = []
+    base = values(docs[0])
+    for other in docs[1:]:
+        for name, value in values(other).items():
+            if value and base[name] and value != base[name]:
+                found.append(Skipped(other.source, other.line, "merge-conflict", name))
+    return found
+
+
+def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
     base = docs[0]
-    members = _first(d.members for d in docs) or ()
-    addressees = _first(d.addressees for d in docs) or ()
-    subject = _first(d.subject for d in docs)
-    submitted = _first(d.submitted for d in docs)
-    answered = _first(d.answered for d in docs)
-    answered_by = _first(d.answered_by for d in docs)
+    # The question document (intro line, no answers of its own) gives the question's
+    # fields and numbering; the answer document the answer's. Longer values win.
+    by_intro = sorted(
+        docs, key=lambda d: (-_intro_fields(d), d.answered is not None, d.source, d.line)
+    )
+    by_answer = sorted(docs, key=lambda d: (d.answered is None, d.source, d.line))
+    members = _longest(d.members for d in by_intro) or ()
+    addressees = _longest(d.addressees for d in by_intro) or ()
+    subject = _longest(d.subject for d in by_intro)
+    submitted = _first(d.submitted for d in by_intro)
+    answered = _first(d.answered for d in by_answer)
+    answered_by = _longest(d.answered_by for d in by_answer)
     delayed = any(d.delayed for d in docs)
+    sources = tuple(sorted({d.source for d in docs}))
     entries: dict[int, Question] = {}
-    for doc in docs:
+    for doc in by_intro:
         for e in doc.entries:
-            key = e.numbers[0]
+            key = _match(entries, e)
             old = entries.get(key)
             if old is None:
                 entries[key] = e
@@ -975,10 +1074,11 @@ def _merge_group(docs: list[Document]) -> Document:
             answered=answered if e.answer else None,
             answered_by=answered_by if e.answer else None,
             delayed=delayed,
+            sources=sources,
         )
         for _, e in sorted(entries.items())
     )
-    return replace(
+    document = replace(
         base,
         entries=final,
         members=members,
@@ -990,3 +1090,20 @@ def _merge_group(docs: list[Document]) -> Document:
         delayed=delayed,
         notice_received=_first(d.notice_received for d in docs),
     )
+    return document, _conflicts(by_intro)
+
+
+def _match(entries: dict[int, Question], entry: Question) -> int:
+    """The number under which ``entry`` belongs: its own when the question there is the
+    same (or either has none), else that of the entry with the same question text."""
+    key = entry.numbers[0]
+    old = entries.get(key)
+    if old is not None and (
+        not old.question or not entry.question or _same_text(old.question, entry.question)
+    ):
+        return key
+    if entry.question:
+        for number, candidate in entries.items():
+            if number != key and _same_text(candidate.question, entry.question):
+                return number
+    return key

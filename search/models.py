@@ -65,6 +65,12 @@ class Question:
     source: str = ""
     line: int = 0
     delayed: bool = False
+    sources: tuple[str, ...] = ()
+
+    @property
+    def all_sources(self) -> tuple[str, ...]:
+        """Every seed file the entry comes from (a question and an answer document)."""
+        return self.sources or (self.source,)
 
     @property
     def parties(self) -> tuple[str, ...]:
@@ -226,6 +232,7 @@ class Hit:
             "status": e.status,
             "days_to_answer": e.days_to_answer,
             "source": f"{e.source}:{e.line}",
+            "sources": list(e.all_sources),
         }
 
 
@@ -311,6 +318,8 @@ SKIP_REASONS: dict[str, str] = {
     "legacy-encoding": "not UTF-8; read as {detail}",
     "no-heading": "no `## <document id>` heading; the document is called {detail}, after the file",
     "duplicate-id": "a document id occurs twice in the file; this document is kept as {detail}",
+    "merge-conflict": "its {detail} differs from that of the other document with this id; "
+    "the more complete value is used",
     "notice-only": "document {detail} is a notice (Mededeling) without questions",
     "repeated-question": "question {detail} is repeated; its text was joined",
     "answer-without-question": "answer {detail} has no question block",

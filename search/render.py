@@ -200,7 +200,7 @@ def entry_view(entries: tuple[Question, ...], color: bool, width: int = 88) -> s
         who = f" door {answered.answered_by}" if answered.answered_by else ""
         lines += wrap.wrap(f"Beantwoord: {dutch_date(answered.answered)}{who}")
     lines.append(f"Status: {status_text(answered or first)}")
-    lines.append(f"Bron: {first.source}")
+    lines.append(f"Bron: {'; '.join(first.all_sources)}")
     for e in entries:
         numbers = " en ".join(str(n) for n in e.numbers)
         label = "Vragen" if len(e.numbers) > 1 else "Vraag"

@@ -91,6 +91,7 @@ def fields_for(entry: Question, context: str = "") -> dict[str, Any]:
         "source": entry.source,
         "line": entry.line,
         "delayed": entry.delayed,
+        "sources": list(entry.sources),
     }
     fields: dict[str, Any] = {
         "entry_id": entry.entry_id,
@@ -145,6 +146,7 @@ def entry_from_stored(stored: dict[str, Any]) -> Question:
         source=data["source"],
         line=data["line"],
         delayed=data.get("delayed", False),
+        sources=tuple(data.get("sources", ())),
     )
 
 

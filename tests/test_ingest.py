@@ -18,6 +18,7 @@ from search.cli import SKIP_REASONS_NL
 from search.ingest import (
     ParsedFile,
     merge_documents,
+    merge_report,
     parse_dutch_date,
     parse_file,
     parse_numbers,
@@ -406,3 +407,37 @@ def test_every_question_number_yields_exactly_one_entry(text: str) -> None:
         if m and doc is not None:
             for n in parse_numbers(m.group(1)):
                 assert sum(n in e.numbers for e in doc.entries) == 1, (n, doc.entries)
+
+
+def test_pair_matched_by_text_when_numbering_differs_and_conflicts_reported() -> None:
+    question = parse_text(
+        "## 2024Z5\n\nVragen van het lid **A** (CDA) aan de Minister van Financiën over "
+        "*iets* (ingezonden 1 mei 2024).\n\n### Vraag 1\n\nIs er uitgebreid gesproken?\n\n"
+        "### Vraag 2\n\nWie was erbij?\n",
+        "q.txt",
+    ).documents[0]
+    # The answer document numbers its questions otherwise and has PDF debris.
+    answer = parse_text(
+        "## 2024Z5\n\nVragen van het lid **B** (VVD) aan de Minister van Financiën over "
+        "*iets* (ingezonden 1 mei 2024).\n\nAntwoord van minister C (ontvangen 3 juni 2024)\n\n"
+        "### Vraag 7\n\nIs er uitgebreidgesproken?\n\n### Antwoord 7\n\nJa.\n",
+        "a.txt",
+    ).documents[0]
+    for docs in ([question, answer], [answer, question]):
+        merged, warnings = merge_report(docs)
+        (doc,) = merged
+        assert [e.entry_id for e in doc.entries] == ["2024Z5#1", "2024Z5#2"]
+        assert doc.entries[0].answer == "Ja." and doc.entries[0].sources == ("a.txt", "q.txt")
+        assert [(w.path, w.code, w.detail) for w in warnings] == [
+            ("a.txt", "merge-conflict", "members")
+        ]
+
+
+def test_same_id_with_other_questions_is_not_merged() -> None:
+    one = parse_text("## 2024Z6\n\n### Vraag 1\n\nOver stikstof?\n", "one.txt").documents[0]
+    two = parse_text("## 2024Z6\n\n### Vraag 1\n\nOver wonen?\n", "two.txt").documents[0]
+    merged, warnings = merge_report([two, one])
+    assert sorted(d.document_id for d in merged) == ["2024Z6", "2024Z6~2"]
+    assert [(w.path, w.code, w.detail) for w in warnings] == [
+        ("two.txt", "duplicate-id", "2024Z6~2")
+    ]
