@@ -11,13 +11,14 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from search import Index, IndexLockedError
+from search import Index, IndexLockedError, Member
 from search.cli import main
 from tests.conftest import CORPUS, ROOT, SEED_FILE, VARIANTS
 
@@ -126,7 +127,12 @@ def test_answer_document_merges_incrementally_in_any_order(tmp_path: Path) -> No
             assert [h.entry_id for h in hits] == [f"2024Z18792#{n}" for n in range(1, 6)]
             # "Antwoord op vragen 1,2,3,4 en 5" belongs to the block of its first number.
             assert hits[0].entry.answer.startswith("Het kabinet heeft ervoor gekozen")
-            assert all(h.entry.members[0].name == "Boswijk" for h in hits)
+            for h in hits:
+                assert h.entry.members == (Member("Boswijk", "CDA"),)
+                assert h.entry.subject == "de ontkoppeling van ontwikkelingshulp"
+                assert h.entry.submitted == date(2024, 11, 19)
+                assert len(h.entry.all_sources) == 2
+            assert hits[0].entry.answered == date(2024, 11, 20)
             (seeds / second.name).unlink()
             index.update([seeds])
             assert len(index.search("*", limit=100).hits) == len(hits)
