@@ -257,7 +257,9 @@ def _named(changes: tuple[DocumentChange, ...], with_date: bool = False) -> str:
 def changes_lines(changes: Changes) -> list[str]:
     """What an update changed, for the user: new, newly answered, delayed, removed."""
     lines = []
-    if changes.new:
+    if len(changes.new) > CHANGES_NAMED:  # a first build: a count says enough
+        lines.append(f"Nieuw: {plural(len(changes.new), 'Kamervraag', 'Kamervragen')}")
+    elif changes.new:
         lines.append(f"Nieuw ({len(changes.new)}): {_named(changes.new)}")
     if changes.answered:
         lines.append(f"Nu beantwoord ({len(changes.answered)}): {_named(changes.answered, True)}")
