@@ -61,7 +61,7 @@ __all__ = [
 
 #: Bump when parsing rules change: an index keeps each file's parse, and an update
 #: reads every file again when the rules that parsed them were different.
-INGEST_VERSION = 3
+INGEST_VERSION = 4
 
 _MD = MarkdownIt("commonmark")
 _T = TypeVar("_T")
@@ -360,6 +360,8 @@ class _DocBuilder:
     footnotes: dict[int, list[str]] = field(default_factory=dict)
     delayed: bool = False
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    #: Question numbers an answer block names (``Antwoord op vragen 1, 2 en 3``).
+    answered_numbers: set[int] = field(default_factory=set)
 
     def find(self, number: int) -> _Block | None:
         for block in self.blocks:
@@ -576,6 +578,7 @@ class _Parser:
                 block = doc.new_block(numbers, line.lineno)
                 doc.warnings.append((line.lineno, "answer-without-question", str(numbers[0])))
             kind = "a"
+            doc.answered_numbers.update(numbers)
         self.block = (kind, block)
         self.note = self.meta = None
         rest = match.group("rest").strip()
@@ -656,6 +659,7 @@ def _finish(b: _DocBuilder, name: str) -> Document:
         if uncited:
             refs += _loose_refs(f"{question}\n{answer}", uncited)
         notes = [n for n in dict.fromkeys(refs) if n in footnotes]
+        covered = bool(b.answered_numbers & set(block.numbers))
         entries.append(
             Question(
                 entry_id=f"{b.document_id}#{block.numbers[0]}",
@@ -667,8 +671,10 @@ def _finish(b: _DocBuilder, name: str) -> Document:
                 addressees=addressees,
                 subject=subject,
                 submitted=submitted,
-                answered=answered if answer else None,
-                answered_by=answered_by if answer else None,
+                # A combined answer ("Antwoord op vragen 1, 2 en 3") stands with the
+                # first number's entry but answers the others too.
+                answered=answered if answer or covered else None,
+                answered_by=answered_by if answer or covered else None,
                 footnotes=tuple(Footnote(n, footnotes[n]) for n in notes),
                 source=name,
                 line=block.line,
@@ -1061,6 +1067,7 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
                 old,
                 question=question,
                 answer=answer,
+                answered=old.answered or e.answered,
                 numbers=(key, *others),
                 footnotes=tuple(notes[n] for n in sorted(notes)),
             )
@@ -1071,8 +1078,8 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
             addressees=addressees,
             subject=subject,
             submitted=submitted,
-            answered=answered if e.answer else None,
-            answered_by=answered_by if e.answer else None,
+            answered=answered if e.answer or e.answered else None,
+            answered_by=answered_by if e.answer or e.answered else None,
             delayed=delayed,
             sources=sources,
         )

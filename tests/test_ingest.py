@@ -441,3 +441,13 @@ def test_same_id_with_other_questions_is_not_merged() -> None:
     assert [(w.path, w.code, w.detail) for w in warnings] == [
         ("two.txt", "duplicate-id", "2024Z6~2")
     ]
+
+
+def test_combined_answer_answers_every_number_it_names() -> None:
+    doc = parse_text(
+        "## 2024Z9\n\nAntwoord van minister X (ontvangen 2 juni 2024)\n\n### Vraag 1\n\nEen?\n\n"
+        "### Vraag 2\n\nTwee?\n\n### Vraag 3\n\nDrie?\n\n### Antwoord op vragen 1 en 2\n\nSamen.\n",
+        "c.txt",
+    ).documents[0]
+    assert [e.answer for e in doc.entries] == ["Samen.", "", ""]
+    assert [e.status for e in doc.entries] == ["answered", "answered", "unanswered"]
