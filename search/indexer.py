@@ -447,9 +447,16 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
 _State = tuple[str | None, date | None, bool, bool]
 
 
+def _state_of(entries: Sequence[Question]) -> _State:
+    """A document's state from its entries' statuses (see ``Question.status``)."""
+    statuses = {e.status for e in entries}
+    when = max((e.answered for e in entries if e.answered), default=None)
+    answered = "answered" in statuses
+    return entries[0].subject, when, answered, "delayed" in statuses and not answered
+
+
 def _state(doc: Document) -> _State:
-    answered = any(e.answer for e in doc.entries)
-    return doc.subject, doc.answered, answered, doc.delayed and not answered
+    return _state_of(doc.entries)
 
 
 def _document_states(gen: Path, ids: set[str] | None) -> dict[str, _State]:
@@ -470,10 +477,7 @@ def _document_states(gen: Path, ids: set[str] | None) -> dict[str, _State]:
             entry = entry_from_stored(fields)
             grouped.setdefault(entry.document_id, []).append(entry)
         for doc_id, entries in grouped.items():
-            answered = any(e.answer for e in entries)
-            when = max((e.answered for e in entries if e.answered), default=None)
-            delayed = any(e.delayed for e in entries) and not answered
-            states[doc_id] = (entries[0].subject, when, answered, delayed)
+            states[doc_id] = _state_of(entries)
     except Exception:
         return {}
     finally:
