@@ -43,7 +43,7 @@ from search.models import (
 )
 from search.query import ParsedQuery, filter_query, highlight_terms, parse, to_whoosh
 from search.schema import entry_from_stored
-from search.similar import KEY_TERMS, similar_query
+from search.similar import similar_query
 from search.spelling import correct_word, is_unknown
 
 __all__ = ["Index"]
@@ -399,16 +399,13 @@ class Index:
             text = "\n".join(t for t in (source.subject, source.question, source.answer) if t)
         assert text is not None
         exclude = source.document_id if source and not include_own else None
-        q = similar_query(searcher, text, exclude_document=exclude)
+        q, terms = similar_query(searcher, text, exclude_document=exclude)
         label = entry_id or text[:60]
         if q is None:
             return SearchResults(label, "", 0, 1, limit, ())
         if source is not None and include_own:
             q = wq.AndNot(q, wq.Term("entry_id", source.entry_id))
         results = searcher.search(q, filter=filter_query(filters or Filters()), limit=limit)
-        terms = frozenset(
-            t for t, _ in searcher.key_terms_from_text("question", text, numterms=KEY_TERMS)
-        )
         hits = tuple(
             Hit(rank, float(hit.score or 0.0), entry, _snippet(entry, terms))
             for rank, (hit, entry) in enumerate(

@@ -26,14 +26,17 @@ KEY_TERMS = 25
 _STOP_STEMS = frozenset(stem(w) for w in QUERY_STOP_WORDS)
 
 
-def similar_query(searcher: Any, text: str, *, exclude_document: str | None = None) -> Any:
-    """The Whoosh query for entries like ``text``, or None when it has no usable terms."""
+def similar_query(
+    searcher: Any, text: str, *, exclude_document: str | None = None
+) -> tuple[Any, frozenset[str]]:
+    """The Whoosh query for entries like ``text`` (None when it has no usable terms),
+    and the terms it uses (for highlighting)."""
     terms = searcher.key_terms_from_text(
         "question", text, numterms=KEY_TERMS, model=classify.Bo1Model, normalize=True
     )
     terms = [(t, w) for t, w in terms if t not in _STOP_STEMS]
     if not terms:
-        return None
+        return None, frozenset()
     q: Any = wq.Or(
         [
             wq.Term(field, term, boost=weight * FIELD_BOOSTS[field])
@@ -43,4 +46,4 @@ def similar_query(searcher: Any, text: str, *, exclude_document: str | None = No
     )
     if exclude_document is not None:
         q = wq.AndNot(q, wq.Term("document_id", exclude_document))
-    return q
+    return q, frozenset(t for t, _ in terms)

@@ -90,6 +90,17 @@ def test_hit_json_contract(seed_index: Index) -> None:
     json.dumps(data)
 
 
+def test_results_hold_only_our_own_types(seed_index: Index) -> None:
+    results = seed_index.search("sancties", facets=True, group=True)
+    values = [results, *results.hits, *(results.groups or ())]
+    for hit in results.hits:
+        values += [hit.entry, hit.snippet, *hit.snippet.segments, *hit.entry.members]
+    for value in values:
+        assert type(value).__module__ == "search.models", type(value)
+        for field_value in vars(value).values():
+            assert "whoosh" not in type(field_value).__module__
+
+
 def test_no_whoosh_type_in_public_signatures() -> None:
     for name in search.__all__:
         obj = getattr(search, name)
