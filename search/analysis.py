@@ -247,5 +247,12 @@ _NAMES = name_analyzer()
 
 def analyze(text: str, *, stemmed: bool = True) -> list[str]:
     """The terms of query text: one per word, stemmed or only folded."""
+    return list(_analyze(text, stemmed))
+
+
+@lru_cache(maxsize=4096)
+def _analyze(text: str, stemmed: bool) -> tuple[str, ...]:
+    # A query's words are analysed by the parser, the corrector, the query builder and
+    # the highlighter: once is enough.
     chain = _QUERY if stemmed else _NAMES
-    return [t.text for t in chain(text)]
+    return tuple(t.text for t in chain(text))
