@@ -129,7 +129,8 @@ class DutchHelpFormatter(click.HelpFormatter):
     """click's help layout with Dutch headings."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args.replace("[OPTIONS]", "[OPTIES]"), prefix or "Gebruik: ")
+        args = args.replace("[OPTIONS]", "[OPTIES]").replace("COMMAND [ARGS]", "OPDRACHT [ARG]")
+        super().write_usage(prog, args, prefix or "Gebruik: ")
 
     def write_heading(self, heading: str) -> None:
         super().write_heading(_HEADINGS.get(heading, heading))
