@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from datetime import date
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from search.errors import (
     SeedParseError,
 )
 from search.index import Index
-from search.models import BuildReport, Filters, Hit, Skipped, Snippet
+from search.models import BuildReport, Filters, Hit, Skipped
 from search.parliament import session_range
 from search.render import (
     changes_lines,
@@ -44,6 +43,7 @@ from search.render import (
     results_text,
     similar_text,
 )
+from search.version import installed_version
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
@@ -190,13 +190,6 @@ class KvGroup(click.Group):
             ctx.exit(130)
 
 
-def _version() -> str:
-    try:
-        return version("kvsearch")
-    except PackageNotFoundError:  # running from a source tree
-        return "dev"
-
-
 CONTEXT = {"help_option_names": [], "max_content_width": 100}
 
 
@@ -207,7 +200,7 @@ def help_option(func: Any) -> Any:
 
 @click.group(name="kvsearch", cls=KvGroup, context_settings=CONTEXT)
 @click.version_option(
-    _version(),
+    installed_version("kvsearch"),
     "--version",
     prog_name="kvsearch",
     message="%(prog)s %(version)s",
@@ -319,20 +312,30 @@ def build_options(func: Any) -> Any:
     )(func)
 
 
-@main.command("index", short_help="Maak of werk de index bij uit seeds/.")
-@seeds_argument
-@index_dir_option
-@build_options
-@help_option
-def index_command(
-    seeds: tuple[Path, ...],
-    index_dir: Path,
-    quiet: bool,
-    wait: bool,
-    strict: bool,
-    as_json: bool,
-) -> None:
-    """Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
+def _build_command(name: str, *, full: bool, short_help: str, help_text: str) -> None:
+    """Register ``index`` or ``rebuild``: the same options, a full build or not."""
+
+    @main.command(name, short_help=short_help, help=help_text)
+    @seeds_argument
+    @index_dir_option
+    @build_options
+    @help_option
+    def command(
+        seeds: tuple[Path, ...],
+        index_dir: Path,
+        quiet: bool,
+        wait: bool,
+        strict: bool,
+        as_json: bool,
+    ) -> None:
+        _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, strict, as_json, full=full)
+
+
+_build_command(
+    "index",
+    full=False,
+    short_help="Maak of werk de index bij uit seeds/.",
+    help_text="""Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
 
     Zonder SEEDS wordt seeds/ gebruikt. Alleen nieuwe en gewijzigde bestanden worden
     opnieuw gelezen; het resultaat is gelijk aan een nieuwe index. De vorige index
@@ -344,32 +347,21 @@ def index_command(
     Voorbeelden:
       kvsearch index
       kvsearch index seeds/ ../meer-vragen/ --index-dir /tmp/kv
-    """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, strict, as_json, full=False)
-
-
-@main.command("rebuild", short_help="Bouw de index helemaal opnieuw.")
-@seeds_argument
-@index_dir_option
-@build_options
-@help_option
-def rebuild_command(
-    seeds: tuple[Path, ...],
-    index_dir: Path,
-    quiet: bool,
-    wait: bool,
-    strict: bool,
-    as_json: bool,
-) -> None:
-    """Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
+    """,
+)
+_build_command(
+    "rebuild",
+    full=True,
+    short_help="Bouw de index helemaal opnieuw.",
+    help_text="""Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
 
     De nieuwe index wordt naast de oude gebouwd en in één stap in gebruik genomen.
 
     \b
     Voorbeeld:
       kvsearch rebuild seeds/
-    """
-    _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, strict, as_json, full=True)
+    """,
+)
 
 
 class _ProgressLine:
@@ -664,11 +656,8 @@ def show_command(ctx: click.Context, ident: str, index_dir: Path, as_json: bool)
     if not entries:
         raise EntryNotFoundError(index_dir, ident)
     if as_json:
-        data = [Hit(i, 0.0, e, Snippet("question", ())).to_dict() for i, e in enumerate(entries, 1)]
-        for item in data:
-            for key in ("rank", "score", "snippet", "snippet_html"):
-                item.pop(key)
-        click.echo(json.dumps({"id": ident, "entries": data}, ensure_ascii=False, indent=2))
+        data = {"id": ident, "entries": [e.to_dict() for e in entries]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     color = _use_color(ctx)
     width = shutil.get_terminal_size((88, 24)).columns if color else 88

@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +58,7 @@ from search.schema import (
     fields_for,
     make_schema,
 )
+from search.version import installed_version
 
 __all__ = ["META_FILE", "Progress", "build", "check", "live_generation", "read_meta"]
 
@@ -351,8 +351,8 @@ def build(
                 "schema_version": SCHEMA_VERSION,
                 "analysis": ANALYSIS,
                 "ingest": INGEST_VERSION,
-                "kvsearch": version("kvsearch") if _installed("kvsearch") else "dev",
-                "whoosh": version("Whoosh-Reloaded") if _installed("Whoosh-Reloaded") else "?",
+                "kvsearch": installed_version("kvsearch"),
+                "whoosh": installed_version("Whoosh-Reloaded", "?"),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "seeds": [str(s) for s in seeds],
                 "documents": document_count,
@@ -522,14 +522,6 @@ def _link_generation(live: Path, gen: Path) -> None:
             os.link(file, gen / file.name)
         except OSError:
             shutil.copy2(file, gen / file.name)
-
-
-def _installed(dist: str) -> bool:
-    try:
-        version(dist)
-    except Exception:
-        return False
-    return True
 
 
 def _write_whoosh(

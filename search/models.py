@@ -91,6 +91,27 @@ class Question:
             return (self.answered - self.submitted).days
         return None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready data (dates as ISO strings or None)."""
+        return {
+            "entry_id": self.entry_id,
+            "document_id": self.document_id,
+            "numbers": list(self.numbers),
+            "members": [{"name": m.name, "party": m.party} for m in self.members],
+            "addressees": list(self.addressees),
+            "subject": self.subject,
+            "submitted": self.submitted.isoformat() if self.submitted else None,
+            "answered": self.answered.isoformat() if self.answered else None,
+            "answered_by": self.answered_by,
+            "question": self.question,
+            "answer": self.answer,
+            "footnotes": [{"number": f.number, "text": f.text} for f in self.footnotes],
+            "status": self.status,
+            "days_to_answer": self.days_to_answer,
+            "source": f"{self.source}:{self.line}",
+            "sources": list(self.all_sources),
+        }
+
 
 @dataclass(frozen=True)
 class Document:
@@ -210,29 +231,13 @@ class Hit:
         return self.entry.document_id
 
     def to_dict(self) -> dict[str, Any]:
-        """The hit as JSON-ready data (dates as ISO strings or None)."""
-        e = self.entry
+        """The hit as JSON-ready data: rank, score, snippet and the entry's fields."""
         return {
             "rank": self.rank,
-            "entry_id": e.entry_id,
-            "document_id": e.document_id,
-            "numbers": list(e.numbers),
             "score": round(self.score, 4),
-            "members": [{"name": m.name, "party": m.party} for m in e.members],
-            "addressees": list(e.addressees),
-            "subject": e.subject,
-            "submitted": e.submitted.isoformat() if e.submitted else None,
-            "answered": e.answered.isoformat() if e.answered else None,
-            "answered_by": e.answered_by,
             "snippet": self.snippet.marked(),
             "snippet_html": self.snippet.html(),
-            "question": e.question,
-            "answer": e.answer,
-            "footnotes": [{"number": f.number, "text": f.text} for f in e.footnotes],
-            "status": e.status,
-            "days_to_answer": e.days_to_answer,
-            "source": f"{e.source}:{e.line}",
-            "sources": list(e.all_sources),
+            **self.entry.to_dict(),
         }
 
 
@@ -246,13 +251,10 @@ class Group:
 
     def to_dict(self) -> dict[str, Any]:
         """The group as JSON-ready data."""
-        first = self.hits[0].entry
+        first = self.hits[0].entry.to_dict()
         return {
             "rank": self.rank,
-            "document_id": self.document_id,
-            "subject": first.subject,
-            "members": [{"name": m.name, "party": m.party} for m in first.members],
-            "submitted": first.submitted.isoformat() if first.submitted else None,
+            **{k: first[k] for k in ("document_id", "subject", "members", "submitted")},
             "hits": [h.to_dict() for h in self.hits],
         }
 

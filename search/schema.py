@@ -22,7 +22,6 @@ from search.parliament import ministry_of, party_display, party_key, session_of
 
 __all__ = [
     "SCHEMA_VERSION",
-    "SEARCH_FIELDS",
     "document_context",
     "entry_from_stored",
     "facet_values",
@@ -32,9 +31,6 @@ __all__ = [
 
 #: Bump when fields change: an index of another version must be rebuilt.
 SCHEMA_VERSION = 5
-
-#: The analysed fields a plain query word is looked up in.
-SEARCH_FIELDS = ("subject", "question", "answer", "members", "parties", "addressees")
 
 
 def make_schema() -> Any:

@@ -15,14 +15,12 @@ from __future__ import annotations
 from typing import Any
 
 from search.analysis import analyze
+from search.query import STEMMED_FIELDS
 
 __all__ = ["correct_word", "is_unknown"]
 
 #: Longer "words" are no typos (a pasted URL, debris): not worth an edit-distance scan.
 MAX_WORD = 40
-
-#: Fields whose stems count as "the word occurs".
-_STEMMED = ("subject", "question", "answer")
 
 
 def is_unknown(reader: Any, word: str) -> bool:
@@ -34,7 +32,7 @@ def is_unknown(reader: Any, word: str) -> bool:
     for plain, stem in zip(folded, stems, strict=True):
         if reader.doc_frequency("exact", plain):
             return False
-        if any(reader.doc_frequency(f, stem) for f in _STEMMED):
+        if any(reader.doc_frequency(f, stem) for f in STEMMED_FIELDS):
             return False
     return True
 
