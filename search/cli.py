@@ -533,6 +533,11 @@ def _use_color(ctx: click.Context) -> bool:
 @click.option("--facets", is_flag=True, help="Toon aantallen per partij, lid, ministerie en jaar.")
 @click.option("--group", is_flag=True, help="Eén resultaat per document, met zijn vragen.")
 @click.option(
+    "--only-matches", is_flag=True,
+    help="Alleen vragen die de woorden zelf bevatten, zonder de vragen eromheen uit "
+    "dezelfde Kamervraag.",
+)  # fmt: skip
+@click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
     show_default=True,
     help="Uitvoer; jsonl en csv geven álle treffers (tenzij --limit), voor scripts.",
@@ -558,12 +563,16 @@ def search_command(
     answered_since: date | None,
     facets: bool,
     group: bool,
+    only_matches: bool,
     fmt: str,
     as_json: bool,
 ) -> None:
     """Zoek vragen; de beste eerst, met de gevonden woorden gemarkeerd.
 
     Woorden hoeven niet allemaal voor te komen: vragen met meer ervan staan hoger.
+    Een vraag telt mee met de Kamervraag waar ze bij hoort: de vragen van een goed
+    passende Kamervraag staan samen hoger, en de vragen vlak ernaast volgen na de
+    treffers ("(zelfde Kamervraag)"; --only-matches laat ze weg).
     '*' vindt alle vragen (met filters: alle vragen die eraan voldoen, nieuwste eerst).
 
     \b
@@ -600,7 +609,7 @@ def search_command(
     limit_given = ctx.get_parameter_source("limit") == ParameterSource.COMMANDLINE
     with _open_for_search(ctx, index_dir) as index:
         if fmt in ("jsonl", "csv"):
-            hits = index.iter_hits(query, filters=filters, sort=sort)
+            hits = index.iter_hits(query, filters=filters, sort=sort, related=not only_matches)
             if limit_given:
                 hits = (h for h in hits if h.rank > (page - 1) * limit and h.rank <= page * limit)
             _export(hits, fmt)
@@ -613,6 +622,7 @@ def search_command(
             sort=sort,
             facets=facets or fmt == "json",
             group=group,
+            related=not only_matches,
         )
     if fmt == "json":
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))

@@ -41,7 +41,16 @@ from search.models import (
     SearchResults,
     Snippet,
 )
-from search.query import ParsedQuery, filter_query, highlight_terms, parse, to_whoosh
+from search.query import (
+    STEMMED_FIELDS,
+    ParsedQuery,
+    clause_query,
+    filter_query,
+    highlight_terms,
+    parse,
+    to_whoosh,
+)
+from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
 from search.similar import similar_query
 from search.spelling import correct_word, is_unknown
@@ -227,6 +236,7 @@ class Index:
         sort: str = "relevance",
         facets: bool = False,
         group: bool = False,
+        related: bool = True,
     ) -> SearchResults:
         """Search, best first (or by date).
 
@@ -243,13 +253,17 @@ class Index:
             group: One result per document: ``groups`` holds each document's matching
                 entries in rank order, ``hits`` the best entry of each, ``total`` counts
                 documents.
+            related: In relevance order, also list the neighbouring questions of the
+                best-matching Kamervragen that do not contain the words themselves
+                (:attr:`Hit.related`, after their document's own matches; see
+                :mod:`search.ranking`). False lists only entries that match.
 
         Raises:
             ValueError: ``sort`` is not one of the three.
         """
         limit = max(1, limit)
         page = max(1, page)
-        run = self._run(query, filters, sort, None if group else page * limit)
+        run = self._run(query, filters, sort, None if group else page * limit, related=related)
         if run is None:
             return SearchResults(query, "", 0, page, limit, ())
         searcher, parsed, suggestion, results, marks = run
@@ -275,15 +289,23 @@ class Index:
             )
             total = len(results)
         counts = _count_facets(searcher.reader(), results.docs()) if facets else None
+        n_related = len(getattr(results, "related", ()))
+        if group:
+            n_related = sum(all(h.related for h in g.hits) for g in groups or ())
         normalized = str(parsed) if parsed.clauses or parsed.match_all else query.strip()
         if not parsed.clauses and not parsed.match_all and total:
             normalized = query.strip()
         return SearchResults(
-            query, normalized, total, page, limit, hits, suggestion, counts, groups
+            query, normalized, total, page, limit, hits, suggestion, counts, groups, n_related
         )
 
     def iter_hits(
-        self, query: str, *, filters: Filters | None = None, sort: str = "relevance"
+        self,
+        query: str,
+        *,
+        filters: Filters | None = None,
+        sort: str = "relevance",
+        related: bool = True,
     ) -> Iterator[Hit]:
         """Every hit of a query, in order, one at a time (for export).
 
@@ -293,7 +315,7 @@ class Index:
             raise IndexClosedError(self.path)
         searcher = self._ix.searcher()
         try:
-            run = self._run(query, filters, sort, None, searcher)
+            run = self._run(query, filters, sort, None, searcher, related=related)
             if run is None:
                 return
             _, _, _, results, marks = run
@@ -309,6 +331,8 @@ class Index:
         sort: str,
         limit: int | None,
         searcher: Any = None,
+        *,
+        related: bool = True,
     ) -> tuple[Any, ParsedQuery, str | None, Any, _Marks] | None:
         """Parse, correct and run a query; None when it asks for nothing."""
         if sort not in SORTS:
@@ -339,7 +363,12 @@ class Index:
                 sorting.FieldFacet("sortdate", reverse=sort == "-date"),
                 sorting.FieldFacet("order"),
             ]
-        results = _collect(searcher, q, filter_query(combined), limit, sortedby)
+        allow = filter_query(combined)
+        if sortedby is None and parsed.clauses:
+            results = _collect(searcher, q, allow, _depth(limit), None)
+            _rerank(searcher, results, parsed, allow, related=related)
+        else:
+            results = _collect(searcher, q, allow, limit, sortedby)
         marks = _Marks(*highlight_terms(parsed), scored=sortedby is None)
         return searcher, parsed, suggestion, results, marks
 
@@ -348,7 +377,12 @@ class Index:
         entry = entry_from_stored(hit.fields())
         # Sorted by date, Whoosh puts the sort key in the score: no relevance to report.
         score = float(hit.score or 0.0) if marks.scored else 0.0
-        return Hit(rank, score, entry, _snippet(entry, marks.terms, marks.prefixes, marks.fuzzy))
+        related = hit.docnum in getattr(hit.results, "related", ())
+        if related:  # it matches no query word: mark none of its stray ones
+            snippet = _snippet(entry, frozenset())
+        else:
+            snippet = _snippet(entry, marks.terms, marks.prefixes, marks.fuzzy)
+        return Hit(rank, score, entry, snippet, related=related)
 
     # --- looking up ----------------------------------------------------------------
 
@@ -495,6 +529,48 @@ def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any
         collector = collectors.FilterCollector(collector, allow=allow)
     searcher.search_with_collector(q, collector)
     return collector.results()
+
+
+def _depth(limit: int | None) -> int | None:
+    """How many best matches to collect so that the top ``limit`` can be re-ranked."""
+    return None if limit is None else max(limit, RERANK_DEPTH)
+
+
+def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, related: bool) -> None:
+    """Re-score ``results`` in place with their documents (see :mod:`search.ranking`).
+
+    Only the best :data:`RERANK_DEPTH` are re-scored; the rest scored lower already and
+    keep their order. Siblings are added unless a clause is bound to one text field
+    (``vraag:``, ``antwoord:``, ``onderwerp:``: the user asked for that field); they
+    pass the filters and the excluded words like any hit. ``results.related`` holds
+    the docnums that only their document brought in.
+    """
+    top = list(results.top_n)
+    head, tail = top[:RERANK_DEPTH], top[RERANK_DEPTH:]
+    column = searcher.reader().column_reader("document_id")
+    siblings = None
+    if related and not any(c.field in STEMMED_FIELDS for c in parsed.positive):
+        nots = [clause_query(c) for c in parsed.clauses if c.negated]
+
+        def siblings(document_id: str) -> list[int]:
+            q: Any = wq.Term("document_id", document_id)
+            if nots:
+                q = wq.AndNot(q, wq.Or(nots))
+            if allow is not None:
+                q = wq.And([q, allow])
+            return sorted(searcher.docs_for_query(q))
+
+    order = searcher.reader().column_reader("order")  # "<document id>#<number:06d>"
+
+    def number(docnum: int) -> int:
+        return int(order[docnum].rsplit("#", 1)[1])
+
+    ranked, added = fuse(head, column.__getitem__, siblings, number)
+    matched = results.docs()
+    results.top_n = ranked + tail
+    results.related = added - matched
+    matched.update(added)
+    results._total = len(matched)  # Whoosh caches the count of the collector's matches
 
 
 def _get(searcher: Any, entry_id: str) -> Question | None:

@@ -53,7 +53,6 @@ from search.models import (
 )
 from search.schema import (
     SCHEMA_VERSION,
-    document_context,
     entry_from_stored,
     fields_for,
     make_schema,
@@ -543,11 +542,10 @@ def _write_whoosh(
         for doc_id in sorted(replace_ids or ()):
             writer.delete_by_term("document_id", doc_id)
         for doc in documents:
-            context = document_context(doc.entries)
             for entry in doc.entries:
                 if doc.delayed and not entry.delayed:
                     entry = replace(entry, delayed=True)
-                writer.add_document(**fields_for(entry, context))
+                writer.add_document(**fields_for(entry))
                 done += 1
                 if progress and done % 50 == 0:
                     progress("write", done, total)

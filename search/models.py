@@ -213,12 +213,17 @@ class Snippet:
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked search result: an entry, its score and a highlighted snippet."""
+    """One ranked search result: an entry, its score and a highlighted snippet.
+
+    ``related`` is True for an entry that does not match the query itself but belongs
+    to one of the best-matching documents (see :mod:`search.ranking`).
+    """
 
     rank: int
     score: float
     entry: Question
     snippet: Snippet
+    related: bool = False
 
     @property
     def entry_id(self) -> str:
@@ -237,6 +242,7 @@ class Hit:
             "score": round(self.score, 4),
             "snippet": self.snippet.marked(),
             "snippet_html": self.snippet.html(),
+            "related": self.related,
             **self.entry.to_dict(),
         }
 
@@ -273,6 +279,8 @@ class SearchResults:
         suggestion: A corrected query when the typed one looks misspelt, else None.
         facets: Counts over all matching entries (not just this page), when asked for.
         groups: With grouping, this page's documents with their matching entries.
+        related: How many of ``total`` match no query word themselves but were brought
+            in by their document (:attr:`Hit.related`).
     """
 
     query: str
@@ -284,6 +292,7 @@ class SearchResults:
     suggestion: str | None = None
     facets: Facets | None = None
     groups: tuple[Group, ...] | None = None
+    related: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The results as JSON-ready data."""
@@ -291,6 +300,7 @@ class SearchResults:
             "query": self.query,
             "normalized": self.normalized,
             "total": self.total,
+            "related": self.related,
             "page": self.page,
             "limit": self.limit,
             "suggestion": self.suggestion,

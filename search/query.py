@@ -74,8 +74,6 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 STEMMED_FIELDS = ("subject", "question", "answer")
-#: Searched by plain words besides the stemmed fields: the document's topic.
-CONTEXT_FIELDS = ("context",)
 NAME_FIELDS = ("members", "parties", "addressees")
 
 #: Per-field weights of a plain word. The subject says what the whole Kamervraag is
@@ -87,10 +85,6 @@ FIELD_BOOSTS: dict[str, float] = {
     "members": 2.0,
     "parties": 1.0,
     "addressees": 0.5,
-    # The document's topic (subject + first question) with every entry: low, so that
-    # it lifts a document's follow-up questions without outranking direct matches.
-    # Measured flat from 0.3 to 0.8 on both halves of the judged queries.
-    "context": 0.5,
 }
 
 #: How much the literal form of a phrase adds over its stemmed match.
@@ -276,15 +270,13 @@ def _phrase_query(text: str, fields: tuple[str, ...]) -> Any:
     if set(fields) >= set(STEMMED_FIELDS):
         alternatives.append(wq.Phrase("exact", folded, boost=EXACT_PHRASE_BOOST))
     for f in fields:
-        if f in CONTEXT_FIELDS:
-            continue  # no positions: the context only helps words find an entry
         words = stems if f in STEMMED_FIELDS else folded
         alternatives.append(wq.Phrase(f, words, boost=FIELD_BOOSTS[f]))
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
-def clause_query(clause: Clause, *, context: bool = True) -> Any:
-    """The Whoosh query of one clause; ``context`` adds the document-topic field."""
+def clause_query(clause: Clause) -> Any:
+    """The Whoosh query of one clause."""
     if clause.field == "parties":
         return wq.Term("party_key", party_key(clause.text))
     if clause.prefix or clause.fuzzy:
@@ -297,7 +289,7 @@ def clause_query(clause: Clause, *, context: bool = True) -> Any:
     if clause.field:
         fields = (clause.field,)
     else:
-        fields = STEMMED_FIELDS + NAME_FIELDS + (CONTEXT_FIELDS if context else ())
+        fields = STEMMED_FIELDS + NAME_FIELDS
     if clause.phrase:
         return _phrase_query(clause.text, fields)
     return _word_query(clause.text, fields)
@@ -349,8 +341,7 @@ def to_whoosh(parsed: ParsedQuery) -> Any:
     """The Whoosh query of a parsed query (``Every`` when it only excludes)."""
     should = [clause_query(c) for c in parsed.clauses if not (c.required or c.negated)]
     must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
-    # An excluded word excludes the entries that say it, not their whole document.
-    nots = [clause_query(c, context=False) for c in parsed.clauses if c.negated]
+    nots = [clause_query(c) for c in parsed.clauses if c.negated]
     ranking: Any = wq.Or(should) if len(should) > 1 else should[0] if should else None
     if must:
         required = must[0] if len(must) == 1 else wq.And(must)

@@ -91,6 +91,8 @@ def _hit_lines(hit: Hit, color: bool, indent: str = "") -> list[str]:
         lines.append(f"{indent}     {_shorten(e.subject, 100)}")
     snippet = hit.snippet.ansi() if color else hit.snippet.marked()
     label = "antwoord: " if hit.snippet.field == "answer" else ""
+    if hit.related:  # no query word of its own: found through its Kamervraag
+        label = "(zelfde Kamervraag) " + label
     lines.append(f"{indent}     {label}{snippet}")
     return lines
 
@@ -153,7 +155,8 @@ def results_text(results: SearchResults, color: bool) -> str:
         return "\n".join(lines)
     first, last = results.hits[0].rank, results.hits[-1].rank
     unit = " documenten" if results.groups is not None else ""
-    lines += [f"{first}–{last} van {results.total}{unit} voor {results.query!r}", ""]
+    related = f" (waarvan {results.related} via hun Kamervraag)" if results.related else ""
+    lines += [f"{first}–{last} van {results.total}{unit} voor {results.query!r}{related}", ""]
     if results.facets is not None:
         lines += [*_facet_lines(results), ""]
     if results.groups is not None:
@@ -233,6 +236,7 @@ def export_row(hit: Hit) -> dict[str, Any]:
         "answered": e.answered.isoformat() if e.answered else "",
         "status": e.status,
         "snippet": hit.snippet.plain(),
+        "related": "ja" if hit.related else "",
         "question": e.question,
         "answer": e.answer,
         "source": f"{e.source}:{e.line}",

@@ -9,7 +9,6 @@ and one JSON blob with the rest.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,7 +21,6 @@ from search.parliament import ministry_of, party_display, party_key, session_of
 
 __all__ = [
     "SCHEMA_VERSION",
-    "document_context",
     "entry_from_stored",
     "facet_values",
     "fields_for",
@@ -30,7 +28,7 @@ __all__ = [
 ]
 
 #: Bump when fields change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def make_schema() -> Any:
@@ -43,7 +41,6 @@ def make_schema() -> Any:
         subject=TEXT(analyzer=dutch, phrase=True),
         question=TEXT(analyzer=dutch, phrase=True, stored=True),
         answer=TEXT(analyzer=dutch, phrase=True, stored=True),
-        context=TEXT(analyzer=dutch, phrase=False),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True, spelling=True),
         members=TEXT(analyzer=names, phrase=True),
         parties=TEXT(analyzer=names, phrase=True),
@@ -60,21 +57,8 @@ def make_schema() -> Any:
     )
 
 
-def document_context(entries: Sequence[Question]) -> str:
-    """What a whole document is about: its subject and its first question.
-
-    The first question usually states the topic ("Bent u bekend met het bericht …?");
-    indexed with every entry of the document, it lets a follow-up question ("Hoe groot
-    is het deel van de bevolking …?") be found by the topic's words.
-    """
-    if not entries:
-        return ""
-    first = min(entries, key=lambda e: e.numbers)
-    return "\n".join(t for t in (first.subject, first.question) if t)
-
-
-def fields_for(entry: Question, context: str = "") -> dict[str, Any]:
-    """The Whoosh fields of one entry; ``context`` is its document's (see above)."""
+def fields_for(entry: Question) -> dict[str, Any]:
+    """The Whoosh fields of one entry."""
     data = {
         "numbers": list(entry.numbers),
         "members": [[m.name, m.party] for m in entry.members],
@@ -96,7 +80,6 @@ def fields_for(entry: Question, context: str = "") -> dict[str, Any]:
         "question": entry.question,
         "answer": entry.answer,
         "exact": "\n".join(t for t in (entry.subject, entry.question, entry.answer) if t),
-        "context": context,
         "members": "\n".join(m.name for m in entry.members),
         "parties": "\n".join(m.party or "" for m in entry.members),
         "addressees": "\n".join((*entry.addressees, entry.answered_by or "")),

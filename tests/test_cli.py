@@ -38,9 +38,14 @@ def test_search_builds_default_index_first_and_says_so(runner: CliRunner, workdi
     assert "Nog geen index in index/" in result.stderr
     assert (workdir / "index" / "CURRENT").is_file()
     ids = re.findall(r"^\s+\d+\. (\S+)", result.stdout, re.M)
+    # The two matches, then their neighbours in the same Kamervraag (Vraag 2, 3, 5, 6).
     assert ids[:2] == ["2019Z12806#4", "2019Z12806#7"]
+    assert sorted(ids[2:]) == [f"2019Z12806#{n}" for n in (2, 3, 5, 6)]
     assert "**gezichtsherkenning" in result.stdout.lower()
-    assert result.stdout.startswith("1–2 van 2 voor 'gezichtsherkenning'")
+    assert result.stdout.startswith(
+        "1–6 van 6 voor 'gezichtsherkenning' (waarvan 4 via hun Kamervraag)"
+    )
+    assert result.stdout.count("(zelfde Kamervraag)") == 4
     again = runner.invoke(main, ["search", "gezichtsherkenning"])
     assert "Nog geen index" not in again.stderr
 
@@ -51,8 +56,9 @@ def test_search_json_contract(runner: CliRunner, seed_index_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["query"] == '"social credit"' and data["total"] == 3
-    assert [h["entry_id"] for h in data["hits"]] == [f"2019Z12806#{n}" for n in (5, 6, 7)]
+    assert data["query"] == '"social credit"' and data["total"] == 5 and data["related"] == 2
+    assert [h["entry_id"] for h in data["hits"][:3]] == [f"2019Z12806#{n}" for n in (5, 6, 7)]
+    assert [h["related"] for h in data["hits"]] == [False] * 3 + [True] * 2
     hit = data["hits"][0]
     for key in ("document_id", "numbers", "score", "members", "addressees", "subject",
                 "submitted", "answered", "snippet", "question", "answer", "source"):  # fmt: skip
@@ -142,7 +148,8 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_subprocess_python_m_search(workdir: Path) -> None:
-    proc = _run([sys.executable, "-m", "search", "search", '"social credit"', "--json"], workdir)
+    args = ["search", '"social credit"', "--json", "--only-matches"]
+    proc = _run([sys.executable, "-m", "search", *args], workdir)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] == 3
     assert "Nog geen index" in proc.stderr

@@ -41,9 +41,21 @@ def test_search_returns_frozen_hits_best_first(seed_index: Index) -> None:
 
 
 def test_phrase_finds_exactly_the_three_entries(seed_index: Index) -> None:
-    results = seed_index.search('"social credit"')
+    results = seed_index.search('"social credit"', related=False)
     assert sorted(h.entry_id for h in results.hits) == [f"2019Z12806#{n}" for n in (5, 6, 7)]
-    assert results.total == 3
+    assert results.total == 3 and results.related == 0
+
+
+def test_phrase_then_its_neighbours_in_the_same_kamervraag(seed_index: Index) -> None:
+    # Vraag 5-7 contain the phrase; Vraag 3 and 4 sit next to them, Vraag 1 and 2 do not.
+    results = seed_index.search('"social credit"')
+    ids = [h.entry_id for h in results.hits]
+    assert sorted(ids[:3]) == [f"2019Z12806#{n}" for n in (5, 6, 7)]
+    assert sorted(ids[3:]) == ["2019Z12806#3", "2019Z12806#4"]
+    assert [h.related for h in results.hits] == [False] * 3 + [True] * 2
+    assert results.total == 5 and results.related == 2
+    assert all(h.score > results.hits[3].score for h in results.hits[:3])
+    assert not results.hits[3].snippet.matches  # a neighbour marks none of its words
 
 
 def test_partial_match_when_one_word_occurs_nowhere(seed_index: Index) -> None:
@@ -157,7 +169,7 @@ def test_failed_build_leaves_previous_index_usable(seed_index_path: Path, tmp_pa
     with pytest.raises(SeedError):
         Index.build(path, [tmp_path / "no-such-seeds"])
     with Index.open(path) as index:
-        assert index.search('"social credit"').total == 3
+        assert index.search('"social credit"', related=False).total == 3
 
 
 def test_rebuild_replaces_generation_and_cleans_up(tmp_path: Path) -> None:
@@ -255,7 +267,7 @@ def test_a_folder_of_bad_seeds_indexes_the_good_ones(tmp_path: Path) -> None:
         assert {("d_cp1252.txt", "legacy-encoding"), ("e_noheading.txt", "no-heading")} <= warned
         assert ("f_same_id.txt", "duplicate-id") in warned
         assert index.search("financiele steun").hits[0].document_id == "2024Z7"
-        assert index.search('"social credit"').total == 3
+        assert index.search('"social credit"', related=False).total == 3
         assert {h.entry.question for h in index.search("tekst").hits} == {
             "Eerste tekst?",
             "Andere tekst?",

@@ -43,7 +43,7 @@ def test_cli_says_bedoelde_u(seed_index_path: Path) -> None:
 
 def test_unseen_compound_is_searched_by_its_parts(seed_index: Index) -> None:
     # "systeemsancties" occurs nowhere and is no typo; its parts occur together in #6.
-    results = seed_index.search("systeemsancties")
+    results = seed_index.search("systeemsancties", related=False)
     assert results.suggestion is None
     assert [h.entry_id for h in results.hits] == ["2019Z12806#6"]
 
