@@ -27,6 +27,7 @@ from whoosh import query as wq
 from search.analysis import QUERY_STOP_WORDS, analyze
 from search.models import Filters
 from search.parliament import party_key, session_range
+from search.places import RELATED_WEIGHT, related_stems
 
 __all__ = [
     "FIELD_ALIASES",
@@ -258,6 +259,12 @@ def _word_query(text: str, fields: tuple[str, ...]) -> Any:
             wq.Term(f, plain if f in NAME_FIELDS else stemmed, boost=FIELD_BOOSTS[f])
             for f in fields
         ]
+        alternatives += [  # China: also Chinese, Chinezen (search/places.py)
+            wq.Term(f, other, boost=FIELD_BOOSTS[f] * RELATED_WEIGHT)
+            for other in sorted(related_stems(stemmed))
+            for f in fields
+            if f in STEMMED_FIELDS
+        ]
         per_word.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
     return per_word[0] if len(per_word) == 1 else wq.And(per_word)
 
@@ -367,6 +374,10 @@ def highlight_terms(
             prefixes.update(analyze(clause.text, stemmed=False))
         elif clause.fuzzy:
             fuzzy.extend((w, clause.fuzzy) for w in analyze(clause.text, stemmed=False))
-        else:
+        elif clause.phrase:
             terms.update(analyze(clause.text))
+        else:
+            for stem in analyze(clause.text):
+                terms.add(stem)
+                terms.update(related_stems(stem))
     return frozenset(terms), frozenset(prefixes), tuple(fuzzy)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from search import Index
+from search.analysis import analyze
+from search.places import related_stems
 from tests.conftest import SEEDS, VARIANTS
 
 
@@ -63,3 +65,19 @@ def test_question_style_query_keeps_its_meaning(index: Index) -> None:
 def test_members_and_parties_are_searchable_words(index: Index) -> None:
     assert _ids(index, "Ploumen sancties")[0] == "2019Z12806#6"
     assert set(_ids(index, "Lahlah")) == {"2024Z00002#1"}
+
+
+def test_a_country_finds_its_adjective_and_marks_it(seed_index: Index) -> None:
+    # Vraag 4 says "uw Chinese collega" and never "China".
+    results = seed_index.search("China", related=False, limit=20)
+    hit = next(h for h in results.hits if h.entry_id == "2019Z12806#4")
+    assert "Chinese" in hit.snippet.matches
+    assert "China" not in hit.entry.question
+    # ...but below the entries that name the country itself.
+    assert results.hits[0].entry_id != "2019Z12806#4"
+
+
+def test_place_table_joins_the_forms_of_one_place_only() -> None:
+    assert related_stems(analyze("Tunesische")[0]) >= {analyze("Tunesië")[0]}
+    assert analyze("Libische")[0] not in related_stems(analyze("Tunesië")[0])
+    assert related_stems(analyze("kustwacht")[0]) == frozenset()
