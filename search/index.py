@@ -550,7 +550,7 @@ def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, rel
     column = searcher.reader().column_reader("document_id")
     siblings = None
     if related and not any(c.field in STEMMED_FIELDS for c in parsed.positive):
-        nots = [clause_query(c) for c in parsed.clauses if c.negated]
+        nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
 
         def siblings(document_id: str) -> list[int]:
             q: Any = wq.Term("document_id", document_id)

@@ -249,7 +249,7 @@ def _drop_stop_words(clauses: list[Clause]) -> list[Clause]:
     return kept
 
 
-def _word_query(text: str, fields: tuple[str, ...]) -> Any:
+def _word_query(text: str, fields: tuple[str, ...], *, places: bool = True) -> Any:
     """Any field may match each word of ``text``; more words matched ranks higher."""
     stems = analyze(text)
     folded = analyze(text, stemmed=False)
@@ -261,7 +261,7 @@ def _word_query(text: str, fields: tuple[str, ...]) -> Any:
         ]
         alternatives += [  # China: also Chinese, Chinezen (search/places.py)
             wq.Term(f, other, boost=FIELD_BOOSTS[f] * RELATED_WEIGHT)
-            for other in sorted(related_stems(stemmed))
+            for other in sorted(related_stems(stemmed) if places else ())
             for f in fields
             if f in STEMMED_FIELDS
         ]
@@ -282,8 +282,8 @@ def _phrase_query(text: str, fields: tuple[str, ...]) -> Any:
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
-def clause_query(clause: Clause) -> Any:
-    """The Whoosh query of one clause."""
+def clause_query(clause: Clause, *, places: bool = True) -> Any:
+    """The Whoosh query of one clause; ``places`` adds a place's other forms."""
     if clause.field == "parties":
         return wq.Term("party_key", party_key(clause.text))
     if clause.prefix or clause.fuzzy:
@@ -299,7 +299,7 @@ def clause_query(clause: Clause) -> Any:
         fields = STEMMED_FIELDS + NAME_FIELDS
     if clause.phrase:
         return _phrase_query(clause.text, fields)
-    return _word_query(clause.text, fields)
+    return _word_query(clause.text, fields, places=places)
 
 
 def _day_range(start: date | None, end: date | None) -> Any:
@@ -348,7 +348,8 @@ def to_whoosh(parsed: ParsedQuery) -> Any:
     """The Whoosh query of a parsed query (``Every`` when it only excludes)."""
     should = [clause_query(c) for c in parsed.clauses if not (c.required or c.negated)]
     must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
-    nots = [clause_query(c) for c in parsed.clauses if c.negated]
+    # An excluded word excludes itself and its forms, not the place's other words.
+    nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
     ranking: Any = wq.Or(should) if len(should) > 1 else should[0] if should else None
     if must:
         required = must[0] if len(must) == 1 else wq.And(must)
