@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING
 __all__ = [
     "BLOCKED_PARTS",
     "COMPOUNDS_VERSION",
+    "GLUE_WORDS",
     "LEXICON_SHA256",
     "MIN_SCORE",
     "NO_SPLIT",
@@ -67,7 +68,7 @@ __all__ = [
 ]
 
 #: Bump when the splitting changes (rules, lists, thresholds): the index records it.
-COMPOUNDS_VERSION = 1
+COMPOUNDS_VERSION = 2
 
 #: Package resource of the lexicon, built by ``tools/build_lexicon.py``.
 LEXICON_RESOURCE = ("data", "lexicon_nl.tsv")
@@ -142,6 +143,24 @@ NO_SPLIT: frozenset[str] = frozenset(
     waarborgen waterstof wetenschappers
     """.split()
 )
+
+#: Short words that PDF extraction glues to their neighbour (``deasielopvang``,
+#: ``verzoekentot``, ``kabinetinzake``): an unknown word that is one of them plus a known
+#: word is also indexed as that word (see :func:`compound_terms`).
+GLUE_WORDS: tuple[str, ...] = tuple(
+    sorted(
+        """
+        de het een en van in op te met voor aan om is dat die dit deze tot bij uit als
+        ook of naar door over zijn niet wel er u uw we wij zij hij ze dan nog al kan
+        moet wordt worden werd heeft hebben had zal zullen hun haar ons onze
+        """.split(),
+        key=lambda w: (-len(w), w),
+    )
+)
+#: The known word of a glued pair has at least this many letters...
+MIN_GLUED_LENGTH = 4
+#: ...and at least this Zipf frequency (or is a compound the lexicon can split).
+MIN_GLUED_ZIPF = 1.5
 
 if TYPE_CHECKING:
     #: First 12 hex digits of the lexicon file's sha256 (computed on first access).
@@ -322,11 +341,36 @@ def compound_terms(word: str) -> tuple[str, ...]:
         ``()`` when the word is not split.
     """
     spans = _spans(word)
+    if not spans:
+        return _unglued_terms(word)
     terms = [word[start:end] for start, end in spans]
     for size in range(2, len(spans)):
         for first in range(len(spans) - size + 1):
             terms.append(word[spans[first][0] : spans[first + size - 1][1]])
     return tuple(dict.fromkeys(term for term in terms if term != word))
+
+
+def _known(word: str) -> bool:
+    return lexicon().get(word, 0.0) >= MIN_GLUED_ZIPF or bool(_spans(word))
+
+
+def _unglued_terms(word: str) -> tuple[str, ...]:
+    """The known word in a word glued to a :data:`GLUE_WORDS` word, with its parts.
+
+    ``deasielopvang`` gives ``asielopvang``, ``asiel``, ``opvang``; ``verzoekentot``
+    gives ``verzoeken``. Only for words the lexicon does not know (``uitvoering`` is no
+    ``uit`` + ``voering``); the short word itself is not added (a stop word).
+    """
+    if len(word) < MIN_GLUED_LENGTH + 1 or not word.isalpha() or word in lexicon():
+        return ()
+    for glue in GLUE_WORDS:
+        if len(word) - len(glue) < MIN_GLUED_LENGTH:
+            continue
+        for rest in (word[len(glue) :] if word.startswith(glue) else None,
+                     word[: -len(glue)] if word.endswith(glue) else None):  # fmt: skip
+            if rest and _known(rest):
+                return (rest, *compound_terms(rest))
+    return ()
 
 
 if not TYPE_CHECKING:

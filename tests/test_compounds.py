@@ -310,3 +310,23 @@ def test_split_speed() -> None:
         compounds._spans(word)
     per_word = (time.perf_counter() - started) / len(words)
     assert per_word < 200e-6, f"{per_word * 1e6:.1f} us per word"
+
+
+@pytest.mark.parametrize(
+    ("glued", "word"),
+    [
+        ("deasielopvang", "asielopvang"),  # real PDF glue from the corpus
+        ("verzoekentot", "verzoeken"),
+        ("eenarbeidsmarktprognose", "arbeidsmarktprognose"),
+        ("hetbezettingsbeleid", "bezettingsbeleid"),
+    ],
+)
+def test_glued_short_word_is_taken_off(glued: str, word: str) -> None:
+    terms = compound_terms(glued)
+    assert terms[0] == word
+    assert set(compound_terms(word)) <= set(terms)  # with the word's own parts
+
+
+@pytest.mark.parametrize("word", ["uitvoering", "delicaat", "tegenover", "deal", "vande"])
+def test_known_or_unglueable_words_stay_whole(word: str) -> None:
+    assert compound_terms(word) == ()

@@ -37,7 +37,9 @@ def _snapshot(path: Path) -> dict[str, Any]:
     with Index.open(path) as index:
         everything = index.search("*", limit=100_000)
         entries = {h.entry_id: h.entry for h in everything.hits}
-        rankings = {q: [h.entry_id for h in index.search(q, limit=10).hits] for q in QUERIES}
+        rankings = {
+            q: [(h.entry_id, h.score) for h in index.search(q, limit=10).hits] for q in QUERIES
+        }
         return {"entries": entries, "rankings": rankings, "documents": index.document_count}
 
 
@@ -79,8 +81,28 @@ def test_incremental_update_equals_fresh_build(tmp_path: Path) -> None:
     ours, theirs = _snapshot(index_path), _snapshot(fresh)
     assert ours["entries"] == theirs["entries"]
     assert ours["documents"] == theirs["documents"]
-    assert ours["rankings"] == theirs["rankings"]
+    for query in QUERIES:
+        _assert_same_ranking(ours["rankings"][query], theirs["rankings"][query])
     assert f"{_doc_id(changed)}#99" in ours["entries"]
+
+
+def _assert_same_ranking(ours: list[tuple[str, float]], theirs: list[tuple[str, float]]) -> None:
+    """The same hits in the same order, up to near-ties.
+
+    Replaced entries still count in the BM25 statistics (document frequencies, average
+    lengths) of the segment they were deleted from, as in Lucene, so scores after an
+    update differ a little from a fresh build's; two hits whose fresh scores are within
+    3 % may change places (at the cut-off of the top 10 too), nothing more.
+    """
+    fresh = dict(theirs)
+    assert len(ours) == len(theirs)
+    order = [entry_id for entry_id, _ in ours]
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            if a in fresh and b in fresh and fresh[a] < fresh[b]:
+                assert fresh[b] - fresh[a] <= 0.03 * fresh[b], (a, b, ours, theirs)
+    for entry_id in set(order) - set(fresh):  # pushed into the top 10 by a near-tie
+        assert order.index(entry_id) >= len(order) - 2, (entry_id, ours, theirs)
 
 
 def _doc_id(path: Path) -> str:
