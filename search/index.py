@@ -10,6 +10,7 @@ with Index.open("index") as index:
 from __future__ import annotations
 
 import copy
+import heapq
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from whoosh import collectors, sorting
+from whoosh import collectors, searching, sorting
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
@@ -52,6 +53,7 @@ from search.query import (
 )
 from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
+from search.scoring import score_query
 from search.similar import similar_query
 from search.spelling import correct_word, is_unknown
 
@@ -515,15 +517,34 @@ def _looks_like_id(query: str) -> bool:
 
 
 def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any) -> Any:
-    """Run ``q``: the top ``limit`` by score, counted in the same pass.
+    """Run ``q``: the top ``limit`` by score (every match with None), counted.
 
-    Whoosh's default top-k collector skips low-scoring blocks and so cannot count;
-    asking for the total then runs the query a second time. Without the block skipping,
-    one pass both ranks and counts (measured: p95 78 -> 45 ms at 10k entries, 613 ->
-    378 ms at 100k; see bench/README.md).
+    In relevance order every match is scored by :mod:`search.scoring` (Whoosh's BM25F
+    scores, summed posting block by posting block), then ranked as Whoosh ranks: higher
+    score first, lower document number on a tie.
     """
-    if sortedby is not None or limit is None:
+    if sortedby is not None:
         return searcher.search(q, filter=allow, limit=limit, sortedby=sortedby)
+    scores = score_query(searcher, q)
+    if scores is None:
+        return _collect_whoosh(searcher, q, allow, limit)
+    if allow is not None:
+        allowed = set(searcher.docs_for_query(allow))
+        scores = {d: s for d, s in scores.items() if d in allowed}
+    pairs = ((s, -d) for d, s in scores.items())
+    best = heapq.nlargest(limit, pairs) if limit is not None else sorted(pairs, reverse=True)
+    results = searching.Results(searcher, q, [(s, -d) for s, d in best], docset=set(scores))
+    results._total = len(scores)
+    return results
+
+
+def _collect_whoosh(searcher: Any, q: Any, allow: Any, limit: int | None) -> Any:
+    """Whoosh's own collection, for a weighting :mod:`search.scoring` does not know.
+
+    Without block skipping, one pass both ranks and counts.
+    """
+    if limit is None:
+        return searcher.search(q, filter=allow, limit=None)
     collector: Any = collectors.TopCollector(limit=limit, usequality=False)
     if allow is not None:
         collector = collectors.FilterCollector(collector, allow=allow)
