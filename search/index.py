@@ -53,7 +53,7 @@ from search.query import (
 )
 from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
-from search.scoring import score_query
+from search.scoring import score_query, weighting
 from search.similar import similar_query
 from search.spelling import correct_word, is_unknown
 
@@ -106,7 +106,7 @@ class Index:
         try:
             ix = whoosh_index.open_dir(str(gen))
             index = cls(path, gen, ix, meta)
-            index._searcher = ix.searcher()  # opens every segment file: find damage now
+            index._searcher = ix.searcher(weighting=weighting())  # opens every segment file: find damage now
         except Exception as exc:  # Whoosh raises many kinds for a damaged index
             if ix is not None:
                 ix.close()
@@ -225,7 +225,7 @@ class Index:
             except SearchError:
                 pass  # keep searching the generation we have
         if self._searcher is None:
-            self._searcher = self._ix.searcher()
+            self._searcher = self._ix.searcher(weighting=weighting())
         return self._searcher
 
     def search(
@@ -315,7 +315,7 @@ class Index:
         """
         if self._ix is None:
             raise IndexClosedError(self.path)
-        searcher = self._ix.searcher()
+        searcher = self._ix.searcher(weighting=weighting())
         try:
             run = self._run(query, filters, sort, None, searcher, related=related)
             if run is None:
