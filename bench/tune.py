@@ -26,13 +26,16 @@ builds it) and every evaluation reuses it:
 - ``B``, ``K1`` and per-field ``<field>_B``: Whoosh's ``BM25F`` weighting, given to a
   searcher that replaces the index's own (field lengths are stored per document, so B
   needs no rebuild);
-- ``subject``, ``question``, ``answer``, ``members``, ``parties``, ``addressees``,
-  ``context``: :data:`search.query.FIELD_BOOSTS`, patched in place (the query is built
-  from it at every search);
-- ``exact_phrase``: :data:`search.query.EXACT_PHRASE_BOOST`.
+- ``subject``, ``question``, ``answer``, ``members``, ``parties``, ``addressees``:
+  :data:`search.query.FIELD_BOOSTS`, patched in place (the query is built from it at
+  every search);
+- ``exact_phrase``: :data:`search.query.EXACT_PHRASE_BOOST`;
+- ``document``: :data:`search.ranking.DOCUMENT_WEIGHT` (how much of its document's best
+  score an entry gets);
+- ``places``: :data:`search.query.RELATED_WEIGHT` (a place's other word forms).
 
 Nothing under ``search/`` is changed; the defaults are restored after every evaluation.
-Index-time choices (analyzers, the compound lexicon, what goes into ``context``) would
+Index-time choices (analyzers, the compound lexicon) would
 need a rebuild per value and are not tuned here.
 
 Besides default against tuned on the tuning half, the held-out half and all queries, each
@@ -77,23 +80,25 @@ from whoosh.scoring import BM25F  # type: ignore[import-untyped, unused-ignore] 
 
 from search import Index  # noqa: E402
 from search import query as search_query  # noqa: E402
+from search import ranking as search_ranking  # noqa: E402
+from search import scoring as search_scoring  # noqa: E402
 
 #: Parameter values, by name (see the module docstring).
 Settings = dict[str, float]
 #: Per-query metrics, by query id.
 Scores = dict[str, dict[str, float]]
 
-#: Whoosh's BM25F defaults (``Searcher`` uses ``BM25F()``).
-BM25_DEFAULTS: dict[str, float] = {"B": 0.75, "K1": 1.2}
+#: kvsearch's BM25F parameters (``search.scoring.weighting()``).
+BM25_DEFAULTS: dict[str, float] = {"B": search_scoring.BM25_B, "K1": search_scoring.BM25_K1}
 #: The fields a per-field ``<field>_B`` may name (the scored text fields of a plain word).
-FIELD_B_FIELDS = ("subject", "question", "answer", "context")
+FIELD_B_FIELDS = ("subject", "question", "answer")
 #: Multiples of a boost's default that its grid tries.
 BOOST_FACTORS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 B_GRID = (0.0, 0.25, 0.5, 0.6, 0.75, 0.9, 1.0)
 K1_GRID = (0.5, 0.8, 1.0, 1.2, 1.6, 2.0, 3.0)
 #: Tuned unless ``--params`` says otherwise (per-field B only on request: 4 more
 #: parameters for 20 queries is asking for noise).
-DEFAULT_PARAMS = ("B", "K1", *search_query.FIELD_BOOSTS, "exact_phrase")
+DEFAULT_PARAMS = ("B", "K1", *search_query.FIELD_BOOSTS, "exact_phrase", "document", "places")
 SPLITS = ("parity", "kind:1", "kind:2")
 #: Smaller differences of a mean are ties (float noise).
 EPSILON = 1e-9
@@ -116,6 +121,8 @@ def default_settings() -> Settings:
     settings: Settings = dict(BM25_DEFAULTS)
     settings.update(search_query.FIELD_BOOSTS)
     settings["exact_phrase"] = search_query.EXACT_PHRASE_BOOST
+    settings["document"] = search_ranking.DOCUMENT_WEIGHT
+    settings["places"] = search_query.RELATED_WEIGHT
     return settings
 
 
@@ -257,6 +264,8 @@ class Evaluator:
         boosts = search_query.FIELD_BOOSTS
         saved_boosts = dict(boosts)
         saved_exact = search_query.EXACT_PHRASE_BOOST
+        saved_document = search_ranking.DOCUMENT_WEIGHT
+        saved_places = search_query.RELATED_WEIGHT
         field_b = {f"{name}_B": full[f"{name}_B"] for name in FIELD_B_FIELDS if f"{name}_B" in full}
         weighting = BM25F(B=full["B"], K1=full["K1"], **field_b)
         # Index keeps one searcher and uses it until it is closed or another
@@ -269,6 +278,8 @@ class Evaluator:
             for name in boosts:
                 boosts[name] = full[name]
             search_query.EXACT_PHRASE_BOOST = full["exact_phrase"]
+            search_ranking.DOCUMENT_WEIGHT = full["document"]
+            search_query.RELATED_WEIGHT = full["places"]
             yield
             if index._searcher is not searcher:  # pragma: no cover - a guard, not a path
                 raise RuntimeError("the index replaced the tuning searcher mid-evaluation")
@@ -276,6 +287,8 @@ class Evaluator:
             boosts.clear()
             boosts.update(saved_boosts)
             search_query.EXACT_PHRASE_BOOST = saved_exact
+            search_ranking.DOCUMENT_WEIGHT = saved_document
+            search_query.RELATED_WEIGHT = saved_places
             index._searcher = original
             searcher.close()
 

@@ -18,6 +18,7 @@ import pytest
 
 from search import Index
 from search import query as search_query
+from search import scoring as search_scoring
 from tests.conftest import CORPUS, ROOT, SHARED
 
 BENCH = ROOT / "bench"
@@ -79,7 +80,7 @@ def test_kind_splits_are_stratified_and_differ(queries: list[Any]) -> None:
 
 def test_params_and_grids() -> None:
     (b, answer) = tune.make_params(["B", "answer"], {"answer": [0.1]})
-    assert b.default == 0.75 and b.default in b.grid
+    assert b.default == search_scoring.BM25_B and b.default in b.grid
     assert answer.default == search_query.FIELD_BOOSTS["answer"]
     assert answer.grid == tuple(sorted({0.1, answer.default}))  # the default is always tried
     with pytest.raises(ValueError, match="unknown parameter"):
@@ -101,9 +102,12 @@ def test_settings_change_rankings_and_are_restored(corpus_index: Index) -> None:
     assert evaluator.rankings({}, qids) == untouched
     # Each kind of parameter changes some ranking: the BM25F weighting (global and per
     # field) as well as the boosts of search.query.
-    for settings in ({"B": 0.0}, {"K1": 3.0}, {"answer": 0.0}, {"answer_B": 0.0}):
+    for settings in (
+        {"B": 0.9}, {"K1": 3.0}, {"answer": 0.0}, {"answer_B": 0.9}, {"document": 0.0},
+    ):  # fmt: skip
         assert evaluator.rankings(settings, qids) != untouched, settings
-    assert evaluator.rankings({"answer_B": 0.75}, qids) == untouched  # = the global B
+    # = the global B
+    assert evaluator.rankings({"answer_B": search_scoring.BM25_B}, qids) == untouched
     # Nothing leaks out of an evaluation.
     assert search_query.FIELD_BOOSTS == boosts
     assert evaluator.untouched_rankings(qids) == untouched
@@ -117,7 +121,7 @@ def test_settings_change_rankings_and_are_restored(corpus_index: Index) -> None:
 def test_tune_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "tune.json"
     argv = [
-        "--splits", "parity,kind:1", "--params", "B,answer", "--grid", "B=0,0.75",
+        "--splits", "parity,kind:1", "--params", "B,answer", "--grid", "B=0.25,0.75",
         "--grid", "answer=0.35,0.7", "--passes", "1", "--json", str(out),
     ]  # fmt: skip
     assert tune.main(argv) == 0
@@ -144,7 +148,7 @@ def test_tune_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         assert default["all"]["ndcg@10"] == pytest.approx(baseline)
         assert len(d["tune"]["queries"]) == len(d["held_out"]["queries"]) == 20
         assert not set(d["tune"]["queries"]) & set(d["held_out"]["queries"])
-        assert d["chosen"]["B"] in (0.0, 0.75) and d["chosen"]["answer"] in (0.35, 0.7)
+        assert d["chosen"]["B"] in (0.25, 0.75) and d["chosen"]["answer"] in (0.35, 0.7)
         assert set(d["changes"]) == set(d["single_change_ndcg_gain"])
         # Every value of the grid was tried (1 pass, 2 parameters).
         assert [s["param"] for s in d["steps"]] == ["B", "answer"]
