@@ -106,7 +106,9 @@ class Index:
         try:
             ix = whoosh_index.open_dir(str(gen))
             index = cls(path, gen, ix, meta)
-            index._searcher = ix.searcher(weighting=weighting())  # opens every segment file: find damage now
+            index._searcher = ix.searcher(
+                weighting=weighting()
+            )  # opens every segment file: find damage now
         except Exception as exc:  # Whoosh raises many kinds for a damaged index
             if ix is not None:
                 ix.close()

@@ -81,6 +81,8 @@ class _Scorer:
             if scores:
                 optional = self.run(q.b)
                 scores = {d: s + optional.get(d, 0.0) for d, s in scores.items()}
+        elif isinstance(q, wq.Phrase) and q.slop == 1:
+            scores = self._phrase(q)
         elif isinstance(q, wq.AndNot):
             scores = self.run(q.a)
             if scores:
@@ -93,7 +95,11 @@ class _Scorer:
             scores = {d: s * boost for d, s in scores.items()}
         return scores
 
-    def _term(self, q: Any) -> Scores:
+    def _term(self, q: Any, only: Any = None, values: dict[int, bytes] | None = None) -> Scores:
+        """A term's BM25F score in every document it occurs in (or in those of ``only``).
+
+        ``values`` receives each scored document's raw posting value (its positions).
+        """
         searcher, fieldname = self.searcher, q.fieldname
         schema = searcher.schema
         if fieldname not in schema:
@@ -121,13 +127,56 @@ class _Scorer:
                 continue
             lengths = _field_lengths(reader, fieldname)
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-            for ids, weights in _blocks(reader, fieldname, text):
-                for doc, tf in zip(ids, weights, strict=True):
-                    if deleted and doc in deleted:
+            for ids, weights, raw in _blocks(reader, fieldname, text, values is not None):
+                for i, (doc, tf) in enumerate(zip(ids, weights, strict=True)):
+                    if (deleted and doc in deleted) or (
+                        only is not None and doc + offset not in only
+                    ):
                         continue
                     fl = _LENGTHS[lengths[doc]] if doc < len(lengths) else 1
                     scores[doc + offset] = top * tf / (tf + base + per_length * fl)
+                    if values is not None:
+                        values[doc + offset] = raw[i]
         return scores
+
+    def _phrase(self, q: Any) -> Scores:
+        """The words in a row: their summed term scores where their positions follow.
+
+        What Whoosh's ``Phrase`` scores (a ``SpanNear2`` over the words' terms), but the
+        positions are decoded only for documents that have every word.
+        """
+        fieldname = q.fieldname
+        field = self.searcher.schema[fieldname] if fieldname in self.searcher.schema else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            return self._whoosh(q)
+        try:
+            words = [field.to_bytes(w) for w in q.words]
+        except ValueError:
+            return {}
+        if not words:
+            return {}
+        reader = self.searcher.reader()
+        unique = sorted(dict.fromkeys(words), key=lambda w: reader.doc_frequency(fieldname, w))
+        raw: dict[bytes, dict[int, bytes]] = {w: {} for w in unique}
+        scores = self._term(wq.Term(fieldname, unique[0]), values=raw[unique[0]])
+        for word in unique[1:]:  # the rarest word first: the others only where it is
+            if not scores:
+                return {}
+            part = self._term(wq.Term(fieldname, word), only=scores, values=raw[word])
+            scores = {d: s + part[d] for d, s in scores.items() if d in part}
+        if len(words) == 1 or not scores:
+            return scores
+        decode = field.format.decode_positions
+        kept: Scores = {}
+        for doc, score in scores.items():
+            starts = set(decode(raw[words[0]][doc]))
+            for offset, word in enumerate(words[1:], start=1):
+                starts &= {p - offset for p in decode(raw[word][doc])}
+                if not starts:
+                    break
+            if starts:
+                kept[doc] = score
+        return kept
 
     def _whoosh(self, q: Any) -> Scores:
         """Whoosh's own matcher for a part of the tree this module does not evaluate."""
@@ -153,21 +202,27 @@ def _field_lengths(reader: Any, fieldname: str) -> bytes:
     return cache[fieldname]
 
 
-def _blocks(reader: Any, fieldname: str, text: bytes) -> Any:
-    """(ids, weights) per posting block of a term in one segment, before deletions."""
+def _blocks(reader: Any, fieldname: str, text: bytes, values: bool = False) -> Any:
+    """(ids, weights, values or None) per posting block of a term in one segment.
+
+    Deleted documents are included: the caller skips them.
+    """
     matcher = reader._terms.matcher(fieldname, text, reader.schema[fieldname].format)
     if not isinstance(matcher, whoosh3.W3LeafMatcher):  # another codec: one at a time
-        ids, weights = [], []
+        ids, weights, raw = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
+            raw.append(matcher.value() if values else None)
             matcher.next()
-        yield ids, weights
+        yield ids, weights, raw
         return
     while matcher.is_active():
         matcher._read_ids()
         matcher._read_weights()
-        yield matcher._ids, matcher._weights
+        if values:
+            matcher._read_values()
+        yield matcher._ids, matcher._weights, matcher._values if values else None
         if matcher._lastblock:
             return
         matcher._next_block()

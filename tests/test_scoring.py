@@ -26,6 +26,10 @@ QUERIES = [
     '"werken moet lonen" kabinet',
     "zorg partij:SP",
     'minister:"Volksgezondheid, Welzijn en Sport" jeugd',
+    '"Bent u bereid"',
+    '"van de" "in de"',
+    'minister:"Buitenlandse Zaken" "niet wenselijk"',
+    '"mensenrecht schending"',  # stemmed: matches "mensenrechten schendingen" too
 ]
 
 
