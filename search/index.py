@@ -53,7 +53,7 @@ from search.query import (
 )
 from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
-from search.scoring import score_query, weighting
+from search.scoring import score_query, similar_weighting, weighting
 from search.similar import similar_query
 from search.spelling import correct_word, is_unknown
 
@@ -443,7 +443,12 @@ class Index:
             return SearchResults(label, "", 0, 1, limit, ())
         if source is not None and include_own:
             q = wq.AndNot(q, wq.Term("entry_id", source.entry_id))
-        results = searcher.search(q, filter=filter_query(filters or Filters()), limit=limit)
+        # A whole question as the query: Whoosh's usual length normalisation (B=0.75)
+        # ranks better here (bench/similar.py 4.94 against 4.65 with the search's B).
+        similar_searcher = searching.Searcher(
+            searcher.reader(), weighting=similar_weighting(), closereader=False
+        )
+        results = similar_searcher.search(q, filter=filter_query(filters or Filters()), limit=limit)
         hits = tuple(
             Hit(rank, float(hit.score or 0.0), entry, _snippet(entry, terms))
             for rank, (hit, entry) in enumerate(

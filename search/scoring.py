@@ -23,7 +23,7 @@ from whoosh.codec import whoosh3
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["BM25_B", "BM25_K1", "score_query", "weighting"]
+__all__ = ["BM25_B", "BM25_K1", "SIMILAR_B", "score_query", "similar_weighting", "weighting"]
 
 #: BM25F length normalisation. Whoosh's default is 0.75; long answers then lose too
 #: much against short questions. Chosen on half of the judged queries and held on the
@@ -31,6 +31,9 @@ __all__ = ["BM25_B", "BM25_K1", "score_query", "weighting"]
 BM25_B = 0.25
 #: BM25F term-frequency saturation (Whoosh's default; the halves disagreed on others).
 BM25_K1 = 1.2
+#: B for ``similar``, whose query is a whole question: Whoosh's default (measured by
+#: bench/similar.py: 4.94 of the other grade-2 entries in the top 10, 4.65 with 0.25).
+SIMILAR_B = 0.75
 
 #: Document number -> score.
 Scores = dict[int, float]
@@ -42,6 +45,11 @@ _LENGTHS = [byte_to_length(b) for b in range(256)]
 def weighting() -> Any:
     """The BM25F weighting every kvsearch searcher ranks with."""
     return BM25F(B=BM25_B, K1=BM25_K1)
+
+
+def similar_weighting() -> Any:
+    """The BM25F weighting of :meth:`search.Index.similar`."""
+    return BM25F(B=SIMILAR_B, K1=BM25_K1)
 
 
 def score_query(searcher: Any, q: Any) -> Scores | None:
