@@ -32,6 +32,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search.analysis import ANALYSIS
+from search.bulkwrite import BulkWriter
 from search.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -531,12 +532,17 @@ def _write_whoosh(
     progress: Progress | None,
 ) -> int:
     """Write documents' entries into the generation; with ``replace_ids``, into a copy
-    of the live index after deleting the entries of those document ids."""
+    of the live index after deleting the entries of those document ids.
+
+    A full build writes one segment with :class:`BulkWriter`; an update goes through
+    Whoosh's own writer (a new segment, merged by Whoosh's policy).
+    """
     if replace_ids is None:
         ix = whoosh_index.create_in(str(gen), make_schema())
+        writer: Any = BulkWriter(ix)
     else:
         ix = whoosh_index.open_dir(str(gen))
-    writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256)
     total = sum(len(d.entries) for d in documents)
     done = 0
     try:
@@ -547,7 +553,11 @@ def _write_whoosh(
             for entry in doc.entries:
                 if doc.delayed and not entry.delayed:
                     entry = replace(entry, delayed=True)
-                writer.add_document(**fields_for(entry, context))
+                fields = fields_for(entry, context)
+                if replace_ids is None:
+                    writer.add_document(fields)
+                else:
+                    writer.add_document(**fields)
                 done += 1
                 if progress and done % 50 == 0:
                     progress("write", done, total)
