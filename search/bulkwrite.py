@@ -25,14 +25,19 @@ from __future__ import annotations
 import heapq
 import marshal
 import os
+import struct
 from array import array
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from pickle import dumps
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.formats import Frequency, Positions
 from whoosh.index import TOC, LockError, clean_files
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from search.analysis import index_chain, index_words
 
 __all__ = ["RUN_POSTINGS", "BulkWriter"]
 
@@ -45,6 +50,39 @@ RUN_POSTINGS = 4_000_000
 _Postings = tuple["array[int]", "array[float]", list[bytes]]
 #: What a run file holds per term, in term order.
 _RunRecord = tuple[str, bytes, bytes, bytes, list[bytes]]
+#: One field's postings of one document: (term, weight, encoded value), and its length.
+_Items = tuple[list[tuple[Any, float, bytes]], int]
+
+#: Encoded values, by position (Positions) or frequency (Frequency), of a single
+#: occurrence: most postings, the same few hundred byte strings.
+_ONE_POSITION: dict[int, bytes] = {}
+_FREQUENCY: dict[int, bytes] = {}
+#: ``whoosh.system.pack_uint``.
+pack_uint = struct.Struct("!I").pack
+
+
+def _positions_value(poslist: list[int]) -> bytes:
+    """``Positions.encode``, with the single positions cached."""
+    if len(poslist) == 1:
+        pos = poslist[0]
+        value = _ONE_POSITION.get(pos)
+        if value is None:
+            value = _ONE_POSITION[pos] = pack_uint(1) + dumps([pos], 2)
+        return value
+    deltas = [poslist[0]]
+    deltas.extend([b - a for a, b in zip(poslist, poslist[1:], strict=False)])
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+def _frequency_value(freq: int) -> bytes:
+    value = _FREQUENCY.get(freq)
+    if value is None:
+        value = _FREQUENCY[freq] = pack_uint(freq)
+    return value
+
+
+def _first(item: tuple[bytes, _Postings]) -> bytes:
+    return item[0]
 
 
 class BulkWriter:
@@ -78,10 +116,26 @@ class BulkWriter:
         self._docnum = 0
         self._pending = 0
         self._runs: list[Path] = []
-        self._terms: dict[str, dict[bytes, _Postings]] = {}
+        #: Per field, its terms' postings; terms are str in fast fields, else bytes.
+        self._terms: dict[str, dict[Any, _Postings]] = {}
         self._has_values: dict[str, bool] = {}
         #: Per scorable field, the length byte of every document (0: none).
         self._lengths: dict[str, bytearray] = {}
+        #: Text fields analysed by :func:`index_words` (chain, positions?) instead of
+        #: Whoosh's analyzer: exactly the same terms, a cache per word.
+        self._fast: dict[str, tuple[int, bool]] = {}
+        for name, field in self._schema.items():
+            fmt = getattr(field, "format", None)
+            kind = index_chain(getattr(field, "analyzer", None))
+            if kind is None or fmt is None or fmt.field_boost != 1.0 or field.column_type:
+                continue
+            if not field.scorable:
+                continue
+            if type(fmt) in (Positions, Frequency):
+                self._fast[name] = (kind, type(fmt) is Positions)
+        #: Per field, the last value and its postings (an entry's subject, context and
+        #: names repeat in the next entry of the same document).
+        self._memo: dict[str, tuple[str, _Items]] = {}
         self._closed = False
 
     def _check_schema(self) -> None:
@@ -120,6 +174,25 @@ class BulkWriter:
                         terms = self._terms[name] = {}
                         self._has_values[name] = field.format.fixed_value_size() != 0
                     keep_values = self._has_values[name]
+                    fast = self._fast.get(name)
+                    if fast is not None and isinstance(value, str):
+                        memo = self._memo.get(name)
+                        if memo is not None and memo[0] == value:
+                            items, length = memo[1]
+                        else:
+                            items, length = self._analyse(value, *fast)
+                            self._memo[name] = (value, (items, length))
+                        for term, weight, vbytes in items:
+                            postings = terms.get(term)
+                            if postings is None:
+                                postings = terms[term] = (array("I"), array("f"), [])
+                            postings[0].append(docnum)
+                            postings[1].append(weight)
+                            postings[2].append(vbytes)
+                        added += len(items)
+                        self._set_length(name, docnum, length)
+                        perdoc.add_field(name, field, value if field.stored else None, length)
+                        continue
                     scorable = field.scorable
                     for btext, freq, weight, vbytes in field.index(value):
                         if scorable:
@@ -149,6 +222,27 @@ class BulkWriter:
         if self._pending >= self._run_postings:
             self._write_run()
 
+    @staticmethod
+    def _analyse(value: str, kind: int, positions: bool) -> _Items:
+        """A text field's postings, as ``Positions``/``Frequency.word_values`` with the
+        field's analyzer would give them (terms as str; boosts are all 1)."""
+        poses: dict[str, list[int]] = {}
+        get = poses.get
+        pos = 0
+        for word in index_words(value):
+            for term in word[kind]:
+                found = get(term)
+                if found is None:
+                    poses[term] = [pos]
+                else:
+                    found.append(pos)
+            pos += 1
+        if positions:
+            items = [(t, float(len(p)), _positions_value(p)) for t, p in poses.items()]
+        else:
+            items = [(t, float(len(p)), _frequency_value(len(p))) for t, p in poses.items()]
+        return items, sum(len(p) for p in poses.values())
+
     def _set_length(self, name: str, docnum: int, length: int) -> None:
         lengths = self._lengths.get(name)
         if lengths is None:
@@ -161,10 +255,15 @@ class BulkWriter:
 
     def _sorted_terms(self) -> Iterator[_RunRecord]:
         for name in sorted(self._terms):
-            terms = self._terms[name]
-            for btext in sorted(terms):
-                ids, weights, values = terms[btext]
+            for btext, (ids, weights, values) in self._sorted_field(name):
                 yield name, btext, ids.tobytes(), weights.tobytes(), values
+
+    def _sorted_field(self, name: str) -> list[tuple[bytes, _Postings]]:
+        """A field's terms as UTF-8 (fast fields key them by str), in byte order."""
+        terms = self._terms.pop(name)
+        if name in self._fast:
+            return sorted(((t.encode("utf-8"), p) for t, p in terms.items()), key=_first)
+        return sorted(terms.items(), key=_first)
 
     def _write_run(self) -> None:
         folder = Path(self._storage.folder)
@@ -190,9 +289,11 @@ class BulkWriter:
         """All terms in (field, term) order with their whole posting lists."""
         if not self._runs:
             for name in sorted(self._terms):
-                terms = self._terms.pop(name)
-                for btext in sorted(terms):
-                    yield name, btext, terms.pop(btext)
+                sorted_terms = self._sorted_field(name)
+                sorted_terms.reverse()
+                while sorted_terms:
+                    btext, found = sorted_terms.pop()
+                    yield name, btext, found
             return
         if self._terms:
             self._write_run()
