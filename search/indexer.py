@@ -525,6 +525,16 @@ def _link_generation(live: Path, gen: Path) -> None:
             shutil.copy2(file, gen / file.name)
 
 
+def entry_fields(documents: Iterable[Document]) -> Iterator[dict[str, Any]]:
+    """The Whoosh fields of every entry of ``documents``, in index order."""
+    for doc in documents:
+        context = document_context(doc.entries)
+        for entry in doc.entries:
+            if doc.delayed and not entry.delayed:
+                entry = replace(entry, delayed=True)
+            yield fields_for(entry, context)
+
+
 def _write_whoosh(
     gen: Path,
     documents: Sequence[Document],
@@ -548,19 +558,14 @@ def _write_whoosh(
     try:
         for doc_id in sorted(replace_ids or ()):
             writer.delete_by_term("document_id", doc_id)
-        for doc in documents:
-            context = document_context(doc.entries)
-            for entry in doc.entries:
-                if doc.delayed and not entry.delayed:
-                    entry = replace(entry, delayed=True)
-                fields = fields_for(entry, context)
-                if replace_ids is None:
-                    writer.add_document(fields)
-                else:
-                    writer.add_document(**fields)
-                done += 1
-                if progress and done % 50 == 0:
-                    progress("write", done, total)
+        for fields in entry_fields(documents):
+            if replace_ids is None:
+                writer.add_document(fields)
+            else:
+                writer.add_document(**fields)
+            done += 1
+            if progress and done % 50 == 0:
+                progress("write", done, total)
     except BaseException:
         writer.cancel()
         ix.close()
