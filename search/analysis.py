@@ -17,9 +17,11 @@ This is the only module that knows about stemming.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
@@ -38,6 +40,7 @@ __all__ = [
     "name_analyzer",
     "query_analyzer",
     "fold",
+    "analyse_vocabulary",
     "index_chain",
     "index_words",
     "stem",
@@ -270,7 +273,7 @@ WordTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 #: Words seen at index time; cleared when it reaches :data:`WORD_CACHE_SIZE`.
 _WORD_TERMS: dict[str, WordTerms] = {}
-WORD_CACHE_SIZE = 500_000
+WORD_CACHE_SIZE = 1_000_000
 _NOTHING: WordTerms = ((), (), ())
 
 
@@ -308,5 +311,36 @@ def _word_terms(word: str) -> WordTerms:
     folded = fold(word.lower())
     if not folded:
         return _NOTHING
-    exact = (folded, *compound_terms(folded))
-    return (folded,), exact, tuple(stem(t) for t in exact)
+    names = (folded,)
+    parts = compound_terms(folded)
+    exact = (folded, *parts) if parts else names
+    stemmed = tuple(stem(t) for t in exact)
+    return names, exact, exact if stemmed == exact else stemmed
+
+
+def _analyse_words(words: list[str]) -> list[WordTerms]:
+    return [_word_terms(w) for w in words]
+
+
+#: Fewer new words than this are analysed in this process.
+PARALLEL_WORDS = 5000
+
+
+def analyse_vocabulary(texts: Iterable[str], *, processes: int = 1) -> int:
+    """Analyse the words of ``texts`` that :func:`index_words` has not seen, in
+    ``processes`` forked processes (stemming is most of the index-time analysis);
+    return how many were new. Later calls of :func:`index_words` find them cached."""
+    cache = _WORD_TERMS
+    found: set[str] = set()
+    for text in texts:
+        found.update(TOKEN_PATTERN.findall(text))
+    words = [w for w in found if w not in cache][: max(0, WORD_CACHE_SIZE - len(cache))]
+    if processes < 2 or len(words) < PARALLEL_WORDS:
+        cache.update(zip(words, _analyse_words(words), strict=True))
+        return len(words)
+    chunks = [words[i : i + 2000] for i in range(0, len(words), 2000)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        for chunk, terms in zip(chunks, pool.map(_analyse_words, chunks), strict=True):
+            cache.update(zip(chunk, terms, strict=True))
+    return len(words)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,14 +51,36 @@ def _whoosh_build(path: Path, fields: list[dict[str, Any]]) -> Any:
     return ix
 
 
-def _bulk_build(path: Path, fields: list[dict[str, Any]], **kwargs: Any) -> Any:
+def _bulk_build(
+    path: Path, fields: list[dict[str, Any]], *, helper: bool = False, **kwargs: Any
+) -> Any:
     path.mkdir()
     ix = whoosh_index.create_in(str(path), make_schema())
     writer = BulkWriter(ix, **kwargs)
+    if helper:
+        writer.start_helper(lambda: iter(fields))
     for f in fields:
         writer.add_document(f)
     writer.commit()
     return ix
+
+
+def _blocks(raw: bytes) -> list[tuple[Any, Any]]:
+    """A W3 posting list's blocks: (block info, (docnum deltas, weights, values)).
+
+    Decoded, not raw: equal values may be one shared object in the bulk writer, which
+    pickle writes as a back reference (same data, fewer bytes)."""
+    assert raw[:4] == b"W3Bl"
+    blocks, pos, last = [], 4, False
+    while not last:
+        (size,) = struct.unpack("!i", raw[pos : pos + 4])
+        last, size = size < 0, abs(size)
+        chunk = io.BytesIO(raw[pos + 4 : pos + 4 + size])
+        info = pickle.load(chunk)
+        blocks.append((info, pickle.loads(zlib.decompress(chunk.read()))))
+        pos += 4 + size
+    assert pos == len(raw)
+    return blocks
 
 
 def _snapshot(ix: Any) -> dict[str, Any]:
@@ -74,7 +100,14 @@ def _snapshot(ix: Any) -> dict[str, Any]:
                 rows.append((ids[postings.id()], postings.weight(), postings.value()))
                 postings.next()
             info = reader.term_info(fieldname, btext)
+            # The raw posting blocks: block statistics (used to skip blocks) included.
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes unpacks it as a tuple
+                (length,) = length
+            postfile = reader._terms._postfile
+            postfile.seek(offset)
             stats = (
+                _blocks(postfile.read(length)),
                 info.weight(),
                 info.doc_frequency(),
                 info.min_length(),
@@ -114,6 +147,10 @@ def test_bulk_equals_whoosh_on_the_seed(tmp_path: Path) -> None:
     # Runs of a few hundred postings: many runs merged term by term, still one segment.
     _assert_same(expected, _snapshot(_bulk_build(tmp_path / "runs", fields, run_postings=300)))
     assert not list((tmp_path / "runs").glob("*.run"))
+    # Two processes, each with its runs.
+    helper = _bulk_build(tmp_path / "helper", fields, helper=True, run_postings=600)
+    _assert_same(expected, _snapshot(helper))
+    assert not list((tmp_path / "helper").glob(".bulk*"))
 
 
 @pytest.mark.slow
@@ -186,11 +223,11 @@ def test_failed_build_leaves_no_runs(tmp_path: Path) -> None:
     writer = BulkWriter(ix, run_postings=300)
     for f in fields[:5]:
         writer.add_document(f)
-    assert list(path.glob("*.run"))
+    assert list(path.glob(".bulk*.run"))
     with pytest.raises(ValueError, match="unknown"):
         writer.add_document({**fields[5], "nonsense": "x"})
     writer.cancel()
-    assert not list(path.glob("*.run"))
+    assert not list(path.glob(".bulk*"))
     with ix.reader() as reader:
         assert reader.doc_count() == 0
     # The lock is released: Whoosh's writer can take over.
@@ -202,3 +239,24 @@ def test_bulk_writer_refuses_a_filled_index(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="new indexes only"):
         BulkWriter(ix)
     ix.writer().cancel()  # not left locked
+
+
+def test_failed_helper_fails_the_build(tmp_path: Path) -> None:
+    fields = _fields(VARIANTS)
+
+    def broken() -> Iterator[dict[str, Any]]:
+        yield fields[0]
+        raise RuntimeError("no more documents")
+
+    path = tmp_path / "ix"
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = BulkWriter(ix)
+    writer.start_helper(broken)
+    for f in fields:
+        writer.add_document(f)
+    with pytest.raises(RuntimeError, match="no more documents"):
+        writer.commit()
+    assert not list(path.glob(".bulk*"))
+    with ix.reader() as reader:
+        assert reader.doc_count() == 0
