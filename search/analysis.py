@@ -17,11 +17,9 @@ This is the only module that knows about stemming.
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
@@ -40,7 +38,8 @@ __all__ = [
     "name_analyzer",
     "query_analyzer",
     "fold",
-    "analyse_vocabulary",
+    "add_words",
+    "analyse_new_words",
     "index_chain",
     "index_words",
     "stem",
@@ -318,29 +317,24 @@ def _word_terms(word: str) -> WordTerms:
     return names, exact, exact if stemmed == exact else stemmed
 
 
-def _analyse_words(words: list[str]) -> list[WordTerms]:
-    return [_word_terms(w) for w in words]
-
-
-#: Fewer new words than this are analysed in this process.
-PARALLEL_WORDS = 5000
-
-
-def analyse_vocabulary(texts: Iterable[str], *, processes: int = 1) -> int:
-    """Analyse the words of ``texts`` that :func:`index_words` has not seen, in
-    ``processes`` forked processes (stemming is most of the index-time analysis);
-    return how many were new. Later calls of :func:`index_words` find them cached."""
+def analyse_new_words(texts: Iterable[str]) -> list[tuple[str, WordTerms]]:
+    """Analyse the words of ``texts`` that this process has not seen yet (for
+    :func:`index_words`) and return them with their terms, for :func:`add_words` in
+    another process: seed files are parsed by a pool of processes, which analyses
+    their words on the way (stemming is most of the index-time analysis)."""
     cache = _WORD_TERMS
     found: set[str] = set()
     for text in texts:
         found.update(TOKEN_PATTERN.findall(text))
-    words = [w for w in found if w not in cache][: max(0, WORD_CACHE_SIZE - len(cache))]
-    if processes < 2 or len(words) < PARALLEL_WORDS:
-        cache.update(zip(words, _analyse_words(words), strict=True))
-        return len(words)
-    chunks = [words[i : i + 2000] for i in range(0, len(words), 2000)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
-        for chunk, terms in zip(chunks, pool.map(_analyse_words, chunks), strict=True):
-            cache.update(zip(chunk, terms, strict=True))
-    return len(words)
+    new = [(w, _word_terms(w)) for w in found if w not in cache]
+    if len(cache) + len(new) > WORD_CACHE_SIZE:
+        cache.clear()
+    cache.update(new)
+    return new
+
+
+def add_words(words: Iterable[tuple[str, WordTerms]]) -> None:
+    """Add words analysed by :func:`analyse_new_words` (in another process)."""
+    cache = _WORD_TERMS
+    if len(cache) < WORD_CACHE_SIZE:
+        cache.update(words)

@@ -42,7 +42,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from pickle import dumps
-from typing import Any
+from typing import Any, BinaryIO
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _MAGIC
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
@@ -52,7 +52,7 @@ from whoosh.index import TOC, LockError, clean_files
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from search.analysis import analyse_vocabulary, index_chain, index_words
+from search.analysis import index_chain, index_words
 
 __all__ = ["RUN_POSTINGS", "SPLIT_FIELD", "BulkWriter"]
 
@@ -85,6 +85,8 @@ pack_uint = struct.Struct("!I").pack
 _LONG = struct.Struct("!q")
 #: ``whoosh.system.pack_int``: a block's length.
 _INT = struct.Struct("!i")
+#: The size of a batch of run records.
+_BATCH = struct.Struct("<Q")
 #: The end of ``W3TermInfo.to_bytes``: postings offset and length.
 _OFFSET = struct.Struct("!qi")
 
@@ -107,6 +109,22 @@ def _frequency_value(freq: int) -> bytes:
     if value is None:
         value = _FREQUENCY[freq] = pack_uint(freq)
     return value
+
+
+def _dump_batch(batch: list[Any], fh: BinaryIO) -> None:
+    """A batch of run records, its size first (``marshal.load`` from a file reads in
+    small pieces, ``marshal.loads`` of one read is several times faster)."""
+    data = marshal.dumps(batch)
+    fh.write(_BATCH.pack(len(data)))
+    fh.write(data)
+
+
+def _load_batches(path: Path) -> Iterator[Any]:
+    """The records of the batches :func:`_dump_batch` wrote to ``path``."""
+    with open(path, "rb") as fh:
+        while header := fh.read(_BATCH.size):
+            (size,) = _BATCH.unpack(header)
+            yield from marshal.loads(fh.read(size))
 
 
 def _first(item: tuple[bytes, _Postings]) -> bytes:
@@ -268,22 +286,16 @@ class _PostingsBuilder:
                 for btext, (ids, weights, values) in self._sorted_field(name):
                     batch.append((name, btext, ids.tobytes(), weights.tobytes(), values))
                     if len(batch) >= RUN_BATCH:
-                        marshal.dump(batch, fh)
+                        _dump_batch(batch, fh)
                         batch = []
             if batch:
-                marshal.dump(batch, fh)
+                _dump_batch(batch, fh)
         self._terms.clear()
         self._pending = 0
 
     @staticmethod
     def _read_run(path: Path) -> Iterator[_RunRecord]:
-        with open(path, "rb") as fh:
-            while True:
-                try:
-                    batch: list[_RunRecord] = marshal.load(fh)
-                except EOFError:
-                    return
-                yield from batch
+        return _load_batches(path)
 
     def merged(self) -> Iterator[tuple[str, bytes, _Postings]]:
         """All terms in (field, term) order with their whole posting lists."""
@@ -477,10 +489,17 @@ def _run_helper(
     with open(out.postings, "wb") as raw, open(out.terms, "wb") as terms:
         postfile = StructFile(raw)
 
+        batch: list[tuple[str, bytes, bytes]] = []
+
         def term(name: str, btext: bytes, info: bytes) -> None:
-            marshal.dump((name, btext, info), terms)
+            nonlocal batch
+            batch.append((name, btext, info))
+            if len(batch) >= RUN_BATCH:
+                _dump_batch(batch, terms)
+                batch = []
 
         builder.write(codec, postfile, term)
+        _dump_batch(batch, terms)
         postfile.flush()
     builder.cleanup()
 
@@ -547,13 +566,6 @@ class BulkWriter:
         get here, in the same order. Call before adding documents."""
         if self._docnum or self._helper is not None:
             raise ValueError("start_helper comes before the first document")
-        # The words are analysed first, in parallel, so that the two processes do not
-        # both stem them (most of the analysis time) but find them cached.
-        fast = _fast_fields(self._schema)
-        analyse_vocabulary(
-            (v for doc in fields() for n, v in doc.items() if n in fast and isinstance(v, str)),
-            processes=min(len(os.sched_getaffinity(0)), 4),
-        )
         theirs = {n for n in self._schema.names() if n >= SPLIT_FIELD}
         helper_builder = _PostingsBuilder(
             self._schema, theirs, self._folder, self._run_postings // 2
@@ -687,10 +699,5 @@ class BulkWriter:
         base = postfile.tell()
         with open(helper.postings, "rb") as fh:
             shutil.copyfileobj(fh, postfile.file)
-        with open(helper.terms, "rb") as fh:
-            while True:
-                try:
-                    name, btext, info = marshal.load(fh)
-                except EOFError:
-                    break
-                term(name, btext, _moved(info, base))
+        for name, btext, info in _load_batches(helper.terms):
+            term(name, btext, _moved(info, base))

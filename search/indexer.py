@@ -34,7 +34,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search.analysis import ANALYSIS
+from search.analysis import ANALYSIS, add_words, analyse_new_words
 from search.bulkwrite import BulkWriter
 from search.errors import (
     IndexCorruptError,
@@ -57,6 +57,7 @@ from search.models import (
 )
 from search.schema import (
     SCHEMA_VERSION,
+    analysed_texts,
     document_context,
     entry_from_stored,
     fields_for,
@@ -248,7 +249,18 @@ def _parse_many(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, min(64, len(todo) // (workers * 8)))
-        yield from zip(names, pool.map(_parse_one, files, names, chunksize=chunk), strict=True)
+        results = pool.map(_parse_and_analyse, files, names, chunksize=chunk)
+        for name, (record, documents, words) in zip(names, results, strict=True):
+            add_words(words)
+            yield name, (record, documents)
+
+
+def _parse_and_analyse(file: Path, name: str) -> tuple[dict[str, Any], list[Document], Any]:
+    """``_parse_one`` in a worker, which also analyses the words it has not seen yet,
+    so that the build finds them analysed (in parallel, while parsing)."""
+    record, documents = _parse_one(file, name)
+    texts = (t for d in documents for e in d.entries for t in analysed_texts(e))
+    return record, documents, analyse_new_words(texts)
 
 
 def _problems(records: Iterable[dict[str, Any]], key: str) -> tuple[Skipped, ...]:

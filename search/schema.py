@@ -22,6 +22,7 @@ from search.parliament import ministry_of, party_display, party_key, session_of
 
 __all__ = [
     "SCHEMA_VERSION",
+    "analysed_texts",
     "document_context",
     "entry_from_stored",
     "facet_values",
@@ -117,6 +118,17 @@ def fields_for(entry: Question, context: str = "") -> dict[str, Any]:
     if entry.answered:
         fields["answered"] = datetime.combine(entry.answered, time.min)
     return fields
+
+
+def analysed_texts(entry: Question) -> list[str]:
+    """The texts whose words an entry's text fields index (``context`` and ``exact``
+    are made of them): to analyse the words ahead, in parallel."""
+    fields = fields_for(entry)
+    return [fields[n] for n in ("subject", "question", "answer", *NAME_FIELDS) if fields[n]]
+
+
+#: The fields of names (name_analyzer).
+NAME_FIELDS = ("members", "parties", "addressees")
 
 
 def _date(value: str | None) -> date | None:
