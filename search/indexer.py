@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import ANALYSIS, add_words, analyse_new_words
 from search.bulkwrite import BulkWriter
@@ -542,12 +543,19 @@ def _changes(
 
 def _count_documents(gen: Path, doc_ids: set[str]) -> int:
     """How many of ``doc_ids`` have entries in the generation's index."""
-    ix = whoosh_index.open_dir(str(gen))
+    ix = _open_unmapped(gen)
     try:
         with ix.reader() as reader:
             return sum(1 for d in doc_ids if reader.doc_frequency("document_id", d))
     finally:
         ix.close()
+
+
+def _open_unmapped(gen: Path) -> Any:
+    """The generation's index for a few lookups. Not memory-mapped: with a map, Whoosh
+    copies the whole postings and terms files into memory when it opens a reader
+    (``BufferFile`` wraps the map in a ``BytesIO``): 700 MB for 100k entries."""
+    return FileStorage(str(gen), supports_mmap=False).open_index()
 
 
 def _link_generation(live: Path, gen: Path) -> None:
@@ -639,6 +647,8 @@ def _write_entries(
         ix.close()
         raise
     writer.commit()
+    ix.close()
+    ix = _open_unmapped(gen)
     with ix.reader() as reader:
         count: int = reader.doc_count()
     ix.close()
