@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
@@ -38,6 +38,10 @@ __all__ = [
     "name_analyzer",
     "query_analyzer",
     "fold",
+    "add_words",
+    "analyse_new_words",
+    "index_chain",
+    "index_words",
     "stem",
 ]
 
@@ -256,3 +260,81 @@ def _analyze(text: str, stemmed: bool) -> tuple[str, ...]:
     # the highlighter: once is enough.
     chain = _QUERY if stemmed else _NAMES
     return tuple(t.text for t in chain(text))
+
+
+#: The index-time chains :func:`index_words` reproduces, by the index of their terms
+#: in a :data:`WordTerms` tuple.
+NAMES, EXACT, STEMMED = 0, 1, 2
+
+WordTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""What one token becomes in each chain: (:func:`name_analyzer`, :func:`exact_analyzer`,
+:func:`dutch_analyzer`); empty tuples for a token that folds to nothing."""
+
+#: Words seen at index time; cleared when it reaches :data:`WORD_CACHE_SIZE`.
+_WORD_TERMS: dict[str, WordTerms] = {}
+WORD_CACHE_SIZE = 1_000_000
+_NOTHING: WordTerms = ((), (), ())
+
+
+def index_chain(analyzer: Any) -> int | None:
+    """Which of :data:`NAMES`, :data:`EXACT`, :data:`STEMMED` ``analyzer`` is (by
+    equality with the chains built here), or None for any other analyzer."""
+    for kind, chain in ((NAMES, name_analyzer), (EXACT, exact_analyzer), (STEMMED, dutch_analyzer)):
+        if analyzer == chain():
+            return kind
+    return None
+
+
+def index_words(text: str) -> list[WordTerms]:
+    """The terms of every token of ``text`` (token ``i`` is at position ``i``) in the
+    three index-time chains at once: the same terms, in the same order, as the Whoosh
+    analyzers, computed once per distinct word (indexing only; queries and the
+    highlighter use the analyzers)."""
+    cache = _WORD_TERMS
+    get = cache.get
+    words = TOKEN_PATTERN.findall(text)
+    result = [get(w) for w in words]
+    if None in result:
+        if len(cache) + len(words) > WORD_CACHE_SIZE:
+            cache.clear()
+        for i, terms in enumerate(result):
+            if terms is None:
+                result[i] = cache[words[i]] = _word_terms(words[i])
+    return result  # type: ignore[return-value]  # no None left
+
+
+def _word_terms(word: str) -> WordTerms:
+    """One token through the chains, as DutchTokenizer and the filters do it."""
+    if not word.isascii():
+        word = unicodedata.normalize("NFKC", word)
+    folded = fold(word.lower())
+    if not folded:
+        return _NOTHING
+    names = (folded,)
+    parts = compound_terms(folded)
+    exact = (folded, *parts) if parts else names
+    stemmed = tuple(stem(t) for t in exact)
+    return names, exact, exact if stemmed == exact else stemmed
+
+
+def analyse_new_words(texts: Iterable[str]) -> list[tuple[str, WordTerms]]:
+    """Analyse the words of ``texts`` that this process has not seen yet (for
+    :func:`index_words`) and return them with their terms, for :func:`add_words` in
+    another process: seed files are parsed by a pool of processes, which analyses
+    their words on the way (stemming is most of the index-time analysis)."""
+    cache = _WORD_TERMS
+    found: set[str] = set()
+    for text in texts:
+        found.update(TOKEN_PATTERN.findall(text))
+    new = [(w, _word_terms(w)) for w in found if w not in cache]
+    if len(cache) + len(new) > WORD_CACHE_SIZE:
+        cache.clear()
+    cache.update(new)
+    return new
+
+
+def add_words(words: Iterable[tuple[str, WordTerms]]) -> None:
+    """Add words analysed by :func:`analyse_new_words` (in another process)."""
+    cache = _WORD_TERMS
+    if len(cache) < WORD_CACHE_SIZE:
+        cache.update(words)

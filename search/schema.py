@@ -21,6 +21,7 @@ from search.parliament import ministry_of, party_display, party_key, session_of
 
 __all__ = [
     "SCHEMA_VERSION",
+    "analysed_texts",
     "entry_from_stored",
     "facet_values",
     "fields_for",
@@ -100,6 +101,17 @@ def fields_for(entry: Question) -> dict[str, Any]:
     if entry.answered:
         fields["answered"] = datetime.combine(entry.answered, time.min)
     return fields
+
+
+def analysed_texts(entry: Question) -> list[str]:
+    """The texts whose words an entry's text fields index (``exact`` is made of them):
+    to analyse the words ahead, in parallel."""
+    fields = fields_for(entry)
+    return [fields[n] for n in ("subject", "question", "answer", *NAME_FIELDS) if fields[n]]
+
+
+#: The fields of names (name_analyzer).
+NAME_FIELDS = ("members", "parties", "addressees")
 
 
 def _date(value: str | None) -> date | None:

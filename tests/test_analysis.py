@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.analysis import ANALYSIS, analyze, dutch_analyzer, fold, query_analyzer
+from search.analysis import (
+    ANALYSIS,
+    EXACT,
+    NAMES,
+    STEMMED,
+    analyze,
+    dutch_analyzer,
+    exact_analyzer,
+    fold,
+    index_chain,
+    index_words,
+    name_analyzer,
+    query_analyzer,
+)
 from tests.conftest import DATA
 
 
@@ -90,3 +104,48 @@ def test_index_chain_adds_compound_parts_at_the_same_position() -> None:
     assert tokens[0] == ("de", 0)
     assert ("stikstof", 1) in tokens and ("uitstot", 1) in tokens
     assert analyze("stikstofuitstoot") == ["stikstofuitstot"]  # queries are not split
+
+
+def _chain_terms(chain: Any, text: str) -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in chain(text, positions=True, mode="index")]
+
+
+def _fused_terms(text: str, kind: int) -> list[tuple[str, int]]:
+    return [(term, pos) for pos, word in enumerate(index_words(text)) for term in word[kind]]
+
+
+INDEX_SAMPLES = [
+    "De stikstofuitstoot van de Overheid’s financiële collega's: 3,14 % ﬁets ĳs wetten.",
+    "Kamerleden vragen naar gezichtsherkenningssoftware en coronamaatregelen (2024).",
+    "",
+    "  \n\t",
+    "Ü ü ë'S naïef café's CO2-uitstoot",
+]
+
+
+@pytest.mark.parametrize("text", INDEX_SAMPLES)
+def test_index_words_are_the_analyzers_terms(text: str) -> None:
+    for kind, chain in (
+        (NAMES, name_analyzer()),
+        (EXACT, exact_analyzer()),
+        (STEMMED, dutch_analyzer()),
+    ):
+        assert _fused_terms(text, kind) == _chain_terms(chain, text)
+
+
+@given(st.text())
+def test_index_words_match_the_analyzers_on_any_text(text: str) -> None:
+    for kind, chain in (
+        (NAMES, name_analyzer()),
+        (EXACT, exact_analyzer()),
+        (STEMMED, dutch_analyzer()),
+    ):
+        assert _fused_terms(text, kind) == _chain_terms(chain, text)
+
+
+def test_index_chain_recognises_only_our_chains() -> None:
+    assert index_chain(name_analyzer()) == NAMES
+    assert index_chain(exact_analyzer()) == EXACT
+    assert index_chain(dutch_analyzer()) == STEMMED
+    assert index_chain(query_analyzer()) is None
+    assert index_chain(None) is None

@@ -1,0 +1,703 @@
+"""Full builds written as one Whoosh segment, without Whoosh's posting pool.
+
+Whoosh's ``SegmentWriter`` puts every posting into a pool as a tuple
+``(field, term, docnum, weight, value)``, sorts the pool, spills it to temporary files
+with pickle and merges them back at commit: about half of a build's time. Postings of a
+full build arrive in document order, so only the terms need sorting: :class:`BulkWriter`
+appends each document's postings to per-term lists (docnums, weights, values), sorts the
+terms when it writes, and writes the segment through the codec as ``SegmentWriter``
+does (the per-document writer for stored fields, field lengths and columns; the field
+writer for terms and postings, whole blocks at a time; then the table of contents).
+The result is an ordinary single-segment Whoosh index: the same schema, readers,
+queries and incremental updates through Whoosh's normal writer.
+
+Text fields whose analyzer is one of ours are analysed with
+:func:`search.analysis.index_words` (once per distinct word, the same terms);
+other fields go through Whoosh's ``field.index``.
+
+Memory is bounded: after ``run_postings`` postings the lists are written, terms sorted,
+to a run file (marshal) and cleared; at commit the runs are merged term by term (a
+k-way merge over sorted terms whose posting lists concatenate, as the runs hold
+consecutive documents), so the index is still one segment.
+
+Two processes (:meth:`BulkWriter.start_helper`): a forked helper reads the same
+documents and builds and writes the postings of the fields from :data:`SPLIT_FIELD`
+on (in name order) into a file of its own; this process does the other fields and the
+per-document data, then appends the helper's postings and registers its terms.
+
+Whoosh types stay inside this module; callers pass field dicts as for
+``IndexWriter.add_document``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import marshal
+import os
+import shutil
+import struct
+import traceback
+import zlib
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from pickle import dumps
+from typing import Any, BinaryIO
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _MAGIC
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Frequency, Positions
+from whoosh.index import TOC, LockError, clean_files
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from search.analysis import index_chain, index_words
+
+__all__ = ["RUN_POSTINGS", "SPLIT_FIELD", "BulkWriter"]
+
+#: Postings held in memory (per process) before they are written to a run file.
+RUN_POSTINGS = 3_000_000
+
+#: Terms per marshal record of a run file (one load per term is slow).
+RUN_BATCH = 512
+
+#: With a helper process, it writes the fields from this name on (``exact``,
+#: ``question``, ``subject``, ...: about 60 % of the postings); this process the others
+#: and the per-document data.
+SPLIT_FIELD = "exact"
+
+#: One term's postings: docnums, weights and encoded values (empty when the field's
+#: format has no values).
+_Postings = tuple["array[int]", "array[float]", list[bytes]]
+#: What a run file holds per term, in term order.
+_RunRecord = tuple[str, bytes, bytes, bytes, list[bytes]]
+#: One field's postings of one document: (term, weight, encoded value), and its length.
+_Items = tuple[list[tuple[Any, float, bytes]], int]
+
+#: Encoded values, by position (Positions) or frequency (Frequency), of a single
+#: occurrence: most postings, the same few hundred byte strings.
+_ONE_POSITION: dict[int, bytes] = {}
+_FREQUENCY: dict[int, bytes] = {}
+#: ``whoosh.system.pack_uint``.
+pack_uint = struct.Struct("!I").pack
+#: ``whoosh.system.pack_long``: the postings offset in a term info.
+_LONG = struct.Struct("!q")
+#: ``whoosh.system.pack_int``: a block's length.
+_INT = struct.Struct("!i")
+#: The size of a batch of run records.
+_BATCH = struct.Struct("<Q")
+#: The end of ``W3TermInfo.to_bytes``: postings offset and length.
+_OFFSET = struct.Struct("!qi")
+
+
+def _positions_value(poslist: list[int]) -> bytes:
+    """``Positions.encode``, with the single positions cached."""
+    if len(poslist) == 1:
+        pos = poslist[0]
+        value = _ONE_POSITION.get(pos)
+        if value is None:
+            value = _ONE_POSITION[pos] = pack_uint(1) + dumps([pos], 2)
+        return value
+    deltas = [poslist[0]]
+    deltas.extend([b - a for a, b in zip(poslist, poslist[1:], strict=False)])
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+def _frequency_value(freq: int) -> bytes:
+    value = _FREQUENCY.get(freq)
+    if value is None:
+        value = _FREQUENCY[freq] = pack_uint(freq)
+    return value
+
+
+def _dump_batch(batch: list[Any], fh: BinaryIO) -> None:
+    """A batch of run records, its size first (``marshal.load`` from a file reads in
+    small pieces, ``marshal.loads`` of one read is several times faster)."""
+    data = marshal.dumps(batch)
+    fh.write(_BATCH.pack(len(data)))
+    fh.write(data)
+
+
+def _load_batches(path: Path) -> Iterator[Any]:
+    """The records of the batches :func:`_dump_batch` wrote to ``path``."""
+    with open(path, "rb") as fh:
+        while header := fh.read(_BATCH.size):
+            (size,) = _BATCH.unpack(header)
+            yield from marshal.loads(fh.read(size))
+
+
+def _first(item: tuple[bytes, _Postings]) -> bytes:
+    return item[0]
+
+
+def _fast_fields(schema: Any) -> dict[str, tuple[int, bool]]:
+    """Text fields :func:`index_words` can analyse: (chain, positions?) by name."""
+    fast: dict[str, tuple[int, bool]] = {}
+    for name, field in schema.items():
+        fmt = getattr(field, "format", None)
+        kind = index_chain(getattr(field, "analyzer", None))
+        if kind is None or fmt is None or fmt.field_boost != 1.0 or field.column_type:
+            continue
+        if field.scorable and type(fmt) in (Positions, Frequency):
+            fast[name] = (kind, type(fmt) is Positions)
+    return fast
+
+
+def _analyse(value: str, kind: int, positions: bool) -> _Items:
+    """A text field's postings, as ``Positions``/``Frequency.word_values`` with the
+    field's analyzer would give them (terms as str; boosts are all 1)."""
+    poses: dict[str, list[int]] = {}
+    get = poses.get
+    pos = 0
+    for word in index_words(value):
+        for term in word[kind]:
+            found = get(term)
+            if found is None:
+                poses[term] = [pos]
+            else:
+                found.append(pos)
+        pos += 1
+    if positions:
+        items = [(t, float(len(p)), _positions_value(p)) for t, p in poses.items()]
+    else:
+        items = [(t, float(len(p)), _frequency_value(len(p))) for t, p in poses.items()]
+    return items, sum(len(p) for p in poses.values())
+
+
+class _PostingsBuilder:
+    """The postings of some fields, per term in docnum order, spilled to sorted runs."""
+
+    def __init__(self, schema: Any, names: set[str], folder: Path, run_postings: int) -> None:
+        self._schema = schema
+        self._names = names
+        self._folder = folder
+        self._run_postings = run_postings
+        self._fast = _fast_fields(schema)
+        self._pending = 0
+        self._runs: list[Path] = []
+        #: Per field, its terms' postings; terms are str in fast fields, else bytes.
+        self._terms: dict[str, dict[Any, _Postings]] = {}
+        self._has_values: dict[str, bool] = {}
+        #: Per scorable field, the length byte of every document (0: none).
+        self._lengths: dict[str, bytearray] = {}
+        #: Per field, the last value and its postings (an entry's subject and
+        #: names repeat in the next entry of the same document).
+        self._memo: dict[str, tuple[str, _Items]] = {}
+        self._lengths_memo: dict[str, tuple[str, int]] = {}
+        self.doc_count = 0
+
+    def length(self, name: str, field: Any, value: Any) -> int:
+        """The field length Whoosh records for ``value`` (without keeping postings)."""
+        fast = self._fast.get(name)
+        if fast is not None and isinstance(value, str):
+            memo = self._lengths_memo.get(name)
+            if memo is not None and memo[0] == value:
+                return memo[1]
+            kind = fast[0]
+            length = sum([len(word[kind]) for word in index_words(value)])
+            self._lengths_memo[name] = (value, length)
+            return length
+        return sum(freq for _, freq, _, _ in field.index(value)) if field.scorable else 0
+
+    def _items(self, name: str, value: str, fast: tuple[int, bool]) -> _Items:
+        memo = self._memo.get(name)
+        if memo is not None and memo[0] == value:
+            return memo[1]
+        items = _analyse(value, *fast)
+        self._memo[name] = (value, items)
+        return items
+
+    def add(self, docnum: int, name: str, field: Any, value: Any) -> int:
+        """Add a field's postings for a document; return its length."""
+        terms = self._terms.get(name)
+        if terms is None:
+            terms = self._terms[name] = {}
+            self._has_values[name] = field.format.fixed_value_size() != 0
+        fast = self._fast.get(name)
+        length = 0
+        if fast is not None and isinstance(value, str):
+            items, length = self._items(name, value, fast)
+            for term, weight, vbytes in items:
+                postings = terms.get(term)
+                if postings is None:
+                    postings = terms[term] = (array("I"), array("f"), [])
+                postings[0].append(docnum)
+                postings[1].append(weight)
+                postings[2].append(vbytes)
+            self._pending += len(items)
+        else:
+            keep_values = self._has_values[name]
+            scorable = field.scorable
+            for btext, freq, weight, vbytes in field.index(value):
+                if scorable:
+                    length += freq
+                postings = terms.get(btext)
+                if postings is None:
+                    postings = terms[btext] = (array("I"), array("f"), [])
+                postings[0].append(docnum)
+                postings[1].append(weight)
+                if keep_values:
+                    if not vbytes:
+                        raise ValueError(f"empty posting value in field {name!r}")
+                    postings[2].append(vbytes)
+                self._pending += 1
+        if field.scorable:
+            self._set_length(name, docnum, length)
+        return length
+
+    def add_document(self, docnum: int, fields: Mapping[str, Any]) -> None:
+        """Add the postings of the fields of this builder (the helper process)."""
+        schema = self._schema
+        for name in sorted(fields):
+            value = fields[name]
+            if name in self._names and value is not None and schema[name].indexed:
+                self.add(docnum, name, schema[name], value)
+        self.finish_document(docnum)
+
+    def finish_document(self, docnum: int) -> None:
+        self.doc_count = docnum + 1
+        if self._pending >= self._run_postings:
+            self._write_run()
+
+    def _set_length(self, name: str, docnum: int, length: int) -> None:
+        lengths = self._lengths.get(name)
+        if lengths is None:
+            lengths = self._lengths[name] = bytearray()
+        if len(lengths) < docnum:
+            lengths.extend(bytes(docnum - len(lengths)))
+        lengths.append(length_to_byte(length) if length else 0)
+
+    # Runs
+
+    def _sorted_field(self, name: str) -> list[tuple[bytes, _Postings]]:
+        """A field's terms as UTF-8 (fast fields key them by str), in byte order."""
+        terms = self._terms.pop(name)
+        if name in self._fast:
+            return sorted(((t.encode("utf-8"), p) for t, p in terms.items()), key=_first)
+        return sorted(terms.items(), key=_first)
+
+    def _write_run(self) -> None:
+        path = self._folder / f".bulk-{os.getpid()}-{len(self._runs)}.run"
+        self._runs.append(path)
+        with open(path, "wb") as fh:
+            batch: list[_RunRecord] = []
+            for name in sorted(self._terms):
+                for btext, (ids, weights, values) in self._sorted_field(name):
+                    batch.append((name, btext, ids.tobytes(), weights.tobytes(), values))
+                    if len(batch) >= RUN_BATCH:
+                        _dump_batch(batch, fh)
+                        batch = []
+            if batch:
+                _dump_batch(batch, fh)
+        self._terms.clear()
+        self._pending = 0
+
+    @staticmethod
+    def _read_run(path: Path) -> Iterator[_RunRecord]:
+        return _load_batches(path)
+
+    def merged(self) -> Iterator[tuple[str, bytes, _Postings]]:
+        """All terms in (field, term) order with their whole posting lists."""
+        if not self._runs:
+            for name in sorted(self._terms):
+                sorted_terms = self._sorted_field(name)
+                sorted_terms.reverse()
+                while sorted_terms:
+                    btext, found = sorted_terms.pop()
+                    yield name, btext, found
+            return
+        if self._terms:
+            self._write_run()
+        streams = [self._read_run(p) for p in self._runs]
+        # heapq.merge is stable: equal terms come in run order, that is docnum order.
+        merged = heapq.merge(*streams, key=lambda r: (r[0], r[1]))
+        current: tuple[str, bytes] | None = None
+        postings: _Postings = (array("I"), array("f"), [])
+        for name, btext, ids, weights, values in merged:
+            if current != (name, btext):
+                if current is not None:
+                    yield current[0], current[1], postings
+                current = (name, btext)
+                postings = (array("I"), array("f"), [])
+            postings[0].frombytes(ids)
+            postings[1].frombytes(weights)
+            postings[2].extend(values)
+        if current is not None:
+            yield current[0], current[1], postings
+
+    def cleanup(self) -> None:
+        self._terms.clear()
+        for path in self._runs:
+            path.unlink(missing_ok=True)
+        self._runs.clear()
+
+    # Writing
+
+    def write(self, codec: Any, postfile: Any, term: Callable[[str, bytes, bytes], None]) -> None:
+        """Write every term's postings to ``postfile`` in the codec's format (the bytes
+        ``W3PostingsWriter`` writes) and pass (field, term, term info bytes) to
+        ``term``, in order."""
+        blocklimit: int = codec._blocklimit
+        compression: int = codec._compression
+        lastname: str | None = None
+        fixed: int | None = None
+        lengths = bytearray()
+        no_lengths = bytearray(self.doc_count)
+        write = postfile.write
+        for name, btext, (ids, weights, values) in self.merged():
+            if name != lastname:
+                lastname = name
+                fixed = self._schema[name].format.fixed_value_size()
+                lengths = self._lengths.get(name, no_lengths)
+                if len(lengths) < self.doc_count:
+                    lengths.extend(bytes(self.doc_count - len(lengths)))
+            offset = postfile.tell()
+            data, info = _encode_postings(
+                ids, weights, values, lengths, fixed, blocklimit, compression
+            )
+            write(data)
+            term(name, btext, info + _OFFSET.pack(offset, len(data)))
+
+
+def _encode_postings(
+    ids: array[int],
+    weights: array[float],
+    values: list[bytes],
+    lengths: bytearray,
+    fixed: int | None,
+    blocklimit: int,
+    compression: int,
+) -> tuple[bytes, bytes]:
+    """One term's posting list as ``W3PostingsWriter`` writes it (blocks of
+    ``blocklimit``: header, block info and zlib'd pickle of ids, weights and values),
+    and the start of its ``W3TermInfo.to_bytes`` (without the offset and length)."""
+    parts = [_MAGIC]
+    count = len(ids)
+    total = 0.0
+    minlength: int | None = None
+    maxlength = 0
+    maxweight: float = 0
+    for start in range(0, count, blocklimit):
+        end = start + blocklimit
+        block_ids = ids[start:end]
+        block_weights = weights[start:end]
+        lens = bytes(map(lengths.__getitem__, block_ids))
+        top = max(lens)
+        low = min(lens) if top else 0
+        if not low and top:
+            low = min(b for b in lens if b)
+        block_min = byte_to_length(low) if low else None
+        block_max = byte_to_length(top) if top else 0
+        block_weight = max(0, max(block_weights))
+        # W3TermInfo.add_block
+        total += sum(block_weights)
+        if minlength is None:
+            minlength = block_min
+        elif block_min is not None:
+            minlength = min(minlength, block_min)
+        maxlength = max(maxlength, block_max)
+        maxweight = max(maxweight, block_weight)
+        # W3PostingsWriter._write_block and its _mini_* methods
+        first = block_weights[0]
+        if first == 1.0 and block_weights.count(1.0) == len(block_weights):
+            mini_weights: Any = None
+        elif block_weights.count(first) == len(block_weights):
+            mini_weights = first
+        else:
+            mini_weights = tuple(block_weights)
+        if fixed is None or fixed < 0:
+            mini_values: Any = tuple(values[start:end])
+        elif fixed == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(values[start:end])
+        deltas = [block_ids[0]]
+        deltas.extend([b - a for a, b in zip(block_ids, block_ids[1:], strict=False)])
+        databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+        if compression:
+            databytes = zlib.compress(databytes, compression)
+        infobytes = dumps(
+            (
+                len(block_ids),
+                block_ids[-1],
+                block_weight,
+                compression,
+                length_to_byte(block_min),
+                length_to_byte(block_max),
+            ),
+            2,
+        )
+        size = len(infobytes) + len(databytes)
+        parts.append(_INT.pack(-size if end >= count else size))
+        parts.append(infobytes)
+        parts.append(databytes)
+    info = W3TermInfo._struct.pack(
+        0,
+        total,
+        count,
+        0 if minlength is None else length_to_byte(minlength),
+        length_to_byte(maxlength),
+        maxweight,
+        ids[0],
+        ids[-1],
+    )
+    return b"".join(parts), info
+
+
+class _Helper:
+    """A forked process that builds and writes some fields' postings."""
+
+    def __init__(self, pid: int, folder: Path) -> None:
+        self.pid = pid
+        self.postings = folder / f".bulk-helper-{pid}.pst"
+        self.terms = folder / f".bulk-helper-{pid}.terms"
+        self.error = folder / f".bulk-helper-{pid}.err"
+
+    def wait(self) -> None:
+        """Wait for the helper to finish; raise when it failed."""
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) != 0:
+            detail = self.error.read_text("utf-8") if self.error.exists() else f"status {status}"
+            raise RuntimeError(f"the index helper process failed: {detail}")
+
+    def stop(self) -> None:
+        if self.pid:
+            try:
+                os.kill(self.pid, 9)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.pid = 0
+        for path in (self.postings, self.terms, self.error):
+            path.unlink(missing_ok=True)
+
+
+def _run_helper(
+    builder: _PostingsBuilder,
+    codec: Any,
+    fields: Callable[[], Iterable[Mapping[str, Any]]],
+    parent: int,
+    out: _Helper,
+) -> None:
+    """The helper's work (in the forked child)."""
+    for docnum, doc in enumerate(fields()):
+        builder.add_document(docnum, doc)
+        if docnum % 1000 == 0 and os.getppid() != parent:
+            raise RuntimeError("the building process is gone")
+    with open(out.postings, "wb") as raw, open(out.terms, "wb") as terms:
+        postfile = StructFile(raw)
+
+        batch: list[tuple[str, bytes, bytes]] = []
+
+        def term(name: str, btext: bytes, info: bytes) -> None:
+            nonlocal batch
+            batch.append((name, btext, info))
+            if len(batch) >= RUN_BATCH:
+                _dump_batch(batch, terms)
+                batch = []
+
+        builder.write(codec, postfile, term)
+        _dump_batch(batch, terms)
+        postfile.flush()
+    builder.cleanup()
+
+
+def _moved(info: bytes, base: int) -> bytes:
+    """Term info bytes (``W3TermInfo.to_bytes``) with the postings offset moved by
+    ``base``; inlined postings (a flag byte first) have no offset."""
+    if info[0]:
+        return info
+    at = W3TermInfo._struct.size
+    offset: int = _LONG.unpack_from(info, at)[0]
+    return info[:at] + _LONG.pack(offset + base) + info[at + _LONG.size :]
+
+
+class BulkWriter:
+    """Writes a new index's documents as one segment (a full build only).
+
+    Use as ``add_document(fields)`` for each document, then :meth:`commit`, or
+    :meth:`cancel` on failure. The index must be empty (just created).
+    """
+
+    def __init__(self, ix: Any, *, run_postings: int = RUN_POSTINGS) -> None:
+        self._storage = ix.storage
+        self._indexname = ix.indexname
+        self._lock = ix.lock("WRITELOCK")
+        if not self._lock.acquire():
+            raise LockError
+        try:
+            info = ix._read_toc()
+            if info.segments:
+                raise ValueError("BulkWriter writes new indexes only; this one has segments")
+            self._generation: int = info.generation + 1
+            self._schema = info.schema
+            self._check_schema()
+            self._codec = W3Codec()
+            self._segment = self._codec.new_segment(self._storage, self._indexname)
+            self._perdoc = self._codec.per_document_writer(self._storage, self._segment)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._folder = Path(self._storage.folder)
+        self._run_postings = run_postings
+        names = set(self._schema.names())
+        self._postings = _PostingsBuilder(self._schema, names, self._folder, run_postings)
+        #: Fields whose postings a helper process writes (none without a helper).
+        self._elsewhere: set[str] = set()
+        self._helper: _Helper | None = None
+        self._docnum = 0
+        self._closed = False
+
+    def _check_schema(self) -> None:
+        for name, field in self._schema.items():
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"BulkWriter cannot write field {name!r} (vectors, spelling)")
+
+    @property
+    def doc_count(self) -> int:
+        """Documents added so far."""
+        return self._docnum
+
+    def start_helper(self, fields: Callable[[], Iterable[Mapping[str, Any]]]) -> None:
+        """Fork a helper process for the postings of the fields from :data:`SPLIT_FIELD`
+        on; ``fields()`` must give it the same documents that :meth:`add_document` will
+        get here, in the same order. Call before adding documents."""
+        if self._docnum or self._helper is not None:
+            raise ValueError("start_helper comes before the first document")
+        theirs = {n for n in self._schema.names() if n >= SPLIT_FIELD}
+        helper_builder = _PostingsBuilder(
+            self._schema, theirs, self._folder, self._run_postings // 2
+        )
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns, never runs the parent's cleanup
+            status = 1
+            out = _Helper(os.getpid(), self._folder)
+            try:
+                _run_helper(helper_builder, self._codec, fields, parent, out)
+                status = 0
+            except BaseException:
+                try:
+                    out.error.write_text(traceback.format_exc(), "utf-8")
+                except BaseException:
+                    pass
+                helper_builder.cleanup()
+            finally:
+                os._exit(status)
+        self._helper = _Helper(pid, self._folder)
+        self._elsewhere = theirs
+        mine = {n for n in self._schema.names() if n not in theirs}
+        self._postings = _PostingsBuilder(self._schema, mine, self._folder, self._run_postings // 2)
+
+    def add_document(self, fields: Mapping[str, Any]) -> None:
+        """Add one document, as ``SegmentWriter.add_document(**fields)`` would."""
+        if self._closed:
+            raise ValueError("this writer is closed")
+        schema = self._schema
+        names = sorted(fields)
+        for name in names:
+            if name.startswith("_") or name not in schema:
+                raise ValueError(f"BulkWriter: unknown or unsupported field {name!r}")
+        docnum = self._docnum
+        perdoc = self._perdoc
+        postings = self._postings
+        elsewhere = self._elsewhere
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    if name in elsewhere:
+                        length = postings.length(name, field, value)
+                    else:
+                        length = postings.add(docnum, name, field, value)
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdoc.add_column_value(name, column, field.to_column_value(value))
+        except BaseException:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+        self._docnum += 1
+        postings.finish_document(docnum)
+
+    # Writing the segment
+
+    def commit(self) -> int:
+        """Write the segment and make it the index's content; return the doc count."""
+        if self._closed:
+            raise ValueError("this writer is closed")
+        try:
+            self._perdoc.close()
+            self._segment.set_doc_count(self._docnum)
+            self._write_postings()
+            segment = self._segment
+            if segment.should_assemble():
+                segment.create_compound_file(self._storage)
+                segment.compound = True
+            toc = TOC(self._schema, [segment], self._generation)
+            toc.write(self._storage, self._indexname)
+            clean_files(self._storage, self._indexname, self._generation, [segment])
+        finally:
+            self._finish()
+        return self._docnum
+
+    def cancel(self) -> None:
+        """Give up: nothing is committed (the index stays empty)."""
+        if self._closed:
+            return
+        try:
+            if not self._perdoc.is_closed:
+                self._perdoc.close()
+        finally:
+            self._finish()
+
+    def _finish(self) -> None:
+        self._closed = True
+        self._postings.cleanup()
+        if self._helper is not None:
+            self._helper.stop()
+        self._lock.release()
+
+    def _write_postings(self) -> None:
+        schema = self._schema
+        fieldwriter = self._codec.field_writer(self._storage, self._segment)
+        lastname: str | None = None
+
+        def term(name: str, btext: bytes, info: bytes) -> None:
+            nonlocal lastname
+            if name != lastname:
+                if lastname is not None:
+                    fieldwriter.finish_field()
+                fieldwriter.start_field(name, schema[name])
+                lastname = name
+            fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + btext, info)
+
+        try:
+            self._postings.doc_count = self._docnum
+            self._postings.write(self._codec, fieldwriter._postfile, term)
+            self._postings.cleanup()
+            if self._helper is not None:
+                self._append_helper(fieldwriter._postfile, term)
+            if lastname is not None:
+                fieldwriter.finish_field()
+        finally:
+            fieldwriter.close()
+
+    def _append_helper(self, postfile: Any, term: Callable[[str, bytes, bytes], None]) -> None:
+        """The helper's postings after ours, its terms' offsets moved by as much."""
+        helper = self._helper
+        assert helper is not None
+        helper.wait()
+        base = postfile.tell()
+        with open(helper.postings, "rb") as fh:
+            shutil.copyfileobj(fh, postfile.file)
+        for name, btext, info in _load_batches(helper.terms):
+            term(name, btext, _moved(info, base))

@@ -1,0 +1,262 @@
+"""The bulk writer of full builds writes the same index as Whoosh's own writer."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
+
+import search.indexer as indexer
+from search import Index
+from search.bulkwrite import BulkWriter
+from search.indexer import entry_fields
+from search.ingest import find_seed_files, merge_report, parse_file
+from search.schema import make_schema
+from tests.conftest import CORPUS, SEEDS, VARIANTS
+
+#: Queries of every kind: words, compounds, phrases, field filters, a misspelling.
+QUERIES = [
+    "stikstof",
+    "wachtlijsten jeugdzorg",
+    '"de minister"',
+    "uitstoot",
+    "partij:VVD",
+    "gaswinning Groningen",
+    "financiele",
+    "belastingdienst toeslagen",
+    "jeugdzrog",
+]
+
+
+def _fields(seeds: Sequence[Path]) -> list[dict[str, Any]]:
+    files = find_seed_files(seeds)
+    documents, _ = merge_report(d for f in files for d in parse_file(f).documents)
+    return list(entry_fields(documents))
+
+
+def _whoosh_build(path: Path, fields: list[dict[str, Any]]) -> Any:
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = ix.writer(limitmb=256)
+    for f in fields:
+        writer.add_document(**f)
+    writer.commit()
+    return ix
+
+
+def _bulk_build(
+    path: Path, fields: list[dict[str, Any]], *, helper: bool = False, **kwargs: Any
+) -> Any:
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = BulkWriter(ix, **kwargs)
+    if helper:
+        writer.start_helper(lambda: iter(fields))
+    for f in fields:
+        writer.add_document(f)
+    writer.commit()
+    return ix
+
+
+def _blocks(raw: bytes) -> list[tuple[Any, Any]]:
+    """A W3 posting list's blocks: (block info, (docnum deltas, weights, values)).
+
+    Decoded, not raw: equal values may be one shared object in the bulk writer, which
+    pickle writes as a back reference (same data, fewer bytes)."""
+    assert raw[:4] == b"W3Bl"
+    blocks, pos, last = [], 4, False
+    while not last:
+        (size,) = struct.unpack("!i", raw[pos : pos + 4])
+        last, size = size < 0, abs(size)
+        chunk = io.BytesIO(raw[pos + 4 : pos + 4 + size])
+        info = pickle.load(chunk)
+        blocks.append((info, pickle.loads(zlib.decompress(chunk.read()))))
+        pos += 4 + size
+    assert pos == len(raw)
+    return blocks
+
+
+def _snapshot(ix: Any) -> dict[str, Any]:
+    """Everything a search can see, with docnums replaced by entry ids."""
+    schema = ix.schema
+    with ix.reader() as reader:
+        ids = {docnum: stored["entry_id"] for docnum, stored in reader.iter_docs()}
+        terms: dict[tuple[str, bytes], Any] = {}
+        for fieldname, btext in reader.all_terms():
+            fmt = schema[fieldname].format
+            postings = reader.postings(fieldname, btext)
+            items = postings.items_as("positions") if fmt.supports("positions") else ()
+            positions = sorted((ids[d], tuple(p)) for d, p in items)
+            postings = reader.postings(fieldname, btext)
+            rows = []
+            while postings.is_active():
+                rows.append((ids[postings.id()], postings.weight(), postings.value()))
+                postings.next()
+            info = reader.term_info(fieldname, btext)
+            # The raw posting blocks: block statistics (used to skip blocks) included.
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes unpacks it as a tuple
+                (length,) = length
+            postfile = reader._terms._postfile
+            postfile.seek(offset)
+            stats = (
+                _blocks(postfile.read(length)),
+                info.weight(),
+                info.doc_frequency(),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+            )
+            terms[(fieldname, btext)] = (sorted(rows), positions, stats)
+        scorable = list(schema.scorable_names())
+        return {
+            "count": reader.doc_count(),
+            "segments": len(reader.leaf_readers()),
+            "stored": {ids[d]: s for d, s in reader.iter_docs()},
+            "terms": terms,
+            "lengths": {(ids[d], f): reader.doc_field_length(d, f) for d in ids for f in scorable},
+            "totals": {f: reader.field_length(f) for f in scorable},
+            "columns": {
+                f: {ids[d]: reader.column_reader(f)[d] for d in ids}
+                for f in schema.names()
+                if reader.has_column(f)
+            },
+        }
+
+
+def _assert_same(expected: dict[str, Any], got: dict[str, Any]) -> None:
+    for key in ("count", "segments", "stored", "lengths", "totals", "columns"):
+        assert got[key] == expected[key], key
+    assert sorted(got["terms"]) == sorted(expected["terms"])
+    for term, value in expected["terms"].items():
+        assert got["terms"][term] == value, term
+
+
+def test_bulk_equals_whoosh_on_the_seed(tmp_path: Path) -> None:
+    fields = _fields([SEEDS, *VARIANTS])
+    expected = _snapshot(_whoosh_build(tmp_path / "whoosh", fields))
+    assert expected["count"] == len(fields)
+    _assert_same(expected, _snapshot(_bulk_build(tmp_path / "bulk", fields)))
+    # Runs of a few hundred postings: many runs merged term by term, still one segment.
+    _assert_same(expected, _snapshot(_bulk_build(tmp_path / "runs", fields, run_postings=300)))
+    assert not list((tmp_path / "runs").glob("*.run"))
+    # Two processes, each with its runs.
+    helper = _bulk_build(tmp_path / "helper", fields, helper=True, run_postings=600)
+    _assert_same(expected, _snapshot(helper))
+    assert not list((tmp_path / "helper").glob(".bulk*"))
+
+
+@pytest.mark.slow
+def test_bulk_equals_whoosh_on_the_corpus(tmp_path: Path) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    fields = _fields([SEEDS, CORPUS])
+    expected = _snapshot(_whoosh_build(tmp_path / "whoosh", fields))
+    assert expected["count"] > 1000
+    _assert_same(expected, _snapshot(_bulk_build(tmp_path / "bulk", fields)))
+    _assert_same(expected, _snapshot(_bulk_build(tmp_path / "runs", fields, run_postings=20_000)))
+
+
+class _WhooshWriter:
+    """BulkWriter's interface on Whoosh's own writer, to build a reference index."""
+
+    def __init__(self, ix: Any) -> None:
+        self._writer = ix.writer(limitmb=256)
+
+    def add_document(self, fields: dict[str, Any]) -> None:
+        self._writer.add_document(**fields)
+
+    def commit(self) -> None:
+        self._writer.commit()
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
+def _results(path: Path) -> Iterator[tuple[str, list[tuple[str, float]], int]]:
+    with Index.open(path) as index:
+        for q in QUERIES:
+            results = index.search(q, limit=20)
+            yield q, [(h.entry_id, round(h.score, 9)) for h in results.hits], results.total
+
+
+@pytest.mark.slow
+def test_same_search_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    with Index.build(tmp_path / "bulk", [SEEDS, CORPUS]):
+        pass
+    monkeypatch.setattr(indexer, "BulkWriter", _WhooshWriter)
+    with Index.build(tmp_path / "whoosh", [SEEDS, CORPUS]):
+        pass
+    bulk, reference = list(_results(tmp_path / "bulk")), list(_results(tmp_path / "whoosh"))
+    assert bulk == reference
+    assert all(hits for q, hits, _ in reference if q != "jeugdzrog")
+
+
+def test_update_after_bulk_build(tmp_path: Path) -> None:
+    """An incremental update goes through Whoosh's writer on top of the bulk segment."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_bytes(VARIANTS[0].read_bytes())
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        before = index.search("vragen", limit=50).total
+    (seeds / "b.txt").write_bytes(VARIANTS[1].read_bytes())
+    with Index.open(tmp_path / "index") as index:
+        report = index.update([seeds])
+        assert report.incremental
+        assert index.search("vragen", limit=50).total >= before
+
+
+def test_failed_build_leaves_no_runs(tmp_path: Path) -> None:
+    fields = _fields([SEEDS])
+    path = tmp_path / "ix"
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = BulkWriter(ix, run_postings=300)
+    for f in fields[:5]:
+        writer.add_document(f)
+    assert list(path.glob(".bulk*.run"))
+    with pytest.raises(ValueError, match="unknown"):
+        writer.add_document({**fields[5], "nonsense": "x"})
+    writer.cancel()
+    assert not list(path.glob(".bulk*"))
+    with ix.reader() as reader:
+        assert reader.doc_count() == 0
+    # The lock is released: Whoosh's writer can take over.
+    ix.writer().cancel()
+
+
+def test_bulk_writer_refuses_a_filled_index(tmp_path: Path) -> None:
+    ix = _whoosh_build(tmp_path / "ix", _fields(VARIANTS))
+    with pytest.raises(ValueError, match="new indexes only"):
+        BulkWriter(ix)
+    ix.writer().cancel()  # not left locked
+
+
+def test_failed_helper_fails_the_build(tmp_path: Path) -> None:
+    fields = _fields(VARIANTS)
+
+    def broken() -> Iterator[dict[str, Any]]:  # what the helper reads
+        yield fields[0]
+        raise RuntimeError("no more documents")
+
+    path = tmp_path / "ix"
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = BulkWriter(ix)
+    writer.start_helper(broken)
+    for f in fields:
+        writer.add_document(f)
+    with pytest.raises(RuntimeError, match="no more documents"):
+        writer.commit()
+    assert not list(path.glob(".bulk*"))
+    with ix.reader() as reader:
+        assert reader.doc_count() == 0
