@@ -21,12 +21,10 @@ import fcntl
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -36,7 +34,6 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from search.analysis import ANALYSIS, add_words, analyse_new_words
-from search.bulkwrite import BulkWriter
 from search.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -46,7 +43,6 @@ from search.errors import (
     SearchError,
     SeedParseError,
 )
-from search.ingest import INGEST_VERSION, find_seed_files, merge_report, parse_file
 from search.models import (
     BuildReport,
     Changes,
@@ -202,6 +198,14 @@ def _fingerprint(file: Path) -> dict[str, int]:
     }
 
 
+def _ingest() -> Any:
+    """:mod:`search.ingest`, imported on first use: searching never parses seeds, and
+    markdown-it and the parser's patterns cost a search process ~50 ms to import."""
+    from search import ingest
+
+    return ingest
+
+
 def _sha256(file: Path) -> str:
     return hashlib.sha256(file.read_bytes()).hexdigest()
 
@@ -217,7 +221,7 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
             record["skipped"] = [[0, "too-large", f"{record['size'] // 1_000_000} MB"]]
             return record, []
         record["sha256"] = _sha256(file)
-        parsed = parse_file(file, name=name)
+        parsed = _ingest().parse_file(file, name=name)
     except SeedParseError as exc:
         record["skipped"] = [[exc.line, exc.code, ""]]
         return record, []
@@ -245,6 +249,9 @@ def _parse_many(
         for file, name in todo:
             yield name, _parse_one(file, name)
         return
+    import multiprocessing  # builds only: searching starts faster
+    from concurrent.futures import ProcessPoolExecutor
+
     files, names = [f for f, _ in todo], [n for _, n in todo]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -339,10 +346,10 @@ def build(
     with writer_lock(path, wait=wait):
         _remove_stale(path)
         live = None if full else _live_meta(path)
-        if live and live[1].get("ingest") != INGEST_VERSION:
+        if live and live[1].get("ingest") != _ingest().INGEST_VERSION:
             live = None  # files were parsed by other rules: read them all again
         old = {r["path"]: r for r in live[1]["files"]} if live else {}
-        files = find_seed_files(seeds)
+        files = _ingest().find_seed_files(seeds)
         plan = _plan(files, old)
         if live and not (plan.added or plan.changed or plan.removed):
             return _unchanged(path, live, plan, started)
@@ -367,7 +374,9 @@ def build(
             read(n for n in plan.unchanged if affected & set(old[n]["documents"]))
         else:
             affected = set()
-        documents, merge_warnings = merge_report(d for docs in parsed.values() for d in docs)
+        documents, merge_warnings = _ingest().merge_report(
+            d for docs in parsed.values() for d in docs
+        )
         for w in merge_warnings:  # reported with the file whose document did not fit
             records[w.path]["warnings"].append([w.line, w.code, w.detail])
         if live:
@@ -387,7 +396,7 @@ def build(
                 "format": FORMAT,
                 "schema_version": SCHEMA_VERSION,
                 "analysis": ANALYSIS,
-                "ingest": INGEST_VERSION,
+                "ingest": _ingest().INGEST_VERSION,
                 "kvsearch": installed_version("kvsearch"),
                 "whoosh": installed_version("Whoosh-Reloaded", "?"),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -457,7 +466,7 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
     gen = live_generation(path)
     meta = read_meta(path, gen)
     old = {r["path"]: dict(r) for r in meta["files"]}
-    plan = _plan(find_seed_files(seeds), old)
+    plan = _plan(_ingest().find_seed_files(seeds), old)
     problems: list[str] = []
     try:
         ix = whoosh_index.open_dir(str(gen))
@@ -622,6 +631,8 @@ def _write_entries(
 ) -> int:
     if replace_ids is None:
         ix = whoosh_index.create_in(str(gen), make_schema())
+        from search.bulkwrite import BulkWriter  # builds only
+
         writer: Any = BulkWriter(ix)
         if total >= PARALLEL_WRITE_ENTRIES and len(os.sched_getaffinity(0)) > 1:
             writer.start_helper(lambda: entry_fields(documents))
