@@ -442,14 +442,15 @@ def _decode(data: bytes, path: Path) -> tuple[str, str | None, int]:
                 text, encoding = data.decode("latin-1"), "latin-1"
     if not text.strip():
         raise SeedParseError(path, 0, "empty", "the file is empty")
-    controls = [i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in _WS]
+    controls = [m.start() for m in _CONTROL_RE.finditer(text)]
     if len(controls) * 20 > len(text):  # more than 5 % control characters: not text
         line = text.count("\n", 0, controls[0]) + 1
         raise SeedParseError(path, line, "binary", "not text (control characters)")
     return text, encoding, line
 
 
-_WS = "\t\n\r\f\v"
+#: Control characters (Unicode category Cc) other than whitespace (\t \n \v \f \r).
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
