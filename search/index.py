@@ -22,7 +22,6 @@ from types import TracebackType
 from typing import Any
 
 from whoosh import collectors, searching, sorting
-from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from search import indexer
@@ -104,7 +103,7 @@ class Index:
         meta = indexer.read_meta(path, gen)
         ix: Any = None
         try:
-            ix = whoosh_index.open_dir(str(gen))
+            ix = indexer.open_unmapped(gen)
             index = cls(path, gen, ix, meta)
             index._searcher = ix.searcher(
                 weighting=weighting()
