@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -30,8 +31,9 @@ def variants_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def index(variants_path: Path) -> Index:
-    return Index.open(variants_path)
+def index(variants_path: Path) -> Iterator[Index]:
+    with Index.open(variants_path) as index:
+        yield index
 
 
 def _ids(results: object) -> list[str]:
