@@ -80,7 +80,7 @@ _Items = tuple[list[tuple[Any, float, bytes]], int]
 _ONE_POSITION: dict[int, bytes] = {}
 _FREQUENCY: dict[int, bytes] = {}
 #: ``whoosh.system.pack_uint``.
-pack_uint = struct.Struct("!I").pack
+_pack_uint = struct.Struct("!I").pack
 #: ``whoosh.system.pack_long``: the postings offset in a term info.
 _LONG = struct.Struct("!q")
 #: ``whoosh.system.pack_int``: a block's length.
@@ -97,17 +97,17 @@ def _positions_value(poslist: list[int]) -> bytes:
         pos = poslist[0]
         value = _ONE_POSITION.get(pos)
         if value is None:
-            value = _ONE_POSITION[pos] = pack_uint(1) + dumps([pos], 2)
+            value = _ONE_POSITION[pos] = _pack_uint(1) + dumps([pos], 2)
         return value
     deltas = [poslist[0]]
     deltas.extend([b - a for a, b in zip(poslist, poslist[1:], strict=False)])
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+    return _pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
 def _frequency_value(freq: int) -> bytes:
     value = _FREQUENCY.get(freq)
     if value is None:
-        value = _FREQUENCY[freq] = pack_uint(freq)
+        value = _FREQUENCY[freq] = _pack_uint(freq)
     return value
 
 

@@ -235,6 +235,16 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
     return record, list(parsed.documents)
 
 
+def _usable_cpus() -> int:
+    """CPUs this process may use; 1 where processes cannot be forked (the parallel
+    parts of a build fork, so that they share the parsed documents)."""
+    if not hasattr(os, "fork"):
+        return 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 #: Fewer seed files than this are parsed in this process; more, by a pool of processes
 #: (one per CPU): parsing markdown is about 10 % of a full build.
 PARALLEL_PARSE_FILES = 200
@@ -244,7 +254,7 @@ def _parse_many(
     todo: Sequence[tuple[Path, str]],
 ) -> Iterator[tuple[str, tuple[dict[str, Any], list[Document]]]]:
     """``_parse_one`` of each file, in order; in parallel when there are many."""
-    workers = min(len(os.sched_getaffinity(0)), 8)
+    workers = min(_usable_cpus(), 8)
     if len(todo) < PARALLEL_PARSE_FILES or workers < 2:
         for file, name in todo:
             yield name, _parse_one(file, name)
@@ -635,7 +645,7 @@ def _write_entries(
         from search.bulkwrite import BulkWriter  # builds only
 
         writer: Any = BulkWriter(ix)
-        if total >= PARALLEL_WRITE_ENTRIES and len(os.sched_getaffinity(0)) > 1:
+        if total >= PARALLEL_WRITE_ENTRIES and _usable_cpus() > 1:
             writer.start_helper(lambda: entry_fields(documents))
     else:
         ix = whoosh_index.open_dir(str(gen))
