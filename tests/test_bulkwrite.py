@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
 
-import search.indexer as indexer
+import search.bulkwrite as bulkwrite
 from search import Index
 from search.bulkwrite import BulkWriter
 from search.indexer import entry_fields
@@ -193,7 +193,7 @@ def test_same_search_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         pytest.skip(f"the shared corpus is not at {CORPUS}")
     with Index.build(tmp_path / "bulk", [SEEDS, CORPUS]):
         pass
-    monkeypatch.setattr(indexer, "BulkWriter", _WhooshWriter)
+    monkeypatch.setattr(bulkwrite, "BulkWriter", _WhooshWriter)  # imported at build time
     with Index.build(tmp_path / "whoosh", [SEEDS, CORPUS]):
         pass
     bulk, reference = list(_results(tmp_path / "bulk")), list(_results(tmp_path / "whoosh"))
