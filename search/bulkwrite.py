@@ -445,6 +445,20 @@ def _encode_postings(
     return b"".join(parts), info
 
 
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this (forked) process when its parent dies (Linux), so that
+    a killed build leaves no writer holding the index lock."""
+    try:
+        import ctypes  # builds only
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        pass  # elsewhere: the helper checks its parent while it reads
+    if os.getppid() != parent:  # the parent died before the request
+        os._exit(1)
+
+
 class _Helper:
     """A forked process that builds and writes some fields' postings."""
 
@@ -573,6 +587,7 @@ class BulkWriter:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the helper: never returns, never runs the parent's cleanup
+            _die_with_parent(parent)
             status = 1
             out = _Helper(os.getpid(), self._folder)
             try:

@@ -592,8 +592,14 @@ def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, rel
     def number(docnum: int) -> int:
         return int(order[docnum].rsplit("#", 1)[1])
 
-    ranked, added = fuse(head, column.__getitem__, siblings, number)
     matched = results.docs()
+    if siblings is not None:
+        documents_entries = siblings
+
+        def siblings(document_id: str) -> list[int]:  # a match stays where it ranks
+            return [d for d in documents_entries(document_id) if d not in matched]
+
+    ranked, added = fuse(head, column.__getitem__, siblings, number)
     results.top_n = ranked + tail
     results.related = added - matched
     matched.update(added)

@@ -89,7 +89,7 @@ class _Scorer:
             if scores:
                 optional = self.run(q.b)
                 scores = {d: s + optional.get(d, 0.0) for d, s in scores.items()}
-        elif isinstance(q, wq.Phrase) and q.slop == 1:
+        elif isinstance(q, wq.Phrase) and q.slop == 1 and self._phrase_field(q):
             scores = self._phrase(q)
         elif isinstance(q, wq.AndNot):
             scores = self.run(q.a)
@@ -147,6 +147,12 @@ class _Scorer:
                         values[doc + offset] = raw[i]
         return scores
 
+    def _phrase_field(self, q: Any) -> bool:
+        """Whether ``q``'s field has positions (else Whoosh runs the phrase)."""
+        schema = self.searcher.schema
+        field = schema[q.fieldname] if q.fieldname in schema else None
+        return bool(field is not None and field.format and field.format.supports("positions"))
+
     def _phrase(self, q: Any) -> Scores:
         """The words in a row: their summed term scores where their positions follow.
 
@@ -154,9 +160,7 @@ class _Scorer:
         positions are decoded only for documents that have every word.
         """
         fieldname = q.fieldname
-        field = self.searcher.schema[fieldname] if fieldname in self.searcher.schema else None
-        if field is None or not field.format or not field.format.supports("positions"):
-            return self._whoosh(q)
+        field = self.searcher.schema[fieldname]
         try:
             words = [field.to_bytes(w) for w in q.words]
         except ValueError:
@@ -166,12 +170,17 @@ class _Scorer:
         reader = self.searcher.reader()
         unique = sorted(dict.fromkeys(words), key=lambda w: reader.doc_frequency(fieldname, w))
         raw: dict[bytes, dict[int, bytes]] = {w: {} for w in unique}
-        scores = self._term(wq.Term(fieldname, unique[0]), values=raw[unique[0]])
+        first = self._term(wq.Term(fieldname, unique[0]), values=raw[unique[0]])
+        per_word = {unique[0]: first}
+        candidates: Any = first
         for word in unique[1:]:  # the rarest word first: the others only where it is
-            if not scores:
+            if not candidates:
                 return {}
-            part = self._term(wq.Term(fieldname, word), only=scores, values=raw[word])
-            scores = {d: s + part[d] for d, s in scores.items() if d in part}
+            part = self._term(wq.Term(fieldname, word), only=candidates, values=raw[word])
+            per_word[word] = part
+            candidates = {d for d in candidates if d in part}
+        # A word said twice ("stap voor stap") counts twice, as in Whoosh's span matcher.
+        scores = {d: sum(per_word[w][d] for w in words) for d in candidates}
         if len(words) == 1 or not scores:
             return scores
         decode = field.format.decode_positions

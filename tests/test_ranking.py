@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
-from search.ranking import fuse
+from search.ranking import RERANK_DEPTH, fuse
 
 DOCS = {1: "A", 2: "A", 3: "B", 4: "A", 5: "B", 6: "A", 7: "C"}
 NUMBERS = {1: 1, 2: 2, 3: 1, 4: 3, 5: 2, 6: 9, 7: 1}
@@ -92,3 +92,16 @@ def test_cli_only_matches(seed_index_path: Path) -> None:
     csv_out = runner.invoke(main, [*args, "--format", "csv"])
     rows = csv_out.stdout.strip().splitlines()
     assert len(rows) == 1 + 6 and sum(r.count(",ja,") for r in rows) == 4
+
+
+@pytest.mark.parametrize("query", ["kabinet", "minister gemeenten", "+asiel vrouwen"])
+def test_every_hit_once_beyond_the_reranked_top(corpus_index: Index, query: str) -> None:
+    # More matches than RERANK_DEPTH: a match below it in one of the best documents
+    # keeps its own place and is not brought in again as a neighbour.
+    exported = [h.entry_id for h in corpus_index.iter_hits(query)]
+    results = corpus_index.search(query, limit=len(exported) + 10)
+    assert results.total > RERANK_DEPTH
+    assert len(exported) == len(set(exported)) == results.total
+    assert [h.entry_id for h in results.hits] == exported
+    grouped = corpus_index.search(query, group=True, limit=1000)
+    assert sum(len(g.hits) for g in grouped.groups or ()) == results.total
