@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -52,3 +55,16 @@ def corpus_index(corpus_index_path: Path) -> Iterator[Index]:
     """The corpus index, opened."""
     with Index.open(corpus_index_path) as index:
         yield index
+
+
+def load_bench(name: str) -> ModuleType:
+    """Import a script of ``bench/`` by file (bench is not a package); scripts that
+    import each other by name (``perf`` imports ``make_corpus``) find them loaded."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

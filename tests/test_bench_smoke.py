@@ -8,37 +8,21 @@ alone takes about half a minute on two cores.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from search.ingest import parse_file
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, load_bench
 
-BENCH = ROOT / "bench"
 SMALL = 300
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
 
 
-def _load(name: str) -> ModuleType:
-    """Import a script of ``bench/`` by file (bench is not a package)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # perf.py imports make_corpus by this name
-    spec.loader.exec_module(module)
-    return module
-
-
-make_corpus = _load("make_corpus")
-perf = _load("perf")
+make_corpus = load_bench("make_corpus")
+perf = load_bench("perf")
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -6,12 +6,9 @@ parameters over two values each, in one pass, for two splits.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -19,9 +16,8 @@ import pytest
 from search import Index
 from search import query as search_query
 from search import scoring as search_scoring
-from tests.conftest import CORPUS, ROOT, SHARED
+from tests.conftest import CORPUS, SHARED, load_bench
 
-BENCH = ROOT / "bench"
 EVAL = SHARED / "eval"
 
 pytestmark = pytest.mark.skipif(
@@ -30,20 +26,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _load(name: str) -> ModuleType:
-    """Import a script of ``bench/`` by file (bench is not a package)."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # tune.py imports relevance by this name
-    spec.loader.exec_module(module)
-    return module
-
-
-relevance = _load("relevance")
-tune = _load("tune")
+relevance = load_bench("relevance")
+tune = load_bench("tune")
 
 
 @pytest.fixture(scope="module")
