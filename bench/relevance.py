@@ -492,18 +492,23 @@ def to_json(
     }
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    """The command line."""
-    parser = argparse.ArgumentParser(
-        prog="bench/relevance.py",
-        description="Relevance benchmark: kvsearch against SQLite FTS5 and plain Whoosh.",
-    )
+def add_shared_option(parser: argparse.ArgumentParser) -> None:
+    """``--shared``: the folder with the test set and the corpus (shared with tune.py)."""
     parser.add_argument(
         "--shared",
         type=Path,
         default=REPO_ROOT.parent / "shared",
         help="the shared folder holding eval/, seeds/ and corpus/docs/ (default: %(default)s)",
     )
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line."""
+    parser = argparse.ArgumentParser(
+        prog="bench/relevance.py",
+        description="Relevance benchmark: kvsearch against SQLite FTS5 and plain Whoosh.",
+    )
+    add_shared_option(parser)
     parser.add_argument(
         "--systems",
         default=",".join(SYSTEMS),

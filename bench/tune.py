@@ -70,6 +70,7 @@ from relevance import (  # noqa: E402
     METRICS,
     KvsearchSystem,
     Query,
+    add_shared_option,
     corpus_files,
     evaluate,
     mean,
@@ -593,12 +594,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         description="Tune query-time ranking parameters on half the judged queries; "
         "report on the other half.",
     )
-    parser.add_argument(
-        "--shared",
-        type=Path,
-        default=REPO_ROOT.parent / "shared",
-        help="the shared folder holding eval/, seeds/ and corpus/docs/ (default: %(default)s)",
-    )
+    add_shared_option(parser)
     parser.add_argument(
         "--splits",
         default=",".join(SPLITS),
