@@ -103,7 +103,7 @@ class Index:
         meta = indexer.read_meta(path, gen)
         ix: Any = None
         try:
-            ix = indexer.open_unmapped(gen)
+            ix = indexer.open_for_reading(gen)
             index = cls(path, gen, ix, meta)
             index._searcher = ix.searcher(
                 weighting=weighting()

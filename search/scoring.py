@@ -16,11 +16,19 @@ prefixes, fuzzy terms, ranges) is run by Whoosh's own matcher for that part of t
 
 from __future__ import annotations
 
+import zlib
+from bisect import bisect_left, bisect_right
+from io import BytesIO
+from itertools import accumulate
+from pickle import load as pickle_load
+from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec import whoosh3
+from whoosh.formats import Positions
 from whoosh.scoring import BM25F
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 __all__ = ["BM25_B", "BM25_K1", "SIMILAR_B", "score_query", "similar_weighting", "weighting"]
@@ -134,14 +142,33 @@ class _Scorer:
             if (fieldname, text) not in reader:
                 continue
             lengths = _field_lengths(reader, fieldname)
+            nlengths = len(lengths)
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-            for ids, weights, raw in _blocks(reader, fieldname, text, values is not None):
-                for i, (doc, tf) in enumerate(zip(ids, weights, strict=True)):
+            wanted = None
+            if only is not None:
+                end = offset + reader.doc_count_all()
+                wanted = sorted(d - offset for d in only if offset <= d < end)
+                if not wanted:
+                    continue
+            for ids, weights, raw in _blocks(reader, fieldname, text, values is not None, wanted):
+                if wanted is not None:
+                    lo = bisect_left(wanted, ids[0])
+                    hi = bisect_right(wanted, ids[-1], lo)
+                    if (hi - lo) * 8 < len(ids):  # few candidates here: look each one up
+                        found = ((bisect_left(ids, d), d) for d in wanted[lo:hi])
+                        positions: Any = [i for i, d in found if ids[i] == d]
+                    else:
+                        positions = range(len(ids))
+                else:
+                    positions = range(len(ids))
+                for i in positions:
+                    doc = ids[i]
                     if (deleted and doc in deleted) or (
                         only is not None and doc + offset not in only
                     ):
                         continue
-                    fl = _LENGTHS[lengths[doc]] if doc < len(lengths) else 1
+                    tf = weights[i]
+                    fl = _LENGTHS[lengths[doc]] if doc < nlengths else 1
                     scores[doc + offset] = top * tf / (tf + base + per_length * fl)
                     if values is not None:
                         values[doc + offset] = raw[i]
@@ -183,12 +210,12 @@ class _Scorer:
         scores = {d: sum(per_word[w][d] for w in words) for d in candidates}
         if len(words) == 1 or not scores:
             return scores
-        decode = field.format.decode_positions
+        fmt = field.format
         kept: Scores = {}
         for doc, score in scores.items():
-            starts = set(decode(raw[words[0]][doc]))
+            starts = set(positions_of(fmt, raw[words[0]][doc]))
             for offset, word in enumerate(words[1:], start=1):
-                starts &= {p - offset for p in decode(raw[word][doc])}
+                starts &= {p - offset for p in positions_of(fmt, raw[word][doc])}
                 if not starts:
                     break
             if starts:
@@ -219,27 +246,69 @@ def _field_lengths(reader: Any, fieldname: str) -> bytes:
     return cache[fieldname]
 
 
-def _blocks(reader: Any, fieldname: str, text: bytes, values: bool = False) -> Any:
+def _blocks(
+    reader: Any, fieldname: str, text: bytes, values: bool = False, wanted: Any = None
+) -> Any:
     """(ids, weights, values or None) per posting block of a term in one segment.
 
-    Deleted documents are included: the caller skips them.
+    With ``wanted`` (sorted segment docnums), blocks holding none of them are skipped
+    unread. Deleted documents are included: the caller skips them.
     """
     matcher = reader._terms.matcher(fieldname, text, reader.schema[fieldname].format)
-    if not isinstance(matcher, whoosh3.W3LeafMatcher):  # another codec: one at a time
-        ids, weights, raw = [], [], []
+    if not isinstance(matcher, whoosh3.W3LeafMatcher) or matcher._byteids:
+        all_ids, all_weights, all_values = [], [], []  # another codec: one at a time
         while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            raw.append(matcher.value() if values else None)
+            all_ids.append(matcher.id())
+            all_weights.append(matcher.weight())
+            all_values.append(matcher.value() if values else None)
             matcher.next()
-        yield ids, weights, raw
+        if all_ids:
+            yield all_ids, all_weights, all_values
         return
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        if values:
-            matcher._read_values()
-        yield matcher._ids, matcher._weights, matcher._values if values else None
-        if matcher._lastblock:
+    postfile, fixedsize = matcher._postfile, matcher._fixedsize
+    offset = matcher._baseoffset
+    w = 0  # wanted[w:] are above the blocks passed so far
+    while True:
+        # A block: its length (negative for the last one), its pickled info tuple, then
+        # its (possibly compressed) pickled data. Read at once: Whoosh's matcher unpickles
+        # the info from the file, a dozen small reads per block.
+        length = postfile.get_int(offset)
+        last = length < 0
+        length = abs(length)
+        block = BytesIO(postfile.get(offset + _INT_SIZE, length))
+        count, maxid, maxweight, compression, _, _ = pickle_load(block)
+        offset += _INT_SIZE + length
+        if wanted is not None:
+            if w == len(wanted):
+                return
+            if wanted[w] > maxid:  # nothing wanted in this block
+                if last:
+                    return
+                continue
+            w = bisect_right(wanted, maxid, w)
+        data = block.read()
+        deltas, weights, vals = loads(zlib.decompress(data) if compression else data)
+        # Whoosh decodes the id deltas with a Python generator; accumulate is C.
+        ids = tuple(accumulate(deltas))
+        if weights is None:
+            weights = (1.0,) * count
+        elif isinstance(weights, float):
+            weights = (weights,) * count
+        if not values:
+            vals = None
+        elif fixedsize == 0:
+            vals = (None,) * count
+        elif fixedsize is not None and fixedsize > 0:
+            vals = tuple(vals[i : i + fixedsize] for i in range(0, len(vals), fixedsize))
+        yield ids, weights, vals
+        if last:
             return
-        matcher._next_block()
+
+
+def positions_of(fmt: Any, value: bytes) -> list[int]:
+    """The positions in a posting value of format ``fmt`` (fast for Whoosh's Positions)."""
+    if type(fmt) is Positions:
+        # Positions.encode: a 4-byte count, then the pickled list of position deltas.
+        body = value[4:] if value.endswith(b".") else value[4:] + b"."
+        return list(accumulate(loads(body)))
+    return list(fmt.decode_positions(value))
