@@ -101,6 +101,21 @@ def _ministry_key(name: str) -> str:
 _MINISTRY_LOOKUP = {_ministry_key(m): m for m in MINISTRIES}
 
 
+def ministry_keys(addressee: str) -> list[str]:
+    """The keys of the ministries whose name occurs in ``addressee`` (as a phrase would
+    match it: ignoring case, accents and punctuation), e.g. ``economischezaken`` and
+    ``economischezakenenklimaat`` for the Minister van Economische Zaken en Klimaat."""
+    text = _ministry_key(addressee)
+    return [key for key in _MINISTRY_LOOKUP if key in text]
+
+
+def known_ministry_key(name: str) -> str | None:
+    """The key of a ministry written out in full (``volksgezondheid, welzijn en sport``),
+    None for anything else."""
+    key = _ministry_key(name)
+    return key if key in _MINISTRY_LOOKUP else None
+
+
 _TITLE_RE = re.compile(
     r"^(?:de\s+)?(?:minister-president|minister|staatssecretaris|ministers|"
     r"staatssecretarissen)\s+(?:van|voor)\s+",

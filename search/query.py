@@ -26,7 +26,7 @@ from whoosh import query as wq
 
 from search.analysis import QUERY_STOP_WORDS, analyze
 from search.models import Filters
-from search.parliament import party_key, session_range
+from search.parliament import known_ministry_key, party_key, session_range
 from search.places import RELATED_WEIGHT, related_stems
 
 __all__ = [
@@ -292,6 +292,8 @@ def clause_query(clause: Clause, *, places: bool = True) -> Any:
         if clause.prefix:
             return wq.Prefix("exact", word)
         return wq.FuzzyTerm("exact", word, maxdist=clause.fuzzy, prefixlength=1)
+    if clause.field == "addressees" and known_ministry_key(clause.text):
+        return _ministry_query(clause.text, boost=FIELD_BOOSTS["addressees"])
     fields: tuple[str, ...]
     if clause.field:
         fields = (clause.field,)
@@ -318,7 +320,7 @@ def filter_query(filters: Filters) -> Any:
     if filters.party:
         parts.append(wq.Term("party_key", party_key(filters.party)))
     if filters.ministry:
-        parts.append(_phrase_or_term("addressees", filters.ministry))
+        parts.append(_ministry_query(filters.ministry))
     if filters.date_from or filters.date_to:
         parts.append(_day_range(filters.date_from, filters.date_to))
     if filters.year:
@@ -335,6 +337,18 @@ def filter_query(filters: Filters) -> Any:
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _ministry_query(text: str, boost: float = 1.0) -> Any:
+    """A ministry named in full: its key; anything else (a name, one word): the
+    addressees' words in a row."""
+    key = known_ministry_key(text)
+    if key is not None:
+        return wq.Term("ministries", key, boost=boost)
+    query = _phrase_or_term("addressees", text)
+    if boost != 1.0 and query is not wq.NullQuery:
+        query.boost = boost
+    return query
 
 
 def _phrase_or_term(fieldname: str, text: str) -> Any:

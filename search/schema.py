@@ -17,7 +17,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, 
 
 from search.analysis import dutch_analyzer, exact_analyzer, name_analyzer
 from search.models import Footnote, Member, Question
-from search.parliament import ministry_of, party_display, party_key, session_of
+from search.parliament import ministry_keys, ministry_of, party_display, party_key, session_of
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Bump when fields change: an index of another version must be rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def make_schema() -> Any:
@@ -51,6 +51,10 @@ def make_schema() -> Any:
         sortdate=NUMERIC(int, bits=32, sortable=True),
         order=ID(sortable=True),
         party_key=KEYWORD(),
+        # The ministries named by the addressees and the answering minister, as keys: a
+        # ministry written out in full is one posting list, not a phrase of four words
+        # over a fifth of the archive.
+        ministries=KEYWORD(scorable=True),
         status=ID(),
         session=ID(),
         facets=COLUMN(VarBytesColumn()),
@@ -85,6 +89,11 @@ def fields_for(entry: Question) -> dict[str, Any]:
         "parties": "\n".join(m.party or "" for m in entry.members),
         "addressees": "\n".join((*entry.addressees, entry.answered_by or "")),
         "party_key": " ".join(party_key(m.party) for m in entry.members if m.party),
+        "ministries": " ".join(
+            dict.fromkeys(
+                k for a in (*entry.addressees, entry.answered_by or "") for k in ministry_keys(a)
+            )
+        ),
         "status": entry.status,
         "facets": json.dumps(facet_values(entry), ensure_ascii=False).encode("utf-8"),
         "data": json.dumps(data, ensure_ascii=False),

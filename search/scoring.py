@@ -17,11 +17,12 @@ prefixes, fuzzy terms, ranges) is run by Whoosh's own matcher for that part of t
 from __future__ import annotations
 
 import zlib
+from array import array
 from bisect import bisect_left, bisect_right
 from io import BytesIO
 from itertools import accumulate
+from pickle import UnpicklingError, loads
 from pickle import load as pickle_load
-from pickle import loads
 from typing import Any
 
 from whoosh import query as wq
@@ -83,10 +84,11 @@ class _Scorer:
         if isinstance(q, wq.Term):
             scores = self._term(q)
         elif isinstance(q, wq.Or):
-            scores = {}
-            for sub in q.subqueries:
-                for doc, s in self.run(sub).items():
-                    scores[doc] = scores.get(doc, 0.0) + s
+            parts = sorted((self.run(sub) for sub in q.subqueries), key=len, reverse=True)
+            scores = dict(parts[0]) if parts else {}
+            for part in parts[1:]:  # into the largest: its documents are not walked
+                get = scores.get
+                scores.update({doc: get(doc, 0.0) + s for doc, s in part.items()})
         elif isinstance(q, wq.And):
             parts = sorted((self.run(sub) for sub in q.subqueries), key=len)
             scores = dict(parts[0]) if parts else {}
@@ -131,18 +133,14 @@ class _Scorer:
             return {}
         idf = searcher.idf(fieldname, text)
         avgfl = searcher.avg_field_length(fieldname) or 1
-        k1, b = self.k1, self.b
         # bm25(): idf * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * fl / avgfl))
-        top = idf * (k1 + 1)
-        base = k1 * (1 - b)
-        per_length = k1 * b / avgfl
+        top = idf * (self.k1 + 1)
         scores: Scores = {}
         for leaf, offset in self.leaves:
             reader = leaf.reader()
             if (fieldname, text) not in reader:
                 continue
-            lengths = _field_lengths(reader, fieldname)
-            nlengths = len(lengths)
+            norms = _norms(reader, fieldname, self.k1, self.b, avgfl)
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
             wanted = None
             if only is not None:
@@ -151,16 +149,19 @@ class _Scorer:
                 if not wanted:
                     continue
             for ids, weights, raw in _blocks(reader, fieldname, text, values is not None, wanted):
+                if wanted is None and not deleted:  # the common case, in one comprehension
+                    pairs = zip(ids, weights, strict=True)
+                    scores.update({d + offset: top * tf / (tf + norms[d]) for d, tf in pairs})
+                    if values is not None:
+                        values.update(zip([d + offset for d in ids], raw, strict=True))
+                    continue
+                positions: Any = range(len(ids))
                 if wanted is not None:
                     lo = bisect_left(wanted, ids[0])
                     hi = bisect_right(wanted, ids[-1], lo)
                     if (hi - lo) * 8 < len(ids):  # few candidates here: look each one up
                         found = ((bisect_left(ids, d), d) for d in wanted[lo:hi])
-                        positions: Any = [i for i, d in found if ids[i] == d]
-                    else:
-                        positions = range(len(ids))
-                else:
-                    positions = range(len(ids))
+                        positions = [i for i, d in found if ids[i] == d]
                 for i in positions:
                     doc = ids[i]
                     if (deleted and doc in deleted) or (
@@ -168,8 +169,7 @@ class _Scorer:
                     ):
                         continue
                     tf = weights[i]
-                    fl = _LENGTHS[lengths[doc]] if doc < nlengths else 1
-                    scores[doc + offset] = top * tf / (tf + base + per_length * fl)
+                    scores[doc + offset] = top * tf / (tf + norms[doc])
                     if values is not None:
                         values[doc + offset] = raw[i]
         return scores
@@ -211,13 +211,30 @@ class _Scorer:
         if len(words) == 1 or not scores:
             return scores
         fmt = field.format
+        # Positions checked rarest word first: most documents fail on its neighbour, and
+        # the common words' long position lists are then never decoded. Positions are
+        # kept relative to the rarest word's: another word at ``shift`` places from it
+        # must be at p + shift for some p.
+        rank = {w: i for i, w in enumerate(unique)}
+        order = sorted(enumerate(words), key=lambda item: rank[item[1]])
+        (base_offset, base_word), rest = order[0], order[1:]
+        base = raw[base_word]
+        shifts = [((offset - base_offset).__rsub__, raw[word]) for offset, word in rest]
+        fast = type(fmt) is Positions  # a 4-byte count, then the pickled deltas
         kept: Scores = {}
         for doc, score in scores.items():
-            starts = set(positions_of(fmt, raw[words[0]][doc]))
-            for offset, word in enumerate(words[1:], start=1):
-                starts &= {p - offset for p in positions_of(fmt, raw[word][doc])}
-                if not starts:
-                    break
+            try:
+                if not fast:
+                    raise UnpicklingError
+                starts = set(accumulate(loads(base[doc][4:])))
+                for shift, values in shifts:
+                    starts.intersection_update(map(shift, accumulate(loads(values[doc][4:]))))
+                    if not starts:
+                        break
+            except UnpicklingError:  # another format, or a value without pickle's stop
+                starts = set(positions_of(fmt, base[doc]))
+                for shift, values in shifts:
+                    starts.intersection_update(map(shift, positions_of(fmt, values[doc])))
             if starts:
                 kept[doc] = score
         return kept
@@ -233,17 +250,23 @@ class _Scorer:
         return scores
 
 
-def _field_lengths(reader: Any, fieldname: str) -> bytes:
-    """The length byte of every document's ``fieldname`` in one segment (cached)."""
+def _norms(reader: Any, fieldname: str, k1: float, b: float, avgfl: float) -> array[float]:
+    """BM25's length part, ``k1 * ((1 - b) + b * fl / avgfl)``, of every document of one
+    segment (cached with the segment's reader), from the lengths as Whoosh encodes them."""
     perdoc = reader._perdoc
-    cache: dict[str, bytes] = perdoc.__dict__.setdefault("_kvsearch_lengths", {})
-    if fieldname not in cache:
+    cache: dict[Any, array[float]] = perdoc.__dict__.setdefault("_kvsearch_norms", {})
+    key = (fieldname, k1, b, avgfl)
+    norms = cache.get(key)
+    if norms is None:
         column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if column is None:
-            cache[fieldname] = b""
-        else:
-            cache[fieldname] = column._dbfile.get(column._basepos, column._count)
-    return cache[fieldname]
+        lengths = column._dbfile.get(column._basepos, column._count) if column else b""
+        base, per_length = k1 * (1 - b), k1 * b / avgfl
+        by_byte = [base + per_length * _LENGTHS[i] for i in range(256)]
+        missing = base + per_length * 1  # a document past the column: length 1
+        norms = array("d", [by_byte[i] for i in lengths])
+        norms.extend([missing] * (reader.doc_count_all() - len(norms)))
+        cache[key] = norms
+    return norms
 
 
 def _blocks(

@@ -158,3 +158,37 @@ def test_each_filter_on_the_command_line(variants_path: Path, args: list[str], t
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["total"] == total
+
+
+def test_a_ministry_in_full_matches_what_the_phrase_on_the_addressees_matches(
+    corpus_index: Index,
+) -> None:
+    """``minister:"…"`` and ``--ministerie`` use the ``ministries`` keys: the entries the
+    words in a row in the addressees (which also name the answerer) match, and those
+    where PDF text glued two of the words (``Welzijn enSport``)."""
+    import json
+
+    from whoosh import query as wq
+
+    from search.analysis import analyze
+    from search.parliament import MINISTRIES
+
+    searcher = corpus_index._get_searcher()
+    seen = glued = 0
+    for name in MINISTRIES:
+        phrase = wq.Phrase("addressees", analyze(name, stemmed=False))
+        expected = {searcher.stored_fields(d)["entry_id"] for d in searcher.docs_for_query(phrase)}
+        found = corpus_index.search("*", filters=Filters(ministry=name.lower()), limit=10**6)
+        ids = {h.entry_id for h in found.hits}
+        clause = corpus_index.search(f'minister:"{name}"', limit=10**6, related=False)
+        assert {h.entry_id for h in clause.hits} == ids, name
+        assert expected <= ids, name
+        for hit in found.hits:
+            if hit.entry_id not in expected:
+                data = json.loads(searcher.document(entry_id=hit.entry_id)["data"])
+                text = " ".join([*data["addressees"], data["answered_by"] or ""])
+                assert name.replace(",", "").lower() not in text.replace(",", "").lower()
+                glued += 1
+        seen += len(expected)
+    assert seen > 500
+    assert glued < seen / 20
