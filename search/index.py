@@ -52,7 +52,7 @@ from search.query import (
 )
 from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
-from search.scoring import score_query, similar_weighting, weighting
+from search.scoring import matching_docs, score_query, similar_weighting, weighting
 from search.similar import similar_query
 from search.spelling import correct_word, is_unknown
 
@@ -535,7 +535,7 @@ def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any
     if scores is None:
         return _collect_whoosh(searcher, q, allow, limit)
     if allow is not None:
-        allowed = set(searcher.docs_for_query(allow))
+        allowed = matching_docs(searcher, allow)
         scores = {d: s for d, s in scores.items() if d in allowed}
     pairs = ((s, -d) for d, s in scores.items())
     best = heapq.nlargest(limit, pairs) if limit is not None else sorted(pairs, reverse=True)
@@ -585,7 +585,7 @@ def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, rel
                 q = wq.AndNot(q, wq.Or(nots))
             if allow is not None:
                 q = wq.And([q, allow])
-            return sorted(searcher.docs_for_query(q))
+            return sorted(matching_docs(searcher, q))
 
     order = searcher.reader().column_reader("order")  # "<document id>#<number:06d>"
 
@@ -631,10 +631,13 @@ def _count_facets(reader: Any, docnums: Iterable[int]) -> Facets:
     """Count each facet value over ``docnums`` from the facets column."""
     column = reader.column_reader("facets")
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for docnum in docnums:
-        values = json.loads(column[docnum])
+    # The entries of one Kamervraag mostly share one blob: parse each distinct one once.
+    for blob, times in Counter(column[docnum] for docnum in docnums).items():
+        values = json.loads(blob)
         for name in FACETS:
-            counters[name].update(values.get(name, ()))
+            counter = counters[name]
+            for value in values.get(name, ()):
+                counter[value] += times
     return {
         name: tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         for name, counter in counters.items()

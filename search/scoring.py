@@ -32,7 +32,15 @@ from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-__all__ = ["BM25_B", "BM25_K1", "SIMILAR_B", "score_query", "similar_weighting", "weighting"]
+__all__ = [
+    "BM25_B",
+    "BM25_K1",
+    "SIMILAR_B",
+    "matching_docs",
+    "score_query",
+    "similar_weighting",
+    "weighting",
+]
 
 #: BM25F length normalisation. Whoosh's default is 0.75; long answers then lose too
 #: much against short questions. Chosen on half of the judged queries and held on the
@@ -71,6 +79,12 @@ def score_query(searcher: Any, q: Any) -> Scores | None:
     if type(weighting) is not BM25F or weighting._field_B:
         return None
     return _Scorer(searcher, weighting.B, weighting.K1).run(q)
+
+
+def matching_docs(searcher: Any, q: Any) -> set[int]:
+    """Every (live) document ``q`` matches, unscored: what ``searcher.docs_for_query``
+    gives, with terms and their ``And``/``Or``/``AndNot`` read block by block."""
+    return _Scorer(searcher, 0.0, 0.0).docs(q)
 
 
 class _Scorer:
@@ -112,6 +126,39 @@ class _Scorer:
         if boost != 1.0:
             scores = {d: s * boost for d, s in scores.items()}
         return scores
+
+    def docs(self, q: Any) -> set[int]:
+        """The documents ``q`` matches (see :func:`matching_docs`)."""
+        if isinstance(q, wq.Term):
+            return self._term_docs(q)
+        if isinstance(q, wq.And) and q.subqueries:
+            parts = sorted((self.docs(sub) for sub in q.subqueries), key=len)
+            return parts[0].intersection(*parts[1:])
+        if isinstance(q, wq.Or) and q.subqueries:
+            return set().union(*(self.docs(sub) for sub in q.subqueries))
+        if isinstance(q, wq.AndNot):
+            found = self.docs(q.a)
+            return found - self.docs(q.b) if found else found
+        return set(self.searcher.docs_for_query(q))
+
+    def _term_docs(self, q: Any) -> set[int]:
+        fieldname, schema = q.fieldname, self.searcher.schema
+        if fieldname not in schema:
+            return set()
+        try:
+            text = schema[fieldname].to_bytes(q.text)
+        except ValueError:
+            return set()
+        found: set[int] = set()
+        for leaf, offset in self.leaves:
+            reader = leaf.reader()
+            if (fieldname, text) not in reader:
+                continue
+            for ids, _, _ in _blocks(reader, fieldname, text):
+                found.update([d + offset for d in ids] if offset else ids)
+            if reader.has_deletions():
+                found.difference_update(d + offset for d in reader.deleted_docs_set)
+        return found
 
     def _term(self, q: Any, only: Any = None, values: dict[int, bytes] | None = None) -> Scores:
         """A term's BM25F score in every document it occurs in (or in those of ``only``).

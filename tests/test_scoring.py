@@ -96,3 +96,48 @@ def test_an_excluded_word_excludes_the_first_match_too(corpus_index: Index) -> N
     results = corpus_index.search("onderwerp:stikstof NOT landbouw", related=False)
     assert all("landbouw" not in h.entry.question.lower() for h in results.hits)
     assert results.total == len(subject - with_word)
+
+
+def test_matching_docs_are_what_whoosh_matches(tmp_path: Path) -> None:
+    """Filters read posting blocks too: the same documents as Whoosh's matchers, also
+    with several segments and deletions."""
+    from datetime import date
+
+    from search.models import Filters
+    from search.query import filter_query
+    from search.scoring import matching_docs
+
+    if not CORPUS.is_dir():
+        pytest.skip("no shared corpus")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    files = sorted(CORPUS.glob("*.txt"))[:40]
+    for f in files[:30]:
+        shutil.copy(f, seeds)
+    with Index.build(tmp_path / "index", [seeds]):
+        pass
+    for f in files[30:]:
+        shutil.copy(f, seeds)
+    (seeds / files[2].name).unlink()
+    filters = [
+        Filters(party="VVD"),
+        Filters(party="SP", status="answered"),
+        Filters(ministry="Justitie en Veiligheid"),
+        Filters(ministry="buitenlandse zaken", year=2019),
+        Filters(member="Omtzigt"),
+        Filters(date_from=date(2020, 1, 1), status="unanswered"),
+        Filters(session="2023-2024"),
+    ]
+    with Index.open(tmp_path / "index") as index:
+        index.update([seeds])
+        searcher = index._get_searcher()
+        assert searcher.reader().has_deletions()
+        total = 0
+        for f in filters:
+            q = filter_query(f)
+            expected = set(searcher.docs_for_query(q))
+            assert matching_docs(searcher, q) == expected, f
+            total += len(expected)
+        q = to_whoosh(parse("zorg -kinderen"))
+        assert matching_docs(searcher, q) == set(searcher.docs_for_query(q))
+        assert total > 50
