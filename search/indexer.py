@@ -415,7 +415,7 @@ def build(
                 "entries": entries,
                 "files": manifest,
             }
-            _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
+            _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":")))
             replaced = read_current(path)
             if replaced:
                 _write_atomic(path / PREVIOUS_FILE, replaced + "\n")
@@ -450,7 +450,7 @@ def _unchanged(
     """Nothing to do: keep the live generation (readers stay), refresh file times."""
     gen, meta = live
     manifest = meta["files"]  # the records _plan refreshed for touched files
-    _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))
+    _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":")))
     return BuildReport(
         files=len(plan.files),
         documents=meta["documents"],
@@ -479,7 +479,7 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
     plan = _plan(_ingest().find_seed_files(seeds), old)
     problems: list[str] = []
     try:
-        ix = whoosh_index.open_dir(str(gen))
+        ix = open_for_reading(gen)
         with ix.searcher() as searcher:
             count = searcher.doc_count()
         ix.close()
@@ -519,7 +519,7 @@ def _document_states(gen: Path, ids: set[str] | None) -> dict[str, _State]:
     """The state of documents in a generation (all when ``ids`` is None)."""
     states: dict[str, _State] = {}
     try:
-        ix = whoosh_index.open_dir(str(gen))
+        ix = open_for_reading(gen)
     except Exception:  # an old or damaged index: no summary of changes, not an error
         return states
     try:
@@ -573,6 +573,12 @@ def open_for_reading(gen: Path) -> Any:
     """The generation's Whoosh index, its files memory-mapped without copies
     (:class:`search.storage.MappedStorage`)."""
     return MappedStorage(str(gen)).open_index()
+
+
+def _open_for_writing(gen: Path) -> Any:
+    """The generation's Whoosh index for a writer, its existing files mapped as above
+    (Whoosh's ``open_dir`` would copy every segment into memory)."""
+    return MappedStorage(str(gen), writable=True).open_index()
 
 
 def _link_generation(live: Path, gen: Path) -> None:
@@ -646,7 +652,7 @@ def _write_entries(
         if total >= PARALLEL_WRITE_ENTRIES and _usable_cpus() > 1:
             writer.start_helper(lambda: entry_fields(documents))
     else:
-        ix = whoosh_index.open_dir(str(gen))
+        ix = _open_for_writing(gen)
         writer = ix.writer(limitmb=256)
     done = 0
     try:

@@ -33,6 +33,7 @@ nothing of Whoosh.
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -898,20 +899,22 @@ def find_seed_files(seeds: Iterable[Path]) -> list[Path]:
         SeedError: A path does not exist.
     """
     files: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
     for seed in seeds:
         if seed.is_dir():
-            found = sorted(
-                p for p in seed.rglob("*") if p.is_file() and p.suffix in (".txt", ".md")
-            )
+            found = sorted(p for p in seed.rglob("*") if p.suffix in (".txt", ".md"))
         elif seed.is_file():
             found = [seed]
         else:
             raise SeedError(seed, "no such file or folder")
         for file in found:
-            real = file.resolve()
-            if real not in seen:
-                seen.add(real)
+            try:
+                st = file.stat()
+            except OSError:
+                continue  # vanished since the listing, or a dangling link
+            # One stat per file: its device and inode name it however it was reached.
+            if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+                seen.add((st.st_dev, st.st_ino))
                 files.append(file)
     return files
 

@@ -86,14 +86,15 @@ class _MappedFile(BufferFile):  # type: ignore[misc]  # Whoosh is untyped
 
 
 class MappedStorage(FileStorage):  # type: ignore[misc]  # Whoosh is untyped
-    """A read-only ``FileStorage`` whose files are memory-mapped views (see module doc).
+    """A ``FileStorage`` whose existing files are read as memory-mapped views (see the
+    module doc); files a writer creates are written as usual.
 
     Whoosh's own ``supports_mmap`` stays off: the compound segment files are opened here
     and Whoosh takes their member files through ``subset``, which shares the map.
     """
 
-    def __init__(self, path: str) -> None:
-        super().__init__(path, supports_mmap=False, readonly=True)
+    def __init__(self, path: str, *, writable: bool = False) -> None:
+        super().__init__(path, supports_mmap=False, readonly=not writable)
 
     def open_file(self, name: str, **kwargs: Any) -> Any:
         path = self._fpath(name)
