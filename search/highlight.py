@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from search.analysis import exact_analyzer, stem
+from search.analysis import STEM_OVERRIDES, exact_analyzer, stem
 from search.models import Segment, Snippet
 
 __all__ = ["make_snippet"]
@@ -20,6 +20,15 @@ _ANALYZER = exact_analyzer()  # literal words and compound parts; stemmed below
 
 #: The target length of a snippet, in characters.
 SNIPPET_CHARS = 240
+
+
+_ALTERNATES = {"v": "f", "z": "s"}
+
+
+def _initial(word: str) -> str:
+    """A word's first letter, as stemming may leave it (``v``/``f``, ``z``/``s``)."""
+    first = word[:1]
+    return _ALTERNATES.get(first, first)
 
 
 def _within(a: str, b: str, maxdist: int) -> bool:
@@ -47,10 +56,16 @@ def _matches(
     in ``terms``, its folded form starts with one of ``prefixes`` or is near a ``fuzzy``
     word. A compound matches through its parts too."""
     spans: list[tuple[int, int, str]] = []
+    initials = {_initial(t) for t in terms}
     for tok in _ANALYZER(text, chars=True, positions=True):
         folded = tok.text
-        key = stem(folded)
-        hit = key in terms
+        # Stemming keeps a word's first letter (it changes endings; v/f and z/s
+        # alternate): only a word that starts like a term can stem to it.
+        if folded and (_initial(folded) in initials or folded in STEM_OVERRIDES):
+            key = stem(folded)
+            hit = key in terms
+        else:
+            key, hit = folded, False
         if not hit and prefixes:
             hit = any(folded.startswith(p) for p in prefixes)
             key = folded

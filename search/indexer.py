@@ -415,7 +415,9 @@ def build(
                 "entries": entries,
                 "files": manifest,
             }
-            _write_atomic(gen / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":")))
+            _write_atomic(
+                gen / META_FILE, json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+            )
             replaced = read_current(path)
             if replaced:
                 _write_atomic(path / PREVIOUS_FILE, replaced + "\n")

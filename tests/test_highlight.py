@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from search import Index
 from search.highlight import make_snippet
 from search.query import highlight_terms, parse
 
@@ -42,3 +43,29 @@ def test_prefix_and_fuzzy_matches_are_marked() -> None:
     text = "Klimaatverandering en gezichtsherkenning, niet klimmen."
     snippet = make_snippet([("question", text)], terms, prefixes=prefixes, fuzzy=fuzzy)
     assert snippet.matches == ("Klimaatverandering", "gezichtsherkenning")
+
+
+def test_stemming_keeps_the_first_letter_the_snippet_filter_relies_on(
+    corpus_index: Index,
+) -> None:
+    """The snippet stems only words that start like a query term (``_initial``): no
+    word of the corpus, and no made-up word, stems to another first letter."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from search.analysis import STEM_OVERRIDES, stem
+    from search.highlight import _initial
+
+    reader = corpus_index._get_searcher().reader()
+    words = [w.decode("utf-8") for w in reader.lexicon("exact")]
+    assert len(words) > 10_000
+    moved = [w for w in words if w not in STEM_OVERRIDES and _initial(stem(w)) != _initial(w)]
+    assert moved == []
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzeeaaoo", min_size=1, max_size=14))
+    def check(word: str) -> None:
+        if word not in STEM_OVERRIDES:
+            assert _initial(stem(word)) == _initial(word), word
+
+    check()
