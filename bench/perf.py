@@ -49,7 +49,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO, Any
 
@@ -1008,10 +1008,20 @@ def machine() -> dict[str, Any]:
         "cpu": cpu,
         "cores": os.cpu_count(),
         "whoosh": version("Whoosh-Reloaded"),
+        "stemmer": stemmer_backend(),
         "sqlite": sqlite3.sqlite_version,
         "load_average": list(os.getloadavg()),
         "code": code_version(),
     }
+
+
+def stemmer_backend() -> str:
+    """Which Snowball implementation analysis used: PyStemmer (``kvsearch[fast]``, C)
+    or snowballstemmer's pure Python."""
+    try:
+        return f"PyStemmer {version('PyStemmer')} (C, kvsearch[fast])"
+    except PackageNotFoundError:
+        return f"snowballstemmer {version('snowballstemmer')} (pure Python)"
 
 
 def code_version() -> str:
@@ -1154,6 +1164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = machine()
     print(
         f"machine: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+        f"stemmer {info['stemmer']}, "
         f"Whoosh-Reloaded {info['whoosh']}, SQLite {info['sqlite']}, "
         f"load {info['load_average'][0]:.2f}"
     )
