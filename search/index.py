@@ -537,9 +537,14 @@ def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any
     if allow is not None:
         allowed = matching_docs(searcher, allow)
         scores = {d: s for d, s in scores.items() if d in allowed}
-    pairs = ((s, -d) for d, s in scores.items())
-    best = heapq.nlargest(limit, pairs) if limit is not None else sorted(pairs, reverse=True)
-    results = searching.Results(searcher, q, [(s, -d) for s, d in best], docset=set(scores))
+    if limit is not None and len(scores) > limit:
+        # The limit-th best score first (floats only), then just the entries that reach it.
+        floor = heapq.nlargest(limit, scores.values())[-1]
+        candidates = {d: s for d, s in scores.items() if s >= floor}
+    else:
+        candidates = scores
+    best = sorted(((-s, d) for d, s in candidates.items()))[:limit]
+    results = searching.Results(searcher, q, [(-s, d) for s, d in best], docset=set(scores))
     results._total = len(scores)
     return results
 

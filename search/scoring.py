@@ -98,9 +98,15 @@ class _Scorer:
         if isinstance(q, wq.Term):
             scores = self._term(q)
         elif isinstance(q, wq.Or):
-            parts = sorted((self.run(sub) for sub in q.subqueries), key=len, reverse=True)
-            scores = dict(parts[0]) if parts else {}
-            for part in parts[1:]:  # into the largest: its documents are not walked
+            # Terms add their scores straight into the sum; other parts are merged.
+            scores = {}
+            parts = []
+            for sub in q.subqueries:
+                if isinstance(sub, wq.Term):
+                    self._term(sub, into=scores, boost=sub.boost)
+                else:
+                    parts.append(self.run(sub))
+            for part in parts:
                 get = scores.get
                 scores.update({doc: get(doc, 0.0) + s for doc, s in part.items()})
         elif isinstance(q, wq.And):
@@ -160,29 +166,44 @@ class _Scorer:
                 found.difference_update(d + offset for d in reader.deleted_docs_set)
         return found
 
-    def _term(self, q: Any, only: Any = None, values: dict[int, bytes] | None = None) -> Scores:
+    def _term(
+        self,
+        q: Any,
+        only: Any = None,
+        values: dict[int, bytes] | None = None,
+        *,
+        into: Scores | None = None,
+        boost: float = 1.0,
+    ) -> Scores:
         """A term's BM25F score in every document it occurs in (or in those of ``only``).
 
         ``values`` receives each scored document's raw posting value (its positions).
+        With ``into``, the scores (times ``boost``) are added to it, and it is returned.
         """
+        scores: Scores = {} if into is None else into
         searcher, fieldname = self.searcher, q.fieldname
         schema = searcher.schema
         if fieldname not in schema:
-            return {}
+            return scores
         field = schema[fieldname]
         if not field.scorable:
-            return self._whoosh(wq.Term(fieldname, q.text))
+            part = self._whoosh(wq.Term(fieldname, q.text))
+            if into is None:
+                return part
+            get = scores.get
+            scores.update({d: get(d, 0.0) + s * boost for d, s in part.items()})
+            return scores
         try:
             text = field.to_bytes(q.text)
         except ValueError:
-            return {}
+            return scores
         if (fieldname, text) not in searcher.reader():
-            return {}
+            return scores
         idf = searcher.idf(fieldname, text)
         avgfl = searcher.avg_field_length(fieldname) or 1
         # bm25(): idf * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * fl / avgfl))
-        top = idf * (self.k1 + 1)
-        scores: Scores = {}
+        top = idf * (self.k1 + 1) * boost
+        get = scores.get
         for leaf, offset in self.leaves:
             reader = leaf.reader()
             if (fieldname, text) not in reader:
@@ -198,7 +219,15 @@ class _Scorer:
             for ids, weights, raw in _blocks(reader, fieldname, text, values is not None, wanted):
                 if wanted is None and not deleted:  # the common case, in one comprehension
                     pairs = zip(ids, weights, strict=True)
-                    scores.update({d + offset: top * tf / (tf + norms[d]) for d, tf in pairs})
+                    if into is None:
+                        scores.update({d + offset: top * tf / (tf + norms[d]) for d, tf in pairs})
+                    else:
+                        scores.update(
+                            {
+                                d + offset: get(d + offset, 0.0) + top * tf / (tf + norms[d])
+                                for d, tf in pairs
+                            }
+                        )
                     if values is not None:
                         values.update(zip([d + offset for d in ids], raw, strict=True))
                     continue
@@ -216,7 +245,7 @@ class _Scorer:
                     ):
                         continue
                     tf = weights[i]
-                    scores[doc + offset] = top * tf / (tf + norms[doc])
+                    scores[doc + offset] = get(doc + offset, 0.0) + top * tf / (tf + norms[doc])
                     if values is not None:
                         values[doc + offset] = raw[i]
         return scores
