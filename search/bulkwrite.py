@@ -59,6 +59,13 @@ __all__ = ["RUN_POSTINGS", "SPLIT_FIELD", "BulkWriter"]
 #: Postings held in memory (per process) before they are written to a run file.
 RUN_POSTINGS = 3_000_000
 
+#: The pickle protocol of a posting block's data. Whoosh writes protocol 2, in which
+#: each of the block's values (a ``bytes`` object per posting: its positions) becomes a
+#: ``_codecs.encode`` call: 75 us to write and 80 us to read a block of 128 postings,
+#: against 10 and 8 with protocol 5, which is also half the size (before zlib). Whoosh
+#: reads either (``pickle.loads``), so updates and merges are unaffected.
+BLOCK_PROTOCOL = 5
+
 #: Terms per marshal record of a run file (one load per term is slow).
 RUN_BATCH = 512
 
@@ -414,7 +421,7 @@ def _encode_postings(
             mini_values = b"".join(values[start:end])
         deltas = [block_ids[0]]
         deltas.extend([b - a for a, b in zip(block_ids, block_ids[1:], strict=False)])
-        databytes = dumps((tuple(deltas), mini_weights, mini_values), 2)
+        databytes = dumps((tuple(deltas), mini_weights, mini_values), BLOCK_PROTOCOL)
         if compression:
             databytes = zlib.compress(databytes, compression)
         infobytes = dumps(
