@@ -213,7 +213,10 @@ class _Scorer:
             wanted = None
             if only is not None:
                 end = offset + reader.doc_count_all()
-                wanted = sorted(d - offset for d in only if offset <= d < end)
+                if len(self.leaves) == 1:
+                    wanted = sorted(only)
+                else:
+                    wanted = sorted(d - offset for d in only if offset <= d < end)
                 if not wanted:
                     continue
             for ids, weights, raw in _blocks(reader, fieldname, text, values is not None, wanted):
@@ -281,11 +284,11 @@ class _Scorer:
                 return {}
             part = self._term(wq.Term(fieldname, word), only=candidates, values=raw[word])
             per_word[word] = part
-            candidates = {d for d in candidates if d in part}
+            candidates = part.keys() & candidates
         # A word said twice ("stap voor stap") counts twice, as in Whoosh's span matcher.
-        scores = {d: sum(per_word[w][d] for w in words) for d in candidates}
-        if len(words) == 1 or not scores:
-            return scores
+        parts = [per_word[w] for w in words]
+        if len(words) == 1 or not candidates:
+            return {d: sum(p[d] for p in parts) for d in candidates}
         fmt = field.format
         # Positions checked rarest word first: most documents fail on its neighbour, and
         # the common words' long position lists are then never decoded. Positions are
@@ -298,7 +301,7 @@ class _Scorer:
         shifts = [((offset - base_offset).__rsub__, raw[word]) for offset, word in rest]
         fast = type(fmt) is Positions  # a 4-byte count, then the pickled deltas
         kept: Scores = {}
-        for doc, score in scores.items():
+        for doc in candidates:
             try:
                 if not fast:
                     raise UnpicklingError
@@ -312,7 +315,7 @@ class _Scorer:
                 for shift, values in shifts:
                     starts.intersection_update(map(shift, positions_of(fmt, values[doc])))
             if starts:
-                kept[doc] = score
+                kept[doc] = sum(p[doc] for p in parts)
         return kept
 
     def _whoosh(self, q: Any) -> Scores:
