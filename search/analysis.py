@@ -24,10 +24,10 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
 
-import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from search.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
+from search.dependencies import DUTCH_PORTER, dutch_porter_stemmer
 
 __all__ = [
     "ANALYSIS",
@@ -47,7 +47,7 @@ __all__ = [
 
 ANALYZER_NAME = "kvsearch-dutch"
 ANALYZER_VERSION = 2
-STEMMER_ALGORITHM = "dutch_porter"
+STEMMER_ALGORITHM = DUTCH_PORTER
 
 #: Words, numbers with decimal marks (3.141, 1,5) and a trailing possessive/plural
 #: ``'s`` (collega's, risico’s), which the fold step strips again. A period between
@@ -108,7 +108,7 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_STEMMER = snowballstemmer.stemmer(STEMMER_ALGORITHM)
+_STEMMER = dutch_porter_stemmer()  # snowballstemmer's, without its other languages
 _CLOSED_LONG_VOWEL = re.compile(r"(?<![aeou])([aeou])\1([^aeiou])$")
 
 
