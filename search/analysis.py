@@ -21,13 +21,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib.metadata import version
 from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from search.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
 from search.dependencies import DUTCH_PORTER, dutch_porter_stemmer
+from search.version import distribution_version
 
 __all__ = [
     "ANALYSIS",
@@ -78,7 +78,7 @@ STEM_OVERRIDES: dict[str, str] = {
 ANALYSIS: dict[str, str] = {
     "analyzer": f"{ANALYZER_NAME}/{ANALYZER_VERSION}",
     "stemmer": STEMMER_ALGORITHM,
-    "snowballstemmer": version("snowballstemmer"),
+    "snowballstemmer": distribution_version("snowballstemmer"),
     "compounds": f"{COMPOUNDS_VERSION}/lexicon-{lexicon_hash()}",
 }
 

@@ -14,8 +14,8 @@ from search.analysis import stem
 from search.compounds import lexicon
 from tests.conftest import ROOT
 
-#: Imported by Whoosh or snowballstemmer, never used by kvsearch.
-UNUSED = ("urllib.request", "http.client", "ssl", "asyncio", "cached_property",
+#: Imported by Whoosh, snowballstemmer or importlib.metadata, never used to search.
+UNUSED = ("urllib.request", "http.client", "email", "ssl", "asyncio", "cached_property",
           "whoosh.lang.morph_en", "snowballstemmer")  # fmt: skip
 
 
