@@ -100,7 +100,7 @@ class Index:
 
     @classmethod
     def _open_generation(cls, path: Path, gen: Path) -> Index:
-        meta = indexer.read_meta(path, gen)
+        meta = indexer.read_meta(path, gen, manifest=False)  # searching needs no manifest
         ix: Any = None
         try:
             ix = indexer.open_unmapped(gen)
