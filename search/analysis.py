@@ -43,6 +43,7 @@ __all__ = [
     "index_chain",
     "index_words",
     "stem",
+    "stem_prefix",
 ]
 
 ANALYZER_NAME = "kvsearch-dutch"
@@ -131,6 +132,25 @@ def stem(word: str) -> str:
     elif result.endswith("v"):
         result = result[:-1] + "f"
     return _CLOSED_LONG_VOWEL.sub(r"\1\2", result)
+
+
+#: Stemming changes at most this many characters at the end of a stem: every word
+#: starts with its stem but for the stem's last ``STEM_TAIL`` characters (see
+#: :func:`stem_prefix`). Snowball's ``dutch_porter`` only removes endings, replaces
+#: ``heden`` by ``heid`` and undoubles a final consonant or the long vowel before the
+#: last consonant; the rules of :func:`stem` change the last letter (z/s, v/f) or
+#: undouble that vowel again, and the overrides keep to it too (``leden`` -> ``lid``).
+#: Checked on the lexicon and on random words by ``tests/test_analysis.py``.
+STEM_TAIL = 2
+
+
+def stem_prefix(term: str) -> str:
+    """What every lowercased, folded word whose :func:`stem` is ``term`` starts with.
+
+    A word that does not contain ``stem_prefix(term)`` has no compound part with that
+    stem either (parts are substrings), so it need not be analysed to find ``term``.
+    """
+    return term[: max(0, len(term) - STEM_TAIL)]
 
 
 class _Stateless:
