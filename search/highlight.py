@@ -9,7 +9,7 @@ terms, then the most matches; it is cut at word boundaries and marked with ``…
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from search.analysis import name_analyzer, stem, stem_prefix
 from search.compounds import compound_terms
@@ -61,7 +61,7 @@ def _matches(
         word = tok.text
         if needles is not None and not any(n in word for n in needles):
             continue  # neither the word nor one of its parts can match
-        for folded in (word, *compound_terms(word)):  # as exact_analyzer() yields them
+        for folded in _word_and_parts(word):  # as exact_analyzer() yields them
             key = stem(folded)
             hit = key in terms
             if not hit and prefixes:
@@ -71,10 +71,15 @@ def _matches(
                 hit = any(_within(folded, w, d) for w, d in fuzzy)
                 key = folded
             if hit:
-                if spans and spans[-1][0] == tok.startchar:
-                    continue
                 spans.append((tok.startchar, tok.endchar, key))
+                break  # the word is marked once; its parts need not be split or stemmed
     return spans
+
+
+def _word_and_parts(word: str) -> Iterator[str]:
+    """The word, then its compound parts (split only when asked for)."""
+    yield word
+    yield from compound_terms(word)
 
 
 def _needles(terms: frozenset[str], prefixes: frozenset[str]) -> tuple[str, ...] | None:
