@@ -10,10 +10,10 @@ Only single words take part (``Zuid-Afrika`` is two words to the analysis).
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 
 from search.analysis import analyze, stem_prefix
 from search.analysis import stem as _stem
+from search.compounds import package_data
 
 __all__ = ["RELATED_WEIGHT", "related_stems"]
 
@@ -25,7 +25,7 @@ RELATED_WEIGHT = 0.5
 def _places() -> tuple[tuple[str, ...], ...]:
     """Per place, the folded word of each of its one-word forms (not stemmed yet: a
     search needs the stems of only the places that can hold its words)."""
-    text = files("search").joinpath("data", "places_nl.tsv").read_text(encoding="utf-8")
+    text = package_data("data", "places_nl.tsv").decode("utf-8")
     places = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
