@@ -9,7 +9,7 @@ every search. Two dependencies import much more than kvsearch uses:
   ``asyncio``) and ``whoosh.lang.morph_en`` (``whoosh.query``, English word variations
   for the ``Variations`` query, which kvsearch does not use; a large table of
   regular expressions).
-* **snowballstemmer** imports the stemmers of all its 35 languages to offer one.
+* **snowballstemmer** imports all its 36 stemmers to offer one.
 
 :func:`import_whoosh` (run when this module is imported, which ``search/__init__.py``
 does before anything else) imports Whoosh with stand-ins for those three modules in
@@ -120,7 +120,7 @@ def import_whoosh() -> None:
 
 
 def dutch_porter_stemmer() -> Any:
-    """``snowballstemmer.stemmer("dutch_porter")``, without the other 35 languages."""
+    """``snowballstemmer.stemmer("dutch_porter")``, without its other 35 stemmers."""
     if "snowballstemmer" not in sys.modules:
         try:
             import Stemmer  # type: ignore[import-not-found, unused-ignore]  # PyStemmer
