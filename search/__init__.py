@@ -6,6 +6,8 @@ with Index.build("index", seeds=["seeds"]) as index:
     results = index.search("gezichtsherkenning")
 """
 
+# First: imports Whoosh without the modules kvsearch never uses (see the module).
+from search import dependencies  # noqa: F401
 from search.errors import (
     EntryNotFoundError,
     IndexCorruptError,

@@ -21,13 +21,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib.metadata import version
 from typing import Any
 
-import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from search.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
+from search.dependencies import DUTCH_PORTER, dutch_porter_stemmer
+from search.version import distribution_version
 
 __all__ = [
     "ANALYSIS",
@@ -43,11 +43,12 @@ __all__ = [
     "index_chain",
     "index_words",
     "stem",
+    "stem_prefix",
 ]
 
 ANALYZER_NAME = "kvsearch-dutch"
 ANALYZER_VERSION = 2
-STEMMER_ALGORITHM = "dutch_porter"
+STEMMER_ALGORITHM = DUTCH_PORTER
 
 #: Words, numbers with decimal marks (3.141, 1,5) and a trailing possessive/plural
 #: ``'s`` (collega's, risico’s), which the fold step strips again. A period between
@@ -78,7 +79,7 @@ STEM_OVERRIDES: dict[str, str] = {
 ANALYSIS: dict[str, str] = {
     "analyzer": f"{ANALYZER_NAME}/{ANALYZER_VERSION}",
     "stemmer": STEMMER_ALGORITHM,
-    "snowballstemmer": version("snowballstemmer"),
+    "snowballstemmer": distribution_version("snowballstemmer"),
     "compounds": f"{COMPOUNDS_VERSION}/lexicon-{lexicon_hash()}",
 }
 
@@ -108,7 +109,7 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-_STEMMER = snowballstemmer.stemmer(STEMMER_ALGORITHM)
+_STEMMER = dutch_porter_stemmer()  # snowballstemmer's, without its other languages
 _CLOSED_LONG_VOWEL = re.compile(r"(?<![aeou])([aeou])\1([^aeiou])$")
 
 
@@ -131,6 +132,25 @@ def stem(word: str) -> str:
     elif result.endswith("v"):
         result = result[:-1] + "f"
     return _CLOSED_LONG_VOWEL.sub(r"\1\2", result)
+
+
+#: Stemming changes at most this many characters at the end of a stem: every word
+#: starts with its stem but for the stem's last ``STEM_TAIL`` characters (see
+#: :func:`stem_prefix`). Snowball's ``dutch_porter`` only removes endings, replaces
+#: ``heden`` by ``heid`` and undoubles a final consonant or the long vowel before the
+#: last consonant; the rules of :func:`stem` change the last letter (z/s, v/f) or
+#: undouble that vowel again, and the overrides keep to it too (``leden`` -> ``lid``).
+#: Checked on the lexicon and on random words by ``tests/test_analysis.py``.
+STEM_TAIL = 2
+
+
+def stem_prefix(term: str) -> str:
+    """What every lowercased, folded word whose :func:`stem` is ``term`` starts with.
+
+    A word that does not contain ``stem_prefix(term)`` has no compound part with that
+    stem either (parts are substrings), so it need not be analysed to find ``term``.
+    """
+    return term[: max(0, len(term) - STEM_TAIL)]
 
 
 class _Stateless:

@@ -198,12 +198,22 @@ def help_option(func: Any) -> Any:
     return click.help_option("-h", "--help", help="Toon deze hulp en stop.")(func)
 
 
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """``--version``: click's ``version_option``, with the version looked up only when
+    asked (reading package metadata imports ``importlib.metadata`` and ``email``)."""
+    if not value or ctx.resilient_parsing:
+        return
+    click.echo(f"kvsearch {installed_version('kvsearch')}", color=ctx.color)
+    ctx.exit()
+
+
 @click.group(name="kvsearch", cls=KvGroup, context_settings=CONTEXT)
-@click.version_option(
-    installed_version("kvsearch"),
+@click.option(
     "--version",
-    prog_name="kvsearch",
-    message="%(prog)s %(version)s",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
     help="Toon de versie en stop.",
 )
 @help_option

@@ -47,9 +47,9 @@ frequencies) instead of the geometric mean of frequencies. Standard library only
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from functools import cache, lru_cache
-from importlib.resources import files
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -64,6 +64,7 @@ __all__ = [
     "compound_terms",
     "lexicon",
     "lexicon_hash",
+    "package_data",
     "split_compound",
 ]
 
@@ -167,9 +168,25 @@ if TYPE_CHECKING:
     LEXICON_SHA256: str
 
 
+def package_data(*parts: str) -> bytes:
+    """The bytes of a data file shipped in the ``search`` package (``"data", "x.tsv"``).
+
+    Read from the package's folder; through ``importlib.resources`` only when the
+    package is not a folder (imported from a zip file): that module imports
+    ``zipfile`` and ``tempfile``, which a search does not need otherwise.
+    """
+    try:
+        with open(os.path.join(os.path.dirname(__file__), *parts), "rb") as file:
+            return file.read()
+    except OSError:
+        from importlib.resources import files
+
+        return files("search").joinpath(*parts).read_bytes()
+
+
 @cache
 def _lexicon_bytes() -> bytes:
-    return files("search").joinpath(*LEXICON_RESOURCE).read_bytes()
+    return package_data(*LEXICON_RESOURCE)
 
 
 @cache

@@ -9,26 +9,21 @@ terms, then the most matches; it is cut at word boundaries and marked with ``…
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from search.analysis import STEM_OVERRIDES, exact_analyzer, stem
+from search.analysis import name_analyzer, stem, stem_prefix
+from search.compounds import compound_terms
 from search.models import Segment, Snippet
 
 __all__ = ["make_snippet"]
 
-_ANALYZER = exact_analyzer()  # literal words and compound parts; stemmed below
+#: The words of :func:`search.analysis.exact_analyzer`: it adds each word's compound
+#: parts (:func:`compound_terms`) after it, which :func:`_matches` does for the words
+#: that can match.
+_WORDS = name_analyzer()
 
 #: The target length of a snippet, in characters.
 SNIPPET_CHARS = 240
-
-
-_ALTERNATES = {"v": "f", "z": "s"}
-
-
-def _initial(word: str) -> str:
-    """A word's first letter, as stemming may leave it (``v``/``f``, ``z``/``s``)."""
-    first = word[:1]
-    return _ALTERNATES.get(first, first)
 
 
 def _within(a: str, b: str, maxdist: int) -> bool:
@@ -54,29 +49,45 @@ def _matches(
 ) -> list[tuple[int, int, str]]:
     """(start, end, key) of every word of ``text`` that the query matched: its stem is
     in ``terms``, its folded form starts with one of ``prefixes`` or is near a ``fuzzy``
-    word. A compound matches through its parts too."""
+    word. A compound matches through its parts too.
+
+    Only the words that contain one of :func:`_needles` are stemmed and split: stemming
+    and splitting every word of ten hits was most of the time a search took in a new
+    process (and splitting loads the compound lexicon).
+    """
+    needles = None if fuzzy else _needles(terms, prefixes)
     spans: list[tuple[int, int, str]] = []
-    initials = {_initial(t) for t in terms}
-    for tok in _ANALYZER(text, chars=True, positions=True):
-        folded = tok.text
-        # Stemming keeps a word's first letter (it changes endings; v/f and z/s
-        # alternate): only a word that starts like a term can stem to it.
-        if folded and (_initial(folded) in initials or folded in STEM_OVERRIDES):
+    for tok in _WORDS(text, chars=True, positions=True):
+        word = tok.text
+        if needles is not None and not any(n in word for n in needles):
+            continue  # neither the word nor one of its parts can match
+        for folded in _word_and_parts(word):  # as exact_analyzer() yields them
             key = stem(folded)
             hit = key in terms
-        else:
-            key, hit = folded, False
-        if not hit and prefixes:
-            hit = any(folded.startswith(p) for p in prefixes)
-            key = folded
-        if not hit and fuzzy:
-            hit = any(_within(folded, w, d) for w, d in fuzzy)
-            key = folded
-        if hit:
-            if spans and spans[-1][0] == tok.startchar:
-                continue
-            spans.append((tok.startchar, tok.endchar, key))
+            if not hit and prefixes:
+                hit = any(folded.startswith(p) for p in prefixes)
+                key = folded
+            if not hit and fuzzy:
+                hit = any(_within(folded, w, d) for w, d in fuzzy)
+                key = folded
+            if hit:
+                spans.append((tok.startchar, tok.endchar, key))
+                break  # the word is marked once; its parts need not be split or stemmed
     return spans
+
+
+def _word_and_parts(word: str) -> Iterator[str]:
+    """The word, then its compound parts (split only when asked for)."""
+    yield word
+    yield from compound_terms(word)
+
+
+def _needles(terms: frozenset[str], prefixes: frozenset[str]) -> tuple[str, ...] | None:
+    """Strings of which a word that matches ``terms`` or ``prefixes`` (itself or by a
+    compound part, a substring of it) contains at least one; None when that can be any
+    word."""
+    needles = {stem_prefix(t) for t in terms} | prefixes
+    return None if "" in needles else tuple(needles)
 
 
 def _best_window(

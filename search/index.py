@@ -53,7 +53,6 @@ from search.query import (
 from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
 from search.scoring import matching_docs, score_query, similar_weighting, weighting
-from search.similar import similar_query
 from search.spelling import correct_word, is_unknown
 
 __all__ = ["Index"]
@@ -100,7 +99,7 @@ class Index:
 
     @classmethod
     def _open_generation(cls, path: Path, gen: Path) -> Index:
-        meta = indexer.read_meta(path, gen)
+        meta = indexer.read_meta(path, gen, manifest=False)  # searching needs no manifest
         ix: Any = None
         try:
             ix = indexer.open_for_reading(gen)
@@ -424,6 +423,8 @@ class Index:
             EntryNotFoundError: ``entry_id`` is not in the index.
             ValueError: Neither or both of ``entry_id`` and ``text`` are given.
         """
+        from search.similar import similar_query  # imported here: searching does not use it
+
         if (entry_id is None) == (text is None):
             raise ValueError("give exactly one of entry_id and text")
         limit = max(1, limit)

@@ -10,9 +10,10 @@ Only single words take part (``Zuid-Afrika`` is two words to the analysis).
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 
-from search.analysis import analyze
+from search.analysis import analyze, stem_prefix
+from search.analysis import stem as _stem
+from search.compounds import package_data
 
 __all__ = ["RELATED_WEIGHT", "related_stems"]
 
@@ -21,18 +22,29 @@ RELATED_WEIGHT = 0.5
 
 
 @cache
-def _table() -> dict[str, frozenset[str]]:
-    text = files("search").joinpath("data", "places_nl.tsv").read_text(encoding="utf-8")
-    related: dict[str, set[str]] = {}
+def _places() -> tuple[tuple[str, ...], ...]:
+    """Per place, the folded word of each of its one-word forms (not stemmed yet: a
+    search needs the stems of only the places that can hold its words)."""
+    text = package_data("data", "places_nl.tsv").decode("utf-8")
+    places = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        stems = {s[0] for s in (analyze(form) for form in line.split("\t")) if len(s) == 1}
-        for stem in stems:
-            related.setdefault(stem, set()).update(stems - {stem})
-    return {stem: frozenset(others) for stem, others in related.items() if others}
+        words = (analyze(form, stemmed=False) for form in line.split("\t"))
+        places.append(tuple(w[0] for w in words if len(w) == 1))
+    return tuple(places)
+
+
+@cache
+def _stems(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_stem(w) for w in words)
 
 
 def related_stems(stem: str) -> frozenset[str]:
     """The other stems of the place ``stem`` belongs to (empty for most words)."""
-    return _table().get(stem, frozenset())
+    prefix = stem_prefix(stem)  # what every word with this stem starts with
+    related: set[str] = set()
+    for words in _places():
+        if any(w.startswith(prefix) for w in words) and stem in _stems(words):
+            related.update(_stems(words) - {stem})
+    return frozenset(related)

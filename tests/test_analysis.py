@@ -22,7 +22,10 @@ from search.analysis import (
     index_words,
     name_analyzer,
     query_analyzer,
+    stem,
+    stem_prefix,
 )
+from search.compounds import compound_terms, lexicon
 from tests.conftest import DATA
 
 
@@ -149,3 +152,29 @@ def test_index_chain_recognises_only_our_chains() -> None:
     assert index_chain(dutch_analyzer()) == STEMMED
     assert index_chain(query_analyzer()) is None
     assert index_chain(None) is None
+
+
+#: Letters of Dutch words, to make the stemmer's rules (endings, undoubling) fire often.
+DUTCH_LETTERS = "aaeeeeiioouuyijnnrrssttddllkkgghvvzzffbbppmmwwcj"
+
+
+def _stem_keeps_prefix(word: str) -> bool:
+    return word.startswith(stem_prefix(stem(word)))
+
+
+def test_every_lexicon_word_starts_with_its_stem_prefix() -> None:
+    assert [w for w in lexicon() if not _stem_keeps_prefix(w)] == []
+    golden = [w for word, _ in _golden() for w in analyze(word, stemmed=False)]
+    assert [w for w in golden if not _stem_keeps_prefix(w)] == []
+    assert stem_prefix(stem("kamerleden")) == "kamerl" and stem_prefix("wet") == "w"
+
+
+@given(st.text(alphabet=DUTCH_LETTERS, min_size=1, max_size=20))
+def test_a_dutch_like_word_starts_with_its_stem_prefix(word: str) -> None:
+    assert _stem_keeps_prefix(word)
+
+
+@given(st.text())
+def test_any_word_and_its_parts_start_with_their_stem_prefix(text: str) -> None:
+    for word in analyze(text, stemmed=False):
+        assert all(_stem_keeps_prefix(w) for w in (word, *compound_terms(word)))

@@ -159,6 +159,33 @@ def test_subprocess_python_m_search(workdir: Path) -> None:
     assert "Traceback" not in missing.stderr
 
 
+#: What a search never needs: the seed parser, the index writer and its processes,
+#: ``similar``, and what Whoosh, snowballstemmer and importlib.metadata would import
+#: without use (search/dependencies.py, search/version.py).
+NOT_FOR_SEARCHING = ("markdown_it", "search.ingest", "search.bulkwrite", "multiprocessing",
+                     "search.similar", "urllib.request", "http.client", "email", "ssl",
+                     "asyncio", "cached_property", "whoosh.lang.morph_en", "snowballstemmer",
+                     "importlib.metadata")  # fmt: skip
+
+
+def test_a_search_imports_only_what_it_needs(seed_index_path: Path, tmp_path: Path) -> None:
+    argv = ["kvsearch", "search", "mensenrechten China", "--index-dir", str(seed_index_path)]
+    code = (
+        "import runpy, sys\n"
+        "started = set(sys.modules)  # what site imported, whatever it is here\n"
+        f"sys.argv = {argv!r}\n"
+        "try:\n"
+        "    runpy.run_module('search', run_name='__main__', alter_sys=True)\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        f"print(sorted(m for m in {NOT_FOR_SEARCHING!r} if m in set(sys.modules) - started))\n"
+    )
+    proc = _run([sys.executable, "-c", code], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "2019Z12806" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "[]"
+
+
 def test_installed_console_script(workdir: Path) -> None:
     script = shutil.which("kvsearch")
     if script is None:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from search import Index
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search import highlight
+from search.analysis import exact_analyzer, stem
 from search.highlight import make_snippet
+from search.ingest import parse_file
 from search.query import highlight_terms, parse
+from tests.conftest import SEED_FILE
 
 
 def test_stemmed_and_folded_forms_are_marked() -> None:
@@ -45,27 +53,45 @@ def test_prefix_and_fuzzy_matches_are_marked() -> None:
     assert snippet.matches == ("Klimaatverandering", "gezichtsherkenning")
 
 
-def test_stemming_keeps_the_first_letter_the_snippet_filter_relies_on(
-    corpus_index: Index,
-) -> None:
-    """The snippet stems only words that start like a query term (``_initial``): no
-    word of the corpus, and no made-up word, stems to another first letter."""
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
+def _matches_of_every_word(
+    text: str, terms: frozenset[str], prefixes: frozenset[str]
+) -> list[tuple[int, int, str]]:
+    """What :func:`highlight._matches` found before it skipped words: every word and
+    compound part of the index chain, stemmed."""
+    spans: list[tuple[int, int, str]] = []
+    for tok in exact_analyzer()(text, chars=True, positions=True):
+        key = stem(tok.text)
+        hit = key in terms
+        if not hit and prefixes:
+            hit, key = any(tok.text.startswith(p) for p in prefixes), tok.text
+        if hit and not (spans and spans[-1][0] == tok.startchar):
+            spans.append((tok.startchar, tok.endchar, key))
+    return spans
 
-    from search.analysis import STEM_OVERRIDES, stem
-    from search.highlight import _initial
 
-    reader = corpus_index._get_searcher().reader()
-    words = [w.decode("utf-8") for w in reader.lexicon("exact")]
-    assert len(words) > 10_000
-    moved = [w for w in words if w not in STEM_OVERRIDES and _initial(stem(w)) != _initial(w)]
-    assert moved == []
+def _seed_texts() -> list[str]:
+    entries = [e for d in parse_file(SEED_FILE).documents for e in d.entries]
+    return [t for e in entries for t in (e.question, e.answer) if t]
 
-    @settings(max_examples=3000, deadline=None)
-    @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzeeaaoo", min_size=1, max_size=14))
-    def check(word: str) -> None:
-        if word not in STEM_OVERRIDES:
-            assert _initial(stem(word)) == _initial(word), word
 
-    check()
+def test_skipping_words_that_cannot_match_finds_the_same_matches() -> None:
+    texts = _seed_texts()
+    rng = random.Random(7)
+    for text in texts:
+        words = [t.text for t in exact_analyzer()(text)]  # words and compound parts
+        for _ in range(5):
+            terms = frozenset(stem(rng.choice(words)) for _ in range(rng.randint(1, 3)))
+            prefixes = frozenset(rng.choice(words)[:4] for _ in range(rng.randint(0, 1)))
+            expected = _matches_of_every_word(text, terms, prefixes)
+            assert highlight._matches(text, terms, prefixes) == expected
+    terms = highlight_terms(parse("mensenrechten china wet leden"))[0]
+    assert highlight._matches(texts[0], terms) == _matches_of_every_word(
+        texts[0], terms, frozenset()
+    )
+
+
+@given(st.text(alphabet="aeioun rstdlkgh-.'\nëé", max_size=200), st.data())
+def test_skipping_words_finds_the_same_matches_in_any_text(text: str, data: st.DataObject) -> None:
+    words = [t.text for t in exact_analyzer()(text)] or ["x"]
+    terms = frozenset(stem(w) for w in data.draw(st.lists(st.sampled_from(words), max_size=3)))
+    assert highlight._matches(text, terms) == _matches_of_every_word(text, terms, frozenset())

@@ -24,6 +24,7 @@ from search import (
     SearchError,
     SearchResults,
     SeedError,
+    indexer,
 )
 from tests.conftest import DATA, SEEDS, VARIANTS
 
@@ -153,6 +154,17 @@ def test_other_analysis_version_is_refused(seed_index_path: Path, tmp_path: Path
     with pytest.raises(IndexVersionError) as info:
         Index.open(path)
     assert "kvsearch rebuild" in str(info.value)
+
+
+def test_open_reads_the_metadata_without_the_manifest(seed_index_path: Path) -> None:
+    gen = _live(seed_index_path)
+    full = indexer.read_meta(seed_index_path, gen)
+    head = indexer._read_meta_head(gen / indexer.META_FILE)
+    assert head is not None  # the build writes the manifest last, as the reader expects
+    assert head == {key: value for key, value in full.items() if key != "files"}
+    assert indexer.read_meta(seed_index_path, gen, manifest=False) == head
+    with Index.open(seed_index_path) as index:
+        assert index.info == head
 
 
 def test_damaged_index_gives_clear_error(seed_index_path: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib.resources import files
 
 import pytest
 
@@ -81,3 +82,17 @@ def test_place_table_joins_the_forms_of_one_place_only() -> None:
     assert related_stems(analyze("Tunesische")[0]) >= {analyze("Tunesië")[0]}
     assert analyze("Libische")[0] not in related_stems(analyze("Tunesië")[0])
     assert related_stems(analyze("kustwacht")[0]) == frozenset()
+
+
+def test_place_forms_are_stemmed_only_where_a_word_can_be_one() -> None:
+    # The table as it was built whole: every stem of a line relates to the others.
+    text = files("search").joinpath("data", "places_nl.tsv").read_text(encoding="utf-8")
+    table: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            stems = {s[0] for s in map(analyze, line.split("\t")) if len(s) == 1}
+            for stem in stems:
+                table.setdefault(stem, set()).update(stems - {stem})
+    others = [analyze(w)[0] for w in ("kustwacht", "chin", "c", "amerikanen", "belg", "e")]
+    for stem in [*table, *others]:
+        assert related_stems(stem) == frozenset(table.get(stem, ())), stem
