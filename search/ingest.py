@@ -64,6 +64,13 @@ __all__ = [
 INGEST_VERSION = 4
 
 _MD = MarkdownIt("commonmark")
+#: The block structure only: :func:`_block_lines` reads the source lines of the blocks,
+#: never their inline tokens, so the core rule that parses those is left out.
+_BLOCKS = MarkdownIt("commonmark").disable("inline")
+#: Characters that start inline markup in CommonMark (or that markdown-it rewrites):
+#: text without them is one text token, as it is (see :func:`_render_inline`).
+_INLINE_MARKUP_RE = re.compile(r"[\n\r\0\\`*_<&\[]")
+_BLANKS_RE = re.compile(r"[ \t]+")
 _T = TypeVar("_T")
 
 # "3", "3 en 4", "7, 8, en 9", "7, 8, 9 10 en 11", "4-7", "4 t/m 6"; at most 4 digits.
@@ -214,8 +221,12 @@ def _render_inline(source: str) -> _Inline:
     capture: list[list[str]] = []  # open strong/em spans collecting their text
     in_sup = False
     sup_text: list[str] = []
-    tokens = _MD.parseInline(source)
-    children: list[Token] = tokens[0].children or [] if tokens else []
+    if _INLINE_MARKUP_RE.search(source) is None:
+        children: list[Token] = []  # plain text: parsing it gives it back as it is
+        out.append(source)
+    else:
+        tokens = _MD.parseInline(source)
+        children = tokens[0].children or [] if tokens else []
     for tok in children:
         kind = tok.type
         if kind == "html_inline":
@@ -252,10 +263,13 @@ def _render_inline(source: str) -> _Inline:
             open_span.append(piece)
     text = "".join(out)
     for pattern in (_BRACKET_REF_RE, _PAREN_REF_RE):
-        for m in pattern.finditer(text):
-            refs.extend(int(n) for n in m.group(1).split())
-        text = pattern.sub("", text)
-    text = re.sub(r"[ \t]+", " ", text).strip()
+        marks = [m.group(1) for m in pattern.finditer(text)]
+        if marks:
+            refs.extend(int(n) for mark in marks for n in mark.split())
+            text = pattern.sub("", text)
+    if "  " in text or "\t" in text:  # a single space stays as it is
+        text = _BLANKS_RE.sub(" ", text)
+    text = text.strip()
     return _Inline(text, refs, strong, emphasis)
 
 
@@ -300,7 +314,7 @@ def _block_lines(text: str) -> Iterator[_Line]:
     raw_lines = text.split("\n")
     para = 0
     in_heading = False
-    for tok in _MD.parse(text):
+    for tok in _BLOCKS.parse(text):
         if tok.type in ("heading_open", "heading_close"):
             in_heading = tok.type == "heading_open"
         if tok.map is None or (in_heading and tok.type == "inline"):
