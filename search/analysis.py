@@ -125,7 +125,7 @@ def stem(word: str) -> str:
     override = STEM_OVERRIDES.get(word)
     if override is not None:
         return override
-    if any(c.isdigit() for c in word):
+    if not word.isalpha() and any(c.isdigit() for c in word):
         return word
     if word.endswith("ies") and len(word) > 5:
         word = word[:-1]  # sancties -> sanctie, as Porter leaves -ies plurals alone
