@@ -330,14 +330,29 @@ def analyse_new_words(texts: Iterable[str]) -> list[tuple[str, WordTerms]]:
     another process: seed files are parsed by a pool of processes, which analyses
     their words on the way (stemming is most of the index-time analysis)."""
     cache = _WORD_TERMS
-    found: set[str] = set()
-    for text in texts:
-        found.update(TOKEN_PATTERN.findall(text))
-    new = [(w, _word_terms(w)) for w in found if w not in cache]
+    new = [(w, _word_terms(w)) for w in _distinct_words(texts) if w not in cache]
     if len(cache) + len(new) > WORD_CACHE_SIZE:
         cache.clear()
     cache.update(new)
     return new
+
+
+def _distinct_words(texts: Iterable[str]) -> set[str]:
+    """The distinct tokens of ``texts``, as :data:`TOKEN_PATTERN` finds them.
+
+    A token never holds whitespace, so the tokens are those of the text's distinct
+    whitespace-separated chunks, and a chunk of word characters only (``str.isalnum``:
+    what ``\\w`` matches, except ``_``) is one token: most chunks need no regex.
+    """
+    found: set[str] = set()
+    for text in texts:
+        found.update(text.split())
+    odd = [chunk for chunk in found if not chunk.isalnum()]
+    found.difference_update(odd)
+    findall = TOKEN_PATTERN.findall
+    for chunk in odd:
+        found.update(findall(chunk))
+    return found
 
 
 def add_words(words: Iterable[tuple[str, WordTerms]]) -> None:

@@ -14,6 +14,8 @@ from search.analysis import (
     EXACT,
     NAMES,
     STEMMED,
+    TOKEN_PATTERN,
+    _distinct_words,
     analyze,
     dutch_analyzer,
     exact_analyzer,
@@ -149,3 +151,9 @@ def test_index_chain_recognises_only_our_chains() -> None:
     assert index_chain(dutch_analyzer()) == STEMMED
     assert index_chain(query_analyzer()) is None
     assert index_chain(None) is None
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t\n.,'’s_1"))))
+def test_distinct_words_are_the_tokens(texts: list[str]) -> None:
+    tokens = {t for text in texts for t in TOKEN_PATTERN.findall(text)}
+    assert _distinct_words(texts) == tokens
