@@ -120,6 +120,9 @@ _SUBMITTED_RE = re.compile(r"ingezonden\s*" + _DATE_RE, re.I)
 _RECEIVED_RE = re.compile(r"ontvangen[\s(]*(?:ontvangen\s*)?" + _DATE_RE, re.I)
 
 
+_NUMBER_OR_RANGE_RE = re.compile(r"(\d+)\s*(?:(t/m|-|–)\s*(\d+))?")
+
+
 def parse_numbers(text: str) -> tuple[int, ...]:
     """Turn ``'7, 8, 9 10 en 11'`` into (7, ..., 11) and ``'4 t/m 6'`` into (4, 5, 6).
 
@@ -127,7 +130,7 @@ def parse_numbers(text: str) -> tuple[int, ...]:
     its two ends are kept.
     """
     nums: list[int] = []
-    for m in re.finditer(r"(\d+)\s*(?:(t/m|-|–)\s*(\d+))?", text):
+    for m in _NUMBER_OR_RANGE_RE.finditer(text):
         if len(m.group(1)) > 9:
             continue
         first = int(m.group(1))
@@ -262,7 +265,9 @@ def _render_inline(source: str) -> _Inline:
         for open_span in capture:
             open_span.append(piece)
     text = "".join(out)
-    for pattern in (_BRACKET_REF_RE, _PAREN_REF_RE):
+    for pattern, bracket in ((_BRACKET_REF_RE, "["), (_PAREN_REF_RE, ")")):
+        if bracket not in text:
+            continue  # no mark without its bracket
         marks = [m.group(1) for m in pattern.finditer(text)]
         if marks:
             refs.extend(int(n) for mark in marks for n in mark.split())
@@ -343,8 +348,12 @@ def _block_lines(text: str) -> Iterator[_Line]:
                 yield _Line(content.strip(), raw_lines[lineno], lineno + 1, 0, para)
 
 
+_OPENING_MARKS_RE = re.compile(r"^\s*#+\s*")
+_CLOSING_MARKS_RE = re.compile(r"(?:^|\s+)#+\s*$")
+
+
 def _heading_text(raw: str) -> str:
-    return re.sub(r"(?:^|\s+)#+\s*$", "", re.sub(r"^\s*#+\s*", "", raw)).strip()
+    return _CLOSING_MARKS_RE.sub("", _OPENING_MARKS_RE.sub("", raw)).strip()
 
 
 # --- documents -----------------------------------------------------------------------
@@ -659,13 +668,14 @@ def _finish(b: _DocBuilder, name: str) -> Document:
     addressees: tuple[str, ...] = ()
     subject: str | None = None
     submitted: date | None = None
+    intro = _render_inline(" ".join(b.intro))
     if b.intro:
-        members, addressees, subject, submitted = _parse_intro(" ".join(b.intro))
+        members, addressees, subject, submitted = _parse_intro(intro)
     answered, answered_by = _parse_reply(b.reply)
     notice_received = _received(b.notice)
     footnotes = {n: _squash(_render_inline(" ".join(t)).text) for n, t in b.footnotes.items()}
     blocks = [(block, _render(block.question), _render(block.answer)) for block in b.blocks]
-    cited = set(_render_inline(" ".join(b.intro)).refs)
+    cited = set(intro.refs)
     cited.update(n for block, (_, q), (_, a) in blocks for n in q + a + block.notes)
     uncited = set(footnotes) - cited
     entries: list[Question] = []
@@ -725,15 +735,14 @@ _SUBMITTED_CUT_RE = re.compile(r"\s*(?:\(\s*ingezonden\b|\bingezonden\s*\d).*$",
 
 
 def _parse_intro(
-    raw: str,
+    inline: _Inline,
 ) -> tuple[tuple[Member, ...], tuple[str, ...], str | None, date | None]:
-    """Members, addressees, subject and submission date from the intro line.
+    """Members, addressees, subject and submission date from the rendered intro line.
 
     ``Vragen van het lid **X** (P) aan de Minister van … over *…* (ingezonden 1 mei
     2024)``; the subject is the emphasised part, or without emphasis what follows
     ``over``.
     """
-    inline = _render_inline(raw)
     plain = inline.text
     m = _SUBMITTED_RE.search(plain)
     submitted = _date_from_match(m) if m else None
