@@ -26,7 +26,7 @@ def test_every_lexicon_word() -> None:
     assert [stem_word(w) for w in words] == [REFERENCE.stemWord(w) for w in words]
 
 
-@settings(max_examples=3000)
+@settings(max_examples=1000)
 @given(st.lists(st.sampled_from(PIECES), max_size=7).map("".join))
 def test_generated_words(word: str) -> None:
     assert stem_word(word) == REFERENCE.stemWord(word)
@@ -38,5 +38,5 @@ def test_any_text(word: str) -> None:
 
 
 def test_analysis_uses_the_port_unless_pystemmer_is_installed() -> None:
-    pure = type(analysis._STEMMER).__module__.startswith("snowballstemmer")
-    assert (analysis._stem_word is stem_word) == pure
+    pystemmer = type(analysis._STEMMER).__module__ == "Stemmer"
+    assert (analysis._stem_word is stem_word) != pystemmer
