@@ -38,7 +38,7 @@ def main() -> int:
         if t
     ]
     chain = analysis.dutch_analyzer()
-    backend = type(analysis._STEMMER).__module__
+    backend = getattr(analysis._stem_word, "__module__", None) or type(analysis._STEMMER).__module__
     print("command: python bench/analysis.py")
     print(f"corpus: {len(texts)} question and answer texts; stemmer backend: {backend}")
     analysis.stem.cache_clear()

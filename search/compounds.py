@@ -238,16 +238,19 @@ def _best_spans(word: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) spans of the best-scoring split of ``word``, or ``()``."""
     parts, longest = _parts()
     n = len(word)
-    ends: list[_States] = [{} for _ in range(n + 1)]  # splits whose last part ends here
+    ends: dict[int, _States] = {}  # splits whose last part ends at a position
     for start in range(n - 2):
         if start == 0:
             states: _States = {(0, 0): (0.0, ())}
         else:  # a part may start here after a part that ended here or before a link
-            states = dict(ends[start])
+            here = ends.get(start)
+            if here is None and start - 1 not in ends and start - 2 not in ends:
+                continue  # no part ended here or one or two letters (a link) before
+            states = dict(here) if here else {}
             for link in LINKS:
                 size = len(link)
                 if start > size and word.startswith(link, start - size):
-                    for key, value in ends[start - size].items():
+                    for key, value in ends.get(start - size, {}).items():
                         best = states.get(key)
                         if best is None or value[0] > best[0]:
                             states[key] = value
@@ -260,7 +263,7 @@ def _best_spans(word: str) -> tuple[tuple[int, int], ...]:
             if zipf is None:
                 continue
             size = end - start
-            into = ends[end]
+            into = ends.setdefault(end, {})
             for (count, letters), (weight, spans) in states.items():
                 key = (count + 1, letters + size)
                 value = (weight + size * zipf, (*spans, (start, end)))
@@ -270,7 +273,7 @@ def _best_spans(word: str) -> tuple[tuple[int, int], ...]:
     whole = lexicon().get(word)
     best_rank = (MIN_SCORE, 0)
     best_spans: tuple[tuple[int, int], ...] = ()
-    for (count, letters), (weight, spans) in ends[n].items():
+    for (count, letters), (weight, spans) in ends.get(n, {}).items():
         score = weight / letters - PART_PENALTY * (count - 1)
         if whole is not None and score <= whole + WHOLE_WORD_MARGIN:
             continue
@@ -380,13 +383,16 @@ def _unglued_terms(word: str) -> tuple[str, ...]:
     """
     if len(word) < MIN_GLUED_LENGTH + 1 or not word.isalpha() or word in lexicon():
         return ()
+    max_glue = len(word) - MIN_GLUED_LENGTH
     for glue in GLUE_WORDS:
-        if len(word) - len(glue) < MIN_GLUED_LENGTH:
+        size = len(glue)
+        if size > max_glue:
             continue
-        for rest in (word[len(glue) :] if word.startswith(glue) else None,
-                     word[: -len(glue)] if word.endswith(glue) else None):  # fmt: skip
-            if rest and _known(rest):
-                return (rest, *compound_terms(rest))
+        # The glue word before the known one, then after it.
+        if word.startswith(glue) and _known(rest := word[size:]):
+            return (rest, *compound_terms(rest))
+        if word.endswith(glue) and _known(rest := word[:-size]):
+            return (rest, *compound_terms(rest))
     return ()
 
 

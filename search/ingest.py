@@ -65,6 +65,13 @@ __all__ = [
 INGEST_VERSION = 4
 
 _MD = MarkdownIt("commonmark")
+#: The block structure only: :func:`_block_lines` reads the source lines of the blocks,
+#: never their inline tokens, so the core rule that parses those is left out.
+_BLOCKS = MarkdownIt("commonmark").disable("inline")
+#: Characters that start inline markup in CommonMark (or that markdown-it rewrites):
+#: text without them is one text token, as it is (see :func:`_render_inline`).
+_INLINE_MARKUP_RE = re.compile(r"[\n\r\0\\`*_<&\[]")
+_BLANKS_RE = re.compile(r"[ \t]+")
 _T = TypeVar("_T")
 
 # "3", "3 en 4", "7, 8, en 9", "7, 8, 9 10 en 11", "4-7", "4 t/m 6"; at most 4 digits.
@@ -114,6 +121,9 @@ _SUBMITTED_RE = re.compile(r"ingezonden\s*" + _DATE_RE, re.I)
 _RECEIVED_RE = re.compile(r"ontvangen[\s(]*(?:ontvangen\s*)?" + _DATE_RE, re.I)
 
 
+_NUMBER_OR_RANGE_RE = re.compile(r"(\d+)\s*(?:(t/m|-|–)\s*(\d+))?")
+
+
 def parse_numbers(text: str) -> tuple[int, ...]:
     """Turn ``'7, 8, 9 10 en 11'`` into (7, ..., 11) and ``'4 t/m 6'`` into (4, 5, 6).
 
@@ -121,7 +131,7 @@ def parse_numbers(text: str) -> tuple[int, ...]:
     its two ends are kept.
     """
     nums: list[int] = []
-    for m in re.finditer(r"(\d+)\s*(?:(t/m|-|–)\s*(\d+))?", text):
+    for m in _NUMBER_OR_RANGE_RE.finditer(text):
         if len(m.group(1)) > 9:
             continue
         first = int(m.group(1))
@@ -215,8 +225,12 @@ def _render_inline(source: str) -> _Inline:
     capture: list[list[str]] = []  # open strong/em spans collecting their text
     in_sup = False
     sup_text: list[str] = []
-    tokens = _MD.parseInline(source)
-    children: list[Token] = tokens[0].children or [] if tokens else []
+    if _INLINE_MARKUP_RE.search(source) is None:
+        children: list[Token] = []  # plain text: parsing it gives it back as it is
+        out.append(source)
+    else:
+        tokens = _MD.parseInline(source)
+        children = tokens[0].children or [] if tokens else []
     for tok in children:
         kind = tok.type
         if kind == "html_inline":
@@ -252,11 +266,16 @@ def _render_inline(source: str) -> _Inline:
         for open_span in capture:
             open_span.append(piece)
     text = "".join(out)
-    for pattern in (_BRACKET_REF_RE, _PAREN_REF_RE):
-        for m in pattern.finditer(text):
-            refs.extend(int(n) for n in m.group(1).split())
-        text = pattern.sub("", text)
-    text = re.sub(r"[ \t]+", " ", text).strip()
+    for pattern, bracket in ((_BRACKET_REF_RE, "["), (_PAREN_REF_RE, ")")):
+        if bracket not in text:
+            continue  # no mark without its bracket
+        marks = [m.group(1) for m in pattern.finditer(text)]
+        if marks:
+            refs.extend(int(n) for mark in marks for n in mark.split())
+            text = pattern.sub("", text)
+    if "  " in text or "\t" in text:  # a single space stays as it is
+        text = _BLANKS_RE.sub(" ", text)
+    text = text.strip()
     return _Inline(text, refs, strong, emphasis)
 
 
@@ -301,7 +320,7 @@ def _block_lines(text: str) -> Iterator[_Line]:
     raw_lines = text.split("\n")
     para = 0
     in_heading = False
-    for tok in _MD.parse(text):
+    for tok in _BLOCKS.parse(text):
         if tok.type in ("heading_open", "heading_close"):
             in_heading = tok.type == "heading_open"
         if tok.map is None or (in_heading and tok.type == "inline"):
@@ -330,8 +349,12 @@ def _block_lines(text: str) -> Iterator[_Line]:
                 yield _Line(content.strip(), raw_lines[lineno], lineno + 1, 0, para)
 
 
+_OPENING_MARKS_RE = re.compile(r"^\s*#+\s*")
+_CLOSING_MARKS_RE = re.compile(r"(?:^|\s+)#+\s*$")
+
+
 def _heading_text(raw: str) -> str:
-    return re.sub(r"(?:^|\s+)#+\s*$", "", re.sub(r"^\s*#+\s*", "", raw)).strip()
+    return _CLOSING_MARKS_RE.sub("", _OPENING_MARKS_RE.sub("", raw)).strip()
 
 
 # --- documents -----------------------------------------------------------------------
@@ -646,13 +669,14 @@ def _finish(b: _DocBuilder, name: str) -> Document:
     addressees: tuple[str, ...] = ()
     subject: str | None = None
     submitted: date | None = None
+    intro = _render_inline(" ".join(b.intro))
     if b.intro:
-        members, addressees, subject, submitted = _parse_intro(" ".join(b.intro))
+        members, addressees, subject, submitted = _parse_intro(intro)
     answered, answered_by = _parse_reply(b.reply)
     notice_received = _received(b.notice)
     footnotes = {n: _squash(_render_inline(" ".join(t)).text) for n, t in b.footnotes.items()}
     blocks = [(block, _render(block.question), _render(block.answer)) for block in b.blocks]
-    cited = set(_render_inline(" ".join(b.intro)).refs)
+    cited = set(intro.refs)
     cited.update(n for block, (_, q), (_, a) in blocks for n in q + a + block.notes)
     uncited = set(footnotes) - cited
     entries: list[Question] = []
@@ -712,15 +736,14 @@ _SUBMITTED_CUT_RE = re.compile(r"\s*(?:\(\s*ingezonden\b|\bingezonden\s*\d).*$",
 
 
 def _parse_intro(
-    raw: str,
+    inline: _Inline,
 ) -> tuple[tuple[Member, ...], tuple[str, ...], str | None, date | None]:
-    """Members, addressees, subject and submission date from the intro line.
+    """Members, addressees, subject and submission date from the rendered intro line.
 
     ``Vragen van het lid **X** (P) aan de Minister van … over *…* (ingezonden 1 mei
     2024)``; the subject is the emphasised part, or without emphasis what follows
     ``over``.
     """
-    inline = _render_inline(raw)
     plain = inline.text
     m = _SUBMITTED_RE.search(plain)
     submitted = _date_from_match(m) if m else None

@@ -114,9 +114,19 @@ def fields_for(entry: Question) -> dict[str, Any]:
 
 def analysed_texts(entry: Question) -> list[str]:
     """The texts whose words an entry's text fields index (``exact`` is made of them):
-    to analyse the words ahead, in parallel."""
-    fields = fields_for(entry)
-    return [fields[n] for n in ("subject", "question", "answer", *NAME_FIELDS) if fields[n]]
+    to analyse the words ahead, in parallel. The same texts as :func:`fields_for` gives
+    those fields, without the rest of its work (JSON, facets), which a parsing process
+    does not need."""
+    members = entry.members
+    texts = (
+        entry.subject or "",
+        entry.question,
+        entry.answer,
+        "\n".join(m.name for m in members),
+        "\n".join(m.party or "" for m in members),
+        "\n".join((*entry.addressees, entry.answered_by or "")),
+    )
+    return [t for t in texts if t]
 
 
 #: The fields of names (name_analyzer).

@@ -14,6 +14,8 @@ from search.analysis import (
     EXACT,
     NAMES,
     STEMMED,
+    TOKEN_PATTERN,
+    _distinct_words,
     analyze,
     dutch_analyzer,
     exact_analyzer,
@@ -178,3 +180,9 @@ def test_a_dutch_like_word_starts_with_its_stem_prefix(word: str) -> None:
 def test_any_word_and_its_parts_start_with_their_stem_prefix(text: str) -> None:
     for word in analyze(text, stemmed=False):
         assert all(_stem_keeps_prefix(w) for w in (word, *compound_terms(word)))
+
+
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t\n.,'’s_1"))))
+def test_distinct_words_are_the_tokens(texts: list[str]) -> None:
+    tokens = {t for text in texts for t in TOKEN_PATTERN.findall(text)}
+    assert _distinct_words(texts) == tokens

@@ -8,12 +8,13 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search import Footnote, Member, SeedParseError
+from search import Footnote, Member, SeedParseError, ingest
 from search.cli import SKIP_REASONS_NL
 from search.ingest import (
     ParsedFile,
@@ -451,3 +452,24 @@ def test_combined_answer_answers_every_number_it_names() -> None:
     ).documents[0]
     assert [e.answer for e in doc.entries] == ["Samen.", "", ""]
     assert [e.status for e in doc.entries] == ["answered", "answered", "unanswered"]
+
+
+def _block_tokens(md: Any, text: str) -> list[tuple[Any, ...]]:
+    return [(t.type, t.map, t.markup, t.content, t.info) for t in md.parse(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), seed_like_text()))
+def test_block_parse_without_inline_pass_has_the_same_blocks(text: str) -> None:
+    assert _block_tokens(ingest._BLOCKS, text) == _block_tokens(ingest._MD, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t!#$%()-:=>@]^{}~")))
+def test_text_without_inline_markup_renders_as_itself(text: str) -> None:
+    if ingest._INLINE_MARKUP_RE.search(text):
+        return
+    tokens = ingest._MD.parseInline(text)
+    assert [(t.type, t.content) for t in tokens[0].children or []] == (
+        [("text", text)] if text else []
+    )
