@@ -8,7 +8,10 @@ correction's walk over the term dictionary makes ~75,000 of them).
 
 :class:`MappedStorage` maps each file once and hands Whoosh views of the map: nothing is
 copied at open, pages are read by the OS when first touched, and Whoosh's positional
-reads (``get``, ``get_int``, …) are slices of memory.
+reads (``get``, ``get_int``, …) are slices of memory. A mapped file must never be
+truncated under its reader (that would be a bus error, not an exception): Whoosh never
+rewrites a segment file, and a build removes a generation's folder only when it is
+neither live nor the previous one (``search/indexer.py``); a removed file stays mapped.
 """
 
 from __future__ import annotations
