@@ -40,6 +40,7 @@ __all__ = [
     "fold",
     "add_words",
     "analyse_new_words",
+    "known_words",
     "index_chain",
     "index_words",
     "stem",
@@ -338,3 +339,8 @@ def add_words(words: Iterable[tuple[str, WordTerms]]) -> None:
     cache = _WORD_TERMS
     if len(cache) < WORD_CACHE_SIZE:
         cache.update(words)
+
+
+def known_words() -> list[tuple[str, WordTerms]]:
+    """The words this process has analysed, for :func:`add_words` in another one."""
+    return list(_WORD_TERMS.items())

@@ -33,7 +33,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from search.analysis import ANALYSIS, add_words, analyse_new_words
+from search.analysis import ANALYSIS, add_words, analyse_new_words, known_words
 from search.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -59,7 +59,7 @@ from search.schema import (
     fields_for,
     make_schema,
 )
-from search.spool import Spool, Spooled
+from search.spool import Spool, Spooled, SpooledDocuments
 from search.version import installed_version
 
 __all__ = ["META_FILE", "Progress", "build", "check", "live_generation", "read_meta"]
@@ -425,8 +425,11 @@ def build(
                 if progress:
                     progress("read", i, len(todo))
 
+        helper = None
         try:
             gen.mkdir()
+            if not live and len(to_read) >= PARALLEL_PARSE_FILES and _usable_cpus() > 1:
+                helper = _fork_helper(gen)  # while this process is small
             read(to_read)
             if live:
                 affected = {d for n in plan.changed + plan.removed for d in old[n]["documents"]}
@@ -446,14 +449,8 @@ def build(
             before = _document_states(previous[0], affected if live else None) if previous else {}
             if live:
                 _link_generation(live[0], gen)
-            where = [w for w, _ in documents]
-            entries = _write_whoosh(
-                gen,
-                lambda: spool.documents(where),
-                sum(w.entries for w in where),
-                affected if live else None,
-                progress,
-            )
+            spooled = SpooledDocuments(gen, [w for w, _ in documents])
+            entries = _write_whoosh(gen, spooled, affected if live else None, progress, helper)
             spool.remove()
             manifest = [records[name] for _, name in plan.files]
             doc_ids = {d for r in manifest for d in r["documents"]}
@@ -480,6 +477,9 @@ def build(
             spool.close()
             shutil.rmtree(gen, ignore_errors=True)
             raise
+        finally:
+            if helper is not None:
+                helper.stop()
         _remove_stale(path)
     after = {w.document_id: state for w, state in documents if state is not None}
     gone = sorted(d for d in before if d not in after and (d in affected or not live))
@@ -659,23 +659,46 @@ def entry_fields(documents: Iterable[Document]) -> Iterator[dict[str, Any]]:
             yield fields_for(entry)
 
 
+def _fork_helper(gen: Path) -> Any:
+    """A process forked now to write half of the postings later (``HelperProcess``)."""
+    from search.bulkwrite import HelperProcess  # builds only
+
+    return HelperProcess(gen)
+
+
+class _HelperFields:
+    """The write helper's ``fields()`` (see ``BulkWriter.start_helper``), pickled to a
+    process forked before the seeds were parsed: the words analysed since come along,
+    so that it does not analyse them again."""
+
+    def __init__(self, documents: SpooledDocuments) -> None:
+        self._documents = documents
+        self._words = known_words()
+
+    def __call__(self) -> Iterator[dict[str, Any]]:
+        words, self._words = self._words, []
+        add_words(words)
+        del words
+        return entry_fields(self._documents)
+
+
 def _write_whoosh(
     gen: Path,
-    documents: Callable[[], Iterable[Document]],
-    total: int,
+    documents: SpooledDocuments,
     replace_ids: set[str] | None,
     progress: Progress | None,
+    helper: Any = None,
 ) -> int:
-    """Write the ``total`` entries of ``documents()`` into the generation; with
-    ``replace_ids``, into a copy of the live index after deleting the entries of those
-    document ids.
+    """Write the entries of ``documents`` into the generation; with ``replace_ids``,
+    into a copy of the live index after deleting the entries of those document ids.
 
-    A full build writes one segment with :class:`BulkWriter`; an update goes through
-    Whoosh's own writer (a new segment, merged by Whoosh's policy). ``documents()`` is
-    called once per writing process.
+    A full build writes one segment with :class:`BulkWriter`, with a helper process
+    for half of the postings when it is large (``helper``: one forked earlier; else
+    one is forked now); an update goes through Whoosh's own writer (a new segment,
+    merged by Whoosh's policy).
     """
     with _no_gc():
-        return _write_entries(gen, documents, replace_ids, progress, total)
+        return _write_entries(gen, documents, replace_ids, progress, helper)
 
 
 @contextlib.contextmanager
@@ -694,18 +717,22 @@ def _no_gc() -> Iterator[None]:
 
 def _write_entries(
     gen: Path,
-    documents: Callable[[], Iterable[Document]],
+    documents: SpooledDocuments,
     replace_ids: set[str] | None,
     progress: Progress | None,
-    total: int,
+    helper: Any,
 ) -> int:
+    total = documents.entries
     if replace_ids is None:
         ix = whoosh_index.create_in(str(gen), make_schema())
         from search.bulkwrite import BulkWriter  # builds only
 
         writer: Any = BulkWriter(ix)
         if total >= PARALLEL_WRITE_ENTRIES and _usable_cpus() > 1:
-            writer.start_helper(lambda: entry_fields(documents()))
+            if helper is not None:
+                writer.start_helper(_HelperFields(documents), process=helper)
+            else:
+                writer.start_helper(lambda: entry_fields(documents))
     else:
         ix = whoosh_index.open_dir(str(gen))
         writer = ix.writer(limitmb=256)
@@ -713,7 +740,7 @@ def _write_entries(
     try:
         for doc_id in sorted(replace_ids or ()):
             writer.delete_by_term("document_id", doc_id)
-        for fields in entry_fields(documents()):
+        for fields in entry_fields(documents):
             if replace_ids is None:
                 writer.add_document(fields)
             else:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from search.models import Document
 
-__all__ = ["Spool", "Spooled"]
+__all__ = ["Spool", "Spooled", "SpooledDocuments"]
 
 SPOOL_PREFIX = ".spool-"
 SPOOL_SUFFIX = ".tmp"
@@ -92,3 +92,24 @@ class Spool:
         self.close()
         for file in self.folder.glob(f"{SPOOL_PREFIX}*{SPOOL_SUFFIX}"):
             file.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class SpooledDocuments:
+    """Spooled documents in index order, to read as often as needed (by any process:
+    it pickles as the folder and the places)."""
+
+    folder: Path
+    where: list[Spooled]
+
+    @property
+    def entries(self) -> int:
+        """How many entries the documents have."""
+        return sum(w.entries for w in self.where)
+
+    def __iter__(self) -> Iterator[Document]:
+        spool = Spool(self.folder)
+        try:
+            yield from spool.documents(self.where)
+        finally:
+            spool.close()
