@@ -275,6 +275,8 @@ WordTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 _WORD_TERMS: dict[str, WordTerms] = {}
 WORD_CACHE_SIZE = 1_000_000
 _NOTHING: WordTerms = ((), (), ())
+#: Words :func:`analyse_new_words` has handed on from this process.
+_SENT: set[str] = set()
 
 
 def index_chain(analyzer: Any) -> int | None:
@@ -322,15 +324,18 @@ def analyse_new_words(texts: Iterable[str]) -> list[tuple[str, WordTerms]]:
     """Analyse the words of ``texts`` that this process has not seen yet (for
     :func:`index_words`) and return them with their terms, for :func:`add_words` in
     another process: seed files are parsed by a pool of processes, which analyses
-    their words on the way (stemming is most of the index-time analysis)."""
-    cache = _WORD_TERMS
+    their words on the way (stemming is most of the index-time analysis).
+
+    The words are remembered, not their terms (a third of the memory): the process
+    that called this hands them on rather than using them."""
+    cache, sent = _WORD_TERMS, _SENT
     found: set[str] = set()
     for text in texts:
         found.update(TOKEN_PATTERN.findall(text))
-    new = [(w, _word_terms(w)) for w in found if w not in cache]
-    if len(cache) + len(new) > WORD_CACHE_SIZE:
-        cache.clear()
-    cache.update(new)
+    new = [(w, _word_terms(w)) for w in found if w not in sent and w not in cache]
+    if len(sent) + len(new) > WORD_CACHE_SIZE:
+        sent.clear()
+    sent.update(w for w, _ in new)
     return new
 
 
