@@ -42,6 +42,7 @@ __all__ = [
     "fold",
     "add_words",
     "analyse_new_words",
+    "known_words",
     "index_chain",
     "index_words",
     "stem",
@@ -299,6 +300,8 @@ WordTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 _WORD_TERMS: dict[str, WordTerms] = {}
 WORD_CACHE_SIZE = 1_000_000
 _NOTHING: WordTerms = ((), (), ())
+#: Words :func:`analyse_new_words` has handed on from this process.
+_SENT: set[str] = set()
 
 
 def index_chain(analyzer: Any) -> int | None:
@@ -347,12 +350,15 @@ def analyse_new_words(texts: Iterable[str]) -> list[tuple[str, WordTerms]]:
     :func:`index_words`) and return them with their terms, for :func:`add_words` in
     another process: seed files are parsed by a pool of processes, which analyses
     their words on the way (compound splitting and stemming are most of the index-time
-    analysis)."""
-    cache = _WORD_TERMS
-    new = [(w, _word_terms(w)) for w in _distinct_words(texts) if w not in cache]
-    if len(cache) + len(new) > WORD_CACHE_SIZE:
-        cache.clear()
-    cache.update(new)
+    analysis).
+
+    The words are remembered, not their terms (a third of the memory): the process
+    that called this hands them on rather than using them."""
+    cache, sent = _WORD_TERMS, _SENT
+    new = [(w, _word_terms(w)) for w in _distinct_words(texts) if w not in sent and w not in cache]
+    if len(sent) + len(new) > WORD_CACHE_SIZE:
+        sent.clear()
+    sent.update(w for w, _ in new)
     return new
 
 
@@ -379,3 +385,8 @@ def add_words(words: Iterable[tuple[str, WordTerms]]) -> None:
     cache = _WORD_TERMS
     if len(cache) < WORD_CACHE_SIZE:
         cache.update(words)
+
+
+def known_words() -> list[tuple[str, WordTerms]]:
+    """The words this process has analysed, for :func:`add_words` in another one."""
+    return list(_WORD_TERMS.items())

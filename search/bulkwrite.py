@@ -31,9 +31,12 @@ Whoosh types stay inside this module; callers pass field dicts as for
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import heapq
 import marshal
 import os
+import pickle
 import shutil
 import struct
 import traceback
@@ -46,6 +49,7 @@ from typing import Any, BinaryIO
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _MAGIC
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Frequency, Positions
 from whoosh.index import TOC, LockError, clean_files
@@ -96,6 +100,9 @@ _INT = struct.Struct("!i")
 _BATCH = struct.Struct("<Q")
 #: The end of ``W3TermInfo.to_bytes``: postings offset and length.
 _OFFSET = struct.Struct("!qi")
+#: ``whoosh.filedb.filetables``: a key's and a value's length; a hash table slot.
+_LENGTHS = struct.Struct("!ii")
+_POINTER = struct.Struct("!Iq")
 
 
 def _positions_value(poslist: list[int]) -> bytes:
@@ -452,6 +459,57 @@ def _encode_postings(
     return b"".join(parts), info
 
 
+class _TermIndex(OrderedHashWriter):  # type: ignore[misc]  # Whoosh is untyped
+    """Whoosh's term index writer (``OrderedHashWriter``, the same file), with its hash
+    buckets in arrays: Whoosh keeps a tuple of two ints per term until it closes the
+    file, about 120 bytes a term and 300 MB for the 2.6 million terms of 500k
+    entries; these arrays take 12 bytes a term."""
+
+    lastkey: bytes
+
+    def __init__(self, writer: OrderedHashWriter) -> None:
+        # Takes over a writer that has written the header and nothing else.
+        if any(writer.buckets) or len(writer.index):
+            raise ValueError("the term index has keys already")
+        self.__dict__.update(writer.__dict__)
+        self._hashes = [array("I") for _ in range(256)]
+        self._positions = [array("q") for _ in range(256)]
+        self.buckets = None  # not used: see _write_hashes
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if key <= self.lastkey:
+            raise ValueError(f"Keys must increase: {self.lastkey!r}..{key!r}")
+        dbfile = self.dbfile
+        pos = dbfile.tell()
+        self.index.append(pos)
+        dbfile.write(_LENGTHS.pack(len(key), len(value)))
+        dbfile.write(key)
+        dbfile.write(value)
+        h = self.hashfn(key)
+        self._hashes[h & 255].append(h)
+        self._positions[h & 255].append(pos)
+        self.lastkey = key
+
+    def _write_hashes(self) -> None:
+        """``HashWriter._write_hashes`` (the same open addressing, the same bytes)."""
+        dbfile = self.dbfile
+        for hashes, positions in zip(self._hashes, self._positions, strict=True):
+            pos = dbfile.tell()
+            numslots = 2 * len(hashes)
+            self.directory.append((pos, numslots))
+            table_hashes = array("I", bytes(4 * numslots))
+            table_positions = array("q", bytes(8 * numslots))
+            for hashval, position in zip(hashes, positions, strict=True):
+                slot = (hashval >> 8) % numslots
+                # (0, 0) is an empty slot: no key starts at position 0 (the header)
+                while table_hashes[slot] or table_positions[slot]:
+                    slot = (slot + 1) % numslots
+                table_hashes[slot] = hashval
+                table_positions[slot] = position
+            dbfile.write(b"".join(map(_POINTER.pack, table_hashes, table_positions)))
+        self._hashes = self._positions = []
+
+
 def _die_with_parent(parent: int) -> None:
     """Have the kernel kill this (forked) process when its parent dies (Linux), so that
     a killed build leaves no writer holding the index lock."""
@@ -535,6 +593,79 @@ def _moved(info: bytes, base: int) -> bytes:
     return info[:at] + _LONG.pack(offset + base) + info[at + _LONG.size :]
 
 
+class HelperProcess:
+    """A process forked ahead of time, to become a :class:`BulkWriter`'s helper later
+    (``start_helper(fields, process=...)``).
+
+    A process forked when the writing starts begins with every page the building
+    process holds by then: shared until written, but counted in the RSS of both, and
+    copied as the helper touches it (reference counts). Forked while the building
+    process is still small (before it parses), the helper holds only what its job
+    brings: the job and its ``fields`` are pickled to it through a pipe.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        """Fork the process; it writes its files to ``folder`` (the index's folder)."""
+        self.folder = folder
+        parent = os.getpid()
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the helper: never returns, never runs the parent's cleanup
+            os.close(write_fd)
+            _die_with_parent(parent)
+            _serve(read_fd, folder, parent)
+        os.close(read_fd)
+        self.pid = pid
+        self._pipe: BinaryIO | None = os.fdopen(write_fd, "wb")
+
+    def send(self, job: tuple[Any, ...]) -> None:
+        """Give the process its job (:meth:`BulkWriter.start_helper` does)."""
+        if self._pipe is None:
+            raise ValueError("this helper process has its job already or is stopped")
+        pipe, self._pipe = self._pipe, None
+        try:
+            pickle.dump(job, pipe, pickle.HIGHEST_PROTOCOL)
+        finally:
+            pipe.close()
+
+    def stop(self) -> None:
+        """End the process when it got no job (without one, it exits at once)."""
+        if self._pipe is None:
+            return  # a writer owns it, or it is stopped
+        self._pipe.close()
+        self._pipe = None
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+
+
+def _serve(read_fd: int, folder: Path, parent: int) -> None:
+    """A :class:`HelperProcess`: wait for its job, do it, exit (in the forked child)."""
+    status = 1
+    out = _Helper(os.getpid(), folder)
+    builder: _PostingsBuilder | None = None
+    try:
+        with os.fdopen(read_fd, "rb") as pipe:
+            try:
+                job = pickle.load(pipe)
+            except EOFError:  # stopped without a job
+                job = None
+        if job is not None:
+            schema, names, run_postings, codec, fields = job
+            gc.disable()  # as in the building process (search.indexer._no_gc)
+            builder = _PostingsBuilder(schema, names, folder, run_postings)
+            _run_helper(builder, codec, fields, parent, out)
+        status = 0
+    except BaseException:
+        try:
+            out.error.write_text(traceback.format_exc(), "utf-8")
+        except BaseException:
+            pass
+        if builder is not None:
+            builder.cleanup()
+    finally:
+        os._exit(status)
+
+
 class BulkWriter:
     """Writes a new index's documents as one segment (a full build only).
 
@@ -581,13 +712,30 @@ class BulkWriter:
         """Documents added so far."""
         return self._docnum
 
-    def start_helper(self, fields: Callable[[], Iterable[Mapping[str, Any]]]) -> None:
-        """Fork a helper process for the postings of the fields from :data:`SPLIT_FIELD`
-        on; ``fields()`` must give it the same documents that :meth:`add_document` will
-        get here, in the same order. Call before adding documents."""
+    def start_helper(
+        self,
+        fields: Callable[[], Iterable[Mapping[str, Any]]],
+        process: HelperProcess | None = None,
+    ) -> None:
+        """Have a helper process write the postings of the fields from
+        :data:`SPLIT_FIELD` on; ``fields()`` must give it the same documents that
+        :meth:`add_document` will get here, in the same order. Call before adding
+        documents.
+
+        Without ``process``, a process is forked now; with one (forked earlier for this
+        index's folder), ``fields`` is pickled to it and called there.
+        """
         if self._docnum or self._helper is not None:
             raise ValueError("start_helper comes before the first document")
         theirs = {n for n in self._schema.names() if n >= SPLIT_FIELD}
+        if process is not None:
+            if Path(process.folder) != self._folder:
+                raise ValueError("the helper process writes to another folder")
+            job = (self._schema, theirs, self._run_postings // 2, self._codec, fields)
+            self._helper = _Helper(process.pid, self._folder)
+            process.send(job)
+            self._use_helper(theirs)
+            return
         helper_builder = _PostingsBuilder(
             self._schema, theirs, self._folder, self._run_postings // 2
         )
@@ -609,6 +757,9 @@ class BulkWriter:
             finally:
                 os._exit(status)
         self._helper = _Helper(pid, self._folder)
+        self._use_helper(theirs)
+
+    def _use_helper(self, theirs: set[str]) -> None:
         self._elsewhere = theirs
         mine = {n for n in self._schema.names() if n not in theirs}
         self._postings = _PostingsBuilder(self._schema, mine, self._folder, self._run_postings // 2)
@@ -691,6 +842,7 @@ class BulkWriter:
     def _write_postings(self) -> None:
         schema = self._schema
         fieldwriter = self._codec.field_writer(self._storage, self._segment)
+        fieldwriter._tindex = _TermIndex(fieldwriter._tindex)
         lastname: str | None = None
 
         def term(name: str, btext: bytes, info: bytes) -> None:

@@ -21,6 +21,7 @@ import fcntl
 import gc
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import time
@@ -32,7 +33,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search.analysis import ANALYSIS, add_words, analyse_new_words
+from search.analysis import ANALYSIS, add_words, analyse_new_words, known_words
 from search.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -58,6 +59,7 @@ from search.schema import (
     fields_for,
     make_schema,
 )
+from search.spool import Spool, Spooled, SpooledDocuments
 from search.storage import MappedStorage
 from search.version import installed_version
 
@@ -294,14 +296,24 @@ def _usable_cpus() -> int:
 PARALLEL_PARSE_FILES = 200
 
 
+#: A parsed document: where it is spooled, and its state for the change summary
+#: (None without entries).
+_Parsed = tuple[Spooled, "_State | None"]
+
+
+def _with_states(where: list[Spooled], documents: list[Document]) -> list[_Parsed]:
+    return [(w, _state(d) if d.entries else None) for w, d in zip(where, documents, strict=True)]
+
+
 def _parse_many(
-    todo: Sequence[tuple[Path, str]],
-) -> Iterator[tuple[str, tuple[dict[str, Any], list[Document]]]]:
-    """``_parse_one`` of each file, in order; in parallel when there are many."""
+    todo: Sequence[tuple[Path, str]], folder: Path
+) -> Iterator[tuple[str, tuple[dict[str, Any], list[_Parsed]]]]:
+    """``_parse_one`` of each file, in order, its documents spooled to ``folder``; in
+    parallel when there are many."""
     workers = min(_usable_cpus(), 8)
     if len(todo) < PARALLEL_PARSE_FILES or workers < 2:
         for file, name in todo:
-            yield name, _parse_one(file, name)
+            yield name, _parse_and_spool(file, name, folder)
         return
     import multiprocessing  # builds only: searching starts faster
     from concurrent.futures import ProcessPoolExecutor
@@ -310,18 +322,49 @@ def _parse_many(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         chunk = max(1, min(64, len(todo) // (workers * 8)))
-        results = pool.map(_parse_and_analyse, files, names, chunksize=chunk)
-        for name, (record, documents, words) in zip(names, results, strict=True):
+        folders = [folder] * len(files)
+        results = pool.map(_parse_and_analyse, files, names, folders, chunksize=chunk)
+        for name, (record, parsed, words) in zip(names, results, strict=True):
             add_words(words)
-            yield name, (record, documents)
+            yield name, (record, parsed)
 
 
-def _parse_and_analyse(file: Path, name: str) -> tuple[dict[str, Any], list[Document], Any]:
-    """``_parse_one`` in a worker, which also analyses the words it has not seen yet,
-    so that the build finds them analysed (in parallel, while parsing)."""
+def _parse_and_spool(file: Path, name: str, folder: Path) -> tuple[dict[str, Any], list[_Parsed]]:
+    """``_parse_one``, its documents spooled (they are read back when written)."""
+    record, documents = _parse_one(file, name)
+    where = Spool(folder).write(documents)
+    return record, _with_states(where, documents)
+
+
+def _parse_and_analyse(
+    file: Path, name: str, folder: Path
+) -> tuple[dict[str, Any], list[_Parsed], Any]:
+    """``_parse_and_spool`` in a worker, which also analyses the words it has not seen
+    yet, so that the build finds them analysed (in parallel, while parsing)."""
     record, documents = _parse_one(file, name)
     texts = (t for d in documents for e in d.entries for t in analysed_texts(e))
-    return record, documents, analyse_new_words(texts)
+    words = analyse_new_words(texts)
+    where = Spool(folder).write(documents)
+    return record, _with_states(where, documents), words
+
+
+def _merge_parsed(
+    by_id: dict[str, list[_Parsed]], spool: Spool
+) -> tuple[list[_Parsed], list[Skipped]]:
+    """``merge_report`` on spooled documents: the same documents in the same order.
+    Only documents that share an id are read back; what merging them gives is
+    spooled again."""
+    merged: list[_Parsed] = []
+    warnings: list[Skipped] = []
+    for parsed in by_id.values():
+        if len(parsed) == 1:
+            merged.append(parsed[0])
+            continue
+        documents, conflicts = _ingest().merge_group([spool.load(w) for w, _ in parsed])
+        where = spool.write(documents)
+        merged.extend(_with_states(where, documents))
+        warnings.extend(conflicts)
+    return merged, warnings
 
 
 def _problems(records: Iterable[dict[str, Any]], key: str) -> tuple[Skipped, ...]:
@@ -409,40 +452,51 @@ def build(
             return _unchanged(path, live, plan, started)
         to_read = set(plan.added) | set(plan.changed)
         records = {n: old[n] for n in plan.unchanged}
-        parsed: dict[str, list[Document]] = {}
+        read_names: list[str] = []
+        # Parsed documents by id, in the order merge_report would see them; the
+        # documents themselves are spooled to the new generation's folder.
+        by_id: dict[str, list[_Parsed]] = {}
+        gen = path / f"{GEN_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
+        spool = Spool(gen)
 
         def read(names: Iterable[str]) -> None:
             wanted = set(names)
             todo = [(f, n) for f, n in plan.files if n in wanted]
-            for i, (name, result) in enumerate(_parse_many(todo), 1):
-                records[name], parsed[name] = result
+            for i, (name, (record, parsed)) in enumerate(_parse_many(todo, gen), 1):
+                records[name] = record
+                read_names.append(name)
+                for item in parsed:
+                    by_id.setdefault(item[0].document_id, []).append(item)
                 if progress:
                     progress("read", i, len(todo))
 
-        read(to_read)
-        if live:
-            affected = {d for n in plan.changed + plan.removed for d in old[n]["documents"]}
-            affected |= {d.document_id for n in to_read for d in parsed[n]}
-            # Unchanged files that share a document id with a changed one are read
-            # again, so that their documents merge as in a build from scratch.
-            read(n for n in plan.unchanged if affected & set(old[n]["documents"]))
-        else:
-            affected = set()
-        documents, merge_warnings = _ingest().merge_report(
-            d for docs in parsed.values() for d in docs
-        )
-        for w in merge_warnings:  # reported with the file whose document did not fit
-            records[w.path]["warnings"].append([w.line, w.code, w.detail])
-        if live:
-            documents = [d for d in documents if d.document_id in affected]
-        previous = live or _live_meta(path)
-        before = _document_states(previous[0], affected if live else None) if previous else {}
-        gen = path / f"{GEN_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
+        helper = None
         try:
             gen.mkdir()
+            if not live and len(to_read) >= PARALLEL_PARSE_FILES and _usable_cpus() > 1:
+                helper = _fork_helper(gen)  # while this process is small
+            read(to_read)
+            if live:
+                affected = {d for n in plan.changed + plan.removed for d in old[n]["documents"]}
+                affected |= {d for n in read_names for d in records[n]["documents"]}
+                # Unchanged files that share a document id with a changed one are read
+                # again, so that their documents merge as in a build from scratch.
+                read(n for n in plan.unchanged if affected & set(old[n]["documents"]))
+            else:
+                affected = set()
+            documents, merge_warnings = _merge_parsed(by_id, spool)
+            by_id.clear()
+            for w in merge_warnings:  # reported with the file whose document did not fit
+                records[w.path]["warnings"].append([w.line, w.code, w.detail])
+            if live:
+                documents = [d for d in documents if d[0].document_id in affected]
+            previous = live or _live_meta(path)
+            before = _document_states(previous[0], affected if live else None) if previous else {}
             if live:
                 _link_generation(live[0], gen)
-            entries = _write_whoosh(gen, documents, affected if live else None, progress)
+            spooled = SpooledDocuments(gen, [w for w, _ in documents])
+            entries = _write_whoosh(gen, spooled, affected if live else None, progress, helper)
+            spool.remove()
             manifest = [records[name] for _, name in plan.files]
             doc_ids = {d for r in manifest for d in r["documents"]}
             document_count = _count_documents(gen, doc_ids)
@@ -465,10 +519,14 @@ def build(
                 _write_atomic(path / PREVIOUS_FILE, replaced + "\n")
             _write_atomic(path / CURRENT_FILE, gen.name + "\n")
         except BaseException:
+            spool.close()
             shutil.rmtree(gen, ignore_errors=True)
             raise
+        finally:
+            if helper is not None:
+                helper.stop()
         _remove_stale(path)
-    after = {d.document_id: _state(d) for d in documents if d.entries}
+    after = {w.document_id: state for w, state in documents if state is not None}
     gone = sorted(d for d in before if d not in after and (d in affected or not live))
     return BuildReport(
         files=len(plan.files),
@@ -476,7 +534,7 @@ def build(
         entries=entries,
         skipped=_problems(manifest, "skipped"),
         warnings=_problems(manifest, "warnings"),
-        read=tuple(sorted(parsed)),
+        read=tuple(sorted(read_names)),
         seconds=time.perf_counter() - started,
         index_path=str(path),
         added=len(plan.added) if live else len(plan.files),
@@ -650,21 +708,52 @@ def entry_fields(documents: Iterable[Document]) -> Iterator[dict[str, Any]]:
             yield fields_for(entry)
 
 
+def _fork_helper(gen: Path) -> Any:
+    """A process forked now to write half of the postings later (``HelperProcess``)."""
+    from search.bulkwrite import HelperProcess  # builds only
+
+    return HelperProcess(gen)
+
+
+class _HelperFields:
+    """The write helper's ``fields()`` (see ``BulkWriter.start_helper``), pickled to a
+    process forked before the seeds were parsed: the words analysed since come along,
+    so that it does not analyse them again."""
+
+    #: Words per marshalled chunk: pickling them at once would hold a memo entry per
+    #: object (about 150 MB for the 500,000 words of a 500k build) until it is done.
+    WORDS_PER_CHUNK = 20_000
+
+    def __init__(self, documents: SpooledDocuments) -> None:
+        self._documents = documents
+        words = known_words()
+        step = self.WORDS_PER_CHUNK
+        self._words = [marshal.dumps(words[i : i + step]) for i in range(0, len(words), step)]
+
+    def __call__(self) -> Iterator[dict[str, Any]]:
+        chunks, self._words = self._words, []
+        while chunks:
+            add_words(marshal.loads(chunks.pop()))
+        return entry_fields(self._documents)
+
+
 def _write_whoosh(
     gen: Path,
-    documents: Sequence[Document],
+    documents: SpooledDocuments,
     replace_ids: set[str] | None,
     progress: Progress | None,
+    helper: Any = None,
 ) -> int:
-    """Write documents' entries into the generation; with ``replace_ids``, into a copy
-    of the live index after deleting the entries of those document ids.
+    """Write the entries of ``documents`` into the generation; with ``replace_ids``,
+    into a copy of the live index after deleting the entries of those document ids.
 
-    A full build writes one segment with :class:`BulkWriter`; an update goes through
-    Whoosh's own writer (a new segment, merged by Whoosh's policy).
+    A full build writes one segment with :class:`BulkWriter`, with a helper process
+    for half of the postings when it is large (``helper``: one forked earlier; else
+    one is forked now); an update goes through Whoosh's own writer (a new segment,
+    merged by Whoosh's policy).
     """
-    total = sum(len(d.entries) for d in documents)
     with _no_gc():
-        return _write_entries(gen, documents, replace_ids, progress, total)
+        return _write_entries(gen, documents, replace_ids, progress, helper)
 
 
 @contextlib.contextmanager
@@ -683,18 +772,22 @@ def _no_gc() -> Iterator[None]:
 
 def _write_entries(
     gen: Path,
-    documents: Sequence[Document],
+    documents: SpooledDocuments,
     replace_ids: set[str] | None,
     progress: Progress | None,
-    total: int,
+    helper: Any,
 ) -> int:
+    total = documents.entries
     if replace_ids is None:
         ix = whoosh_index.create_in(str(gen), make_schema())
         from search.bulkwrite import BulkWriter  # builds only
 
         writer: Any = BulkWriter(ix)
         if total >= PARALLEL_WRITE_ENTRIES and _usable_cpus() > 1:
-            writer.start_helper(lambda: entry_fields(documents))
+            if helper is not None:
+                writer.start_helper(_HelperFields(documents), process=helper)
+            else:
+                writer.start_helper(lambda: entry_fields(documents))
     else:
         ix = _open_for_writing(gen)
         writer = ix.writer(limitmb=256)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
@@ -53,6 +53,7 @@ __all__ = [
     "ParsedFile",
     "find_seed_files",
     "merge_documents",
+    "merge_group",
     "merge_report",
     "parse_dutch_date",
     "parse_file",
@@ -966,27 +967,42 @@ def merge_report(documents: Iterable[Document]) -> tuple[list[Document], list[Sk
         by_id.setdefault(doc.document_id, []).append(doc)
     merged: list[Document] = []
     warnings: list[Skipped] = []
-    for doc_id, docs in by_id.items():
-        if len(docs) == 1:
-            merged.append(docs[0])
+    for docs in by_id.values():
+        group, conflicts = merge_group(docs)
+        merged.extend(group)
+        warnings.extend(conflicts)
+    return merged, warnings
+
+
+def merge_group(docs: Sequence[Document]) -> tuple[list[Document], list[Skipped]]:
+    """Merge the documents of one id (see :func:`merge_report`), in the order
+    :func:`merge_report` gives them: documents kept apart as ``<id>~<n>`` first, then
+    the merged pair.
+
+    Returns:
+        The documents, and warnings (``merge-conflict``, ``duplicate-id``).
+    """
+    if len(docs) == 1:
+        return [docs[0]], []
+    docs = sorted(docs, key=lambda d: (d.source, d.line))
+    merged: list[Document] = []
+    warnings: list[Skipped] = []
+    pair = [docs[0]]
+    for n, doc in enumerate(docs[1:], start=2):
+        if _is_pair(pair, doc):
+            pair.append(doc)
             continue
-        docs = sorted(docs, key=lambda d: (d.source, d.line))
-        pair = [docs[0]]
-        for n, doc in enumerate(docs[1:], start=2):
-            if _is_pair(pair, doc):
-                pair.append(doc)
-                continue
-            new_id = f"{doc_id}~{n}"
-            warnings.append(Skipped(doc.source, doc.line, "duplicate-id", new_id))
-            merged.append(_renamed(doc, new_id))
-        # Most complete first; ties by source name so the order of input does not matter.
-        pair.sort(key=lambda d: (-_completeness(d), d.source, d.line))
-        if len(pair) == 1:
-            merged.append(pair[0])
-        else:
-            document, conflicts = _merge_group(pair)
-            merged.append(document)
-            warnings.extend(conflicts)
+        new_id = f"{doc.document_id}~{n}"
+        warnings.append(Skipped(doc.source, doc.line, "duplicate-id", new_id))
+        merged.append(_renamed(doc, new_id))
+    # Most complete first; ties by source name so the order of input does not matter.
+    pair.sort(key=lambda d: (-_completeness(d), d.source, d.line))
+    if len(pair) == 1:
+        merged.append(pair[0])
+    else:
+        document, conflicts = _merge_group(pair)
+        merged.append(document)
+        warnings.extend(conflicts)
     return merged, warnings
 
 

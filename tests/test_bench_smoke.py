@@ -9,6 +9,9 @@ alone takes about half a minute on two cores.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -139,6 +142,37 @@ def test_queries_are_a_deterministic_mix(small_corpus: Path) -> None:
     assert all(q.text.strip() for q in queries)
 
 
+# --- perf: memory of a process tree --------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_tree_rss_sums_a_process_and_its_descendants() -> None:
+    code = (
+        "import os, sys, time\n"
+        "data = bytearray(60_000_000)  # touched: resident in both processes after fork\n"
+        "for i in range(0, len(data), 4096): data[i] = 1\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    time.sleep(30); os._exit(0)\n"
+        "print('ready', flush=True); sys.stdin.read(); os.kill(pid, 9)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdout is not None and proc.stdin is not None
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(0.2)
+        total_kb, processes = perf.tree_rss_kb(proc.pid)
+        sampler = perf.TreeRSS(proc.pid, interval=0.05).start()
+        time.sleep(0.3)
+        peak_kb = sampler.stop()
+        proc.stdin.close()
+        proc.wait()
+    assert processes == 2
+    assert total_kb > 2 * 60_000  # 60 MB in each process
+    assert peak_kb >= total_kb * 0.9 and sampler.peak_processes == 2
+
+
 # --- perf: end to end ----------------------------------------------------------------
 
 
@@ -159,6 +193,7 @@ def test_perf_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     (size,) = report["sizes"]
     assert size["build"]["entries"] == SMALL
     assert size["build"]["index_mb"] > 0 and size["build"]["peak_rss_mb"] > 0
+    assert size["build"]["peak_rss_mb"] >= size["build"]["main_peak_rss_mb"] > 0
     assert size["warm"]["count"] == 20 and size["fts5"]["warm"]["count"] == 20
     assert size["cold"]["count"] == 2
     assert size["ratios"]["build"] > 0

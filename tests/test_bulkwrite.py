@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import struct
 import zlib
@@ -12,6 +13,9 @@ from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+from whoosh.filedb.structfile import StructFile
 
 import search.bulkwrite as bulkwrite
 from search import Index
@@ -260,3 +264,75 @@ def test_failed_helper_fails_the_build(tmp_path: Path) -> None:
     assert not list(path.glob(".bulk*"))
     with ix.reader() as reader:
         assert reader.doc_count() == 0
+
+
+def test_term_index_writes_what_whoosh_writes(tmp_path: Path) -> None:
+    """The compact term index writes the bytes of Whoosh's ``OrderedHashWriter``."""
+    keys = sorted({f"{i * 7919 % 5000:05d}".encode() + bytes([i % 7]) for i in range(3000)})
+    files = {}
+    for name, wrap in (("whoosh", lambda w: w), ("bulk", bulkwrite._TermIndex)):
+        path = tmp_path / name
+        writer = wrap(OrderedHashWriter(StructFile(open(path, "wb"))))  # noqa: SIM115
+        writer.extras["fieldmap"] = {"f": 0}
+        for key in keys:
+            writer.add(key, key[::-1] * 3)
+        writer.close()
+        files[name] = path.read_bytes()
+    assert files["bulk"] == files["whoosh"]
+    reader = OrderedHashReader.open(FileStorage(str(tmp_path)), "bulk")
+    assert [reader[k] for k in keys] == [k[::-1] * 3 for k in keys]
+    assert reader.closest_key(keys[10][:-1] + b"\x00") == keys[10]
+    reader.close()
+
+
+class _Broken:
+    """A helper's ``fields`` that fails after one document (pickled to the helper)."""
+
+    def __init__(self, fields: list[dict[str, Any]]) -> None:
+        self.fields = fields
+
+    def __call__(self) -> Iterator[dict[str, Any]]:
+        yield self.fields[0]
+        raise RuntimeError("no more documents")
+
+
+def test_helper_forked_ahead_gets_its_job_through_a_pipe(tmp_path: Path) -> None:
+    fields = _fields([SEEDS, *VARIANTS])
+    expected = _snapshot(_whoosh_build(tmp_path / "whoosh", fields))
+    path = tmp_path / "ahead"
+    path.mkdir()
+    process = bulkwrite.HelperProcess(path)  # before anything is known
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = BulkWriter(ix, run_postings=600)
+    writer.start_helper(list(fields).__iter__, process=process)  # pickles, unlike a lambda
+    for f in fields:
+        writer.add_document(f)
+    writer.commit()
+    process.stop()  # nothing left to do: the writer waited for it
+    _assert_same(expected, _snapshot(ix))
+    assert not list(path.glob(".bulk*"))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(process.pid, os.WNOHANG)
+
+
+def test_helper_forked_ahead_without_a_job_exits(tmp_path: Path) -> None:
+    process = bulkwrite.HelperProcess(tmp_path)
+    process.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(process.pid, os.WNOHANG)
+    assert not list(tmp_path.iterdir())
+
+
+def test_failed_helper_forked_ahead_fails_the_build(tmp_path: Path) -> None:
+    fields = _fields(VARIANTS)
+    path = tmp_path / "ix"
+    path.mkdir()
+    process = bulkwrite.HelperProcess(path)
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = BulkWriter(ix)
+    writer.start_helper(_Broken(fields), process=process)
+    for f in fields:
+        writer.add_document(f)
+    with pytest.raises(RuntimeError, match="no more documents"):
+        writer.commit()
+    assert not list(path.glob(".bulk*"))
