@@ -656,14 +656,17 @@ def _serve(read_fd: int, folder: Path, parent: int) -> None:
             _run_helper(builder, codec, fields, parent, out)
         status = 0
     except BaseException:
-        try:
-            out.error.write_text(traceback.format_exc(), "utf-8")
-        except BaseException:
-            pass
-        if builder is not None:
-            builder.cleanup()
+        _report_failure(out, builder)
     finally:
         os._exit(status)
+
+
+def _report_failure(out: _Helper, builder: _PostingsBuilder | None) -> None:
+    """In a failing helper: leave the traceback for the parent, remove the runs."""
+    with contextlib.suppress(BaseException):
+        out.error.write_text(traceback.format_exc(), "utf-8")
+    if builder is not None:
+        builder.cleanup()
 
 
 class BulkWriter:
@@ -749,11 +752,7 @@ class BulkWriter:
                 _run_helper(helper_builder, self._codec, fields, parent, out)
                 status = 0
             except BaseException:
-                try:
-                    out.error.write_text(traceback.format_exc(), "utf-8")
-                except BaseException:
-                    pass
-                helper_builder.cleanup()
+                _report_failure(out, helper_builder)
             finally:
                 os._exit(status)
         self._helper = _Helper(pid, self._folder)

@@ -110,26 +110,28 @@ def _prelude(word: str) -> str:
     return "".join(chars)
 
 
+def _past_vowel_consonant(w: str, i: int) -> int:
+    """From ``i``: the index of the first non-vowel that follows a vowel (``len(w)``
+    when there is none)."""
+    n = len(w)
+    while i < n and w[i] not in _V:
+        i += 1
+    i += 1
+    while i < n and w[i] in _V:
+        i += 1
+    return i
+
+
 def _regions(w: str) -> tuple[int, int]:
     """mark_regions: the starts of R1 (at least 3) and R2; ``len(w)`` for an empty one."""
     n = len(w)
     p1 = p2 = n
     if n < 3:
         return p1, p2
-    i = 0
-    while i < n and w[i] not in _V:
-        i += 1
-    i += 1
-    while i < n and w[i] in _V:
-        i += 1
+    i = _past_vowel_consonant(w, 0)
     if i < n:
-        i += 1
-        p1 = max(i, 3)
-        while i < n and w[i] not in _V:
-            i += 1
-        i += 1
-        while i < n and w[i] in _V:
-            i += 1
+        p1 = max(i + 1, 3)
+        i = _past_vowel_consonant(w, i + 1)
         if i < n:
             p2 = i + 1
     return p1, p2
