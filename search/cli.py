@@ -8,13 +8,14 @@ in one place (:class:`KvGroup`).
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import os
+import re
 import shutil
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,21 @@ from click.core import ParameterSource
 
 from search.errors import (
     EntryNotFoundError,
+    FilterError,
+    IndexClosedError,
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
     IndexPathError,
     IndexVersionError,
+    QuerySyntaxError,
     SearchError,
     SeedError,
     SeedParseError,
 )
 from search.index import Index
 from search.models import BuildReport, Filters, Hit, Skipped
-from search.parliament import session_range
+from search.parliament import FIRST_YEAR, LAST_YEAR
 from search.render import (
     changes_lines,
     entry_view,
@@ -99,6 +103,62 @@ def dutch_message(exc: SearchError) -> str:
         )
     if isinstance(exc, SeedParseError):
         return f"{exc.path}:{exc.line}: {SKIP_REASONS_NL.get(exc.code, exc.reason)}."
+    if isinstance(exc, FilterError):
+        return _filter_message(exc)
+    if isinstance(exc, QuerySyntaxError):
+        return _query_message(exc)
+    if isinstance(exc, IndexClosedError):
+        return f"de index in {exc.path}/ is gesloten. Open hem opnieuw."
+    return str(exc)
+
+
+def _filter_message(exc: FilterError) -> str:
+    value = exc.value
+    if exc.code == "date":
+        if exc.field == "date":
+            return (
+                f"datum:{value} is geen datum of periode; schrijf datum:JJJJ-MM-DD of "
+                "datum:JJJJ-MM-DD..JJJJ-MM-DD (een kant mag open blijven)."
+            )
+        return f"{value!r} is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2024-01-31."
+    if exc.code == "date-order":
+        return (
+            f"de periode eindigt ({value}) voordat ze begint; geef een einddatum na de begindatum."
+        )
+    if exc.code == "year":
+        return f"{value!r} is geen jaar; geef een jaar van {FIRST_YEAR} tot {LAST_YEAR}, bv. 2024."
+    if exc.code == "session":
+        return f"{value!r} is geen vergaderjaar; schrijf bijvoorbeeld 2023-2024."
+    if exc.code == "status":
+        return f"{value!r} is geen status; kies beantwoord, onbeantwoord of uitgesteld."
+    if exc.code == "sort":
+        return f"{value!r} is geen volgorde; kies relevance, date of -date."
+    if exc.code == "empty":
+        return f"een lege waarde voor {_FILTER_NL.get(exc.field, exc.field)}; geef een naam."
+    return f"ongeldige waarde {value!r} voor {_FILTER_NL.get(exc.field, exc.field)}."
+
+
+_FILTER_NL = {"member": "lid", "party": "partij", "ministry": "ministerie"}
+
+
+def _query_message(exc: QuerySyntaxError) -> str:
+    part = exc.part
+    if exc.code == "fuzzy-distance":
+        return f"{part}: na ~ staat het aantal tikfouten, 1 of 2 (bv. stikstof~ of stikstof~2)."
+    if exc.code == "fuzzy-short":
+        return (
+            f"{part}: te kort voor zoveel tikfouten; geef minstens {exc.detail} letters, "
+            "of minder tikfouten."
+        )
+    if exc.code == "prefix-short":
+        return f"{part} past op te veel woorden; geef minstens {exc.detail} letters vóór de *."
+    if exc.code == "too-broad":
+        return f"{part} past op meer dan {exc.detail} woorden; maak het woord langer."
+    if exc.code == "too-long":
+        return (
+            f"de zoekvraag heeft te veel delen (hoogstens {exc.detail}). Zoek op een hele "
+            "tekst met `kvsearch similar --text`."
+        )
     return str(exc)
 
 
@@ -182,6 +242,9 @@ class KvGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (FilterError, QuerySyntaxError) as exc:  # the user's input: a usage error
+            click.echo(f"Fout: {dutch_message(exc)}", err=True)
+            ctx.exit(2)
         except SearchError as exc:
             click.echo(f"Fout: {dutch_message(exc)}", err=True)
             ctx.exit(1)
@@ -238,31 +301,6 @@ def index_dir_option(func: Any) -> Any:
         show_default=True,
         help="Map van de index (ook via KVSEARCH_INDEX).",
     )(func)
-
-
-class DateParam(click.ParamType):  # type: ignore[type-arg]
-    """A date written ``JJJJ-MM-DD``, with a Dutch error."""
-
-    name = "JJJJ-MM-DD"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2024-01-31.")
-
-
-class SessionParam(click.ParamType):  # type: ignore[type-arg]
-    """A parliamentary year, ``2023-2024``."""
-
-    name = "JJJJ-JJJJ"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if session_range(str(value)) is None:
-            self.fail(f"{value!r} is geen vergaderjaar; schrijf bijvoorbeeld 2023-2024.")
-        return str(value)
 
 
 def _report(report: BuildReport, quiet: bool = False) -> None:
@@ -499,8 +537,52 @@ def _use_color(ctx: click.Context) -> bool:
     return not click.utils.should_strip_ansi(sys.stdout)  # type: ignore[attr-defined]
 
 
-@main.command("search", short_help="Zoek vragen, de beste eerst.")
-@click.argument("query")
+class SearchCommand(KvCommand):
+    """``search``: its words are the query, also one that starts with ``-``.
+
+    Every argument that is not one of the command's options is a query word, so
+    ``kvsearch search -stikstof landbouw`` excludes *stikstof* instead of failing on an
+    unknown option ``-s``; ``--`` ends the options as usual.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                words.extend(rest)
+                break
+            name = arg.split("=", 1)[0] if arg.startswith("--") else arg
+            if arg[:2] in takes_value and arg[2:].isdigit():  # -n20; but -nederland is a word
+                options.append(arg)
+            elif name in takes_value:
+                options.append(arg)
+                if takes_value[name] and "=" not in arg:
+                    options.extend(itertools.islice(rest, 1))
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, [*options, "--", *words])
+
+
+#: ``minister:Buitenlandse Zaken`` as one argument: the shell took the quotes away.
+_FIELD_ARG_RE = re.compile(r"^([+-]?[^\W\d_]+:)([^\s\"]+(?:\s+[^\s\"]+)+)$")
+
+
+def query_of(words: Sequence[str]) -> str:
+    """The query that the shell's words make: joined by spaces; an argument
+    ``field:two words`` (``minister:"Buitenlandse Zaken"`` after the shell took the
+    quotes away) keeps its words together in quotes."""
+    return " ".join(_FIELD_ARG_RE.sub(r'\1"\2"', w.strip()) for w in words).strip()
+
+
+@main.command("search", cls=SearchCommand, short_help="Zoek vragen, de beste eerst.")
+@click.argument("words", nargs=-1, metavar="ZOEKWOORDEN...")
 @index_dir_option
 @click.option(
     "-n", "--limit", type=click.IntRange(min=1), default=10, show_default=True,
@@ -517,27 +599,18 @@ def _use_color(ctx: click.Context) -> bool:
     "--ministry", "--ministerie", "ministry", metavar="WOORDEN",
     help="Aan (of beantwoord door) dit ministerie, bv. 'Buitenlandse Zaken'.",
 )  # fmt: skip
-@click.option("--from", "date_from", type=DateParam(), help="Ingezonden op of na deze datum.")
-@click.option("--to", "date_to", type=DateParam(), help="Ingezonden op of voor deze datum.")
+@click.option("--from", "date_from", metavar="JJJJ-MM-DD", help="Ingezonden op of na deze datum.")
+@click.option("--to", "date_to", metavar="JJJJ-MM-DD", help="Ingezonden op of voor deze datum.")
+@click.option("--year", "--jaar", "year", metavar="JJJJ", help="Ingezonden in dit jaar.")
 @click.option(
-    "--year", "--jaar", "year", type=click.IntRange(1900, 2100), help="Ingezonden in dit jaar."
-)
-@click.option(
-    "--session",
-    "--vergaderjaar",
-    "session",
-    type=SessionParam(),
+    "--session", "--vergaderjaar", "session", metavar="JJJJ-JJJJ",
     help="Vergaderjaar, bv. 2023-2024.",
-)
-@click.option("--answered", "status", flag_value="answered", help="Alleen beantwoorde vragen.")
+)  # fmt: skip
+@click.option("--answered", is_flag=True, help="Alleen beantwoorde vragen.")
+@click.option("--unanswered", is_flag=True, help="Alleen onbeantwoorde vragen.")
+@click.option("--delayed", is_flag=True, help="Alleen vragen met uitgesteld antwoord.")
 @click.option(
-    "--unanswered", "status", flag_value="unanswered", help="Alleen onbeantwoorde vragen."
-)
-@click.option(
-    "--delayed", "status", flag_value="delayed", help="Alleen vragen met uitgesteld antwoord."
-)
-@click.option(
-    "--answered-since", "answered_since", type=DateParam(),
+    "--answered-since", "answered_since", metavar="JJJJ-MM-DD",
     help="Beantwoord op of na deze datum (bv. sinds de vorige keer).",
 )  # fmt: skip
 @click.option("--facets", is_flag=True, help="Toon aantallen per partij, lid, ministerie en jaar.")
@@ -553,11 +626,15 @@ def _use_color(ctx: click.Context) -> bool:
     help="Uitvoer; jsonl en csv geven álle treffers (tenzij --limit), voor scripts.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Kort voor --format json (met facetten).")
+@click.option(
+    "--exact", is_flag=True,
+    help="Zoek de woorden zoals getypt: geen verbetering van onbekende woorden.",
+)  # fmt: skip
 @help_option
 @click.pass_context
 def search_command(
     ctx: click.Context,
-    query: str,
+    words: tuple[str, ...],
     index_dir: Path,
     limit: int,
     page: int,
@@ -565,17 +642,20 @@ def search_command(
     member: str | None,
     party: str | None,
     ministry: str | None,
-    date_from: date | None,
-    date_to: date | None,
-    year: int | None,
+    date_from: str | None,
+    date_to: str | None,
+    year: str | None,
     session: str | None,
-    status: str | None,
-    answered_since: date | None,
+    answered: bool,
+    unanswered: bool,
+    delayed: bool,
+    answered_since: str | None,
     facets: bool,
     group: bool,
     only_matches: bool,
     fmt: str,
     as_json: bool,
+    exact: bool,
 ) -> None:
     """Zoek vragen; de beste eerst, met de gevonden woorden gemarkeerd.
 
@@ -598,28 +678,47 @@ def search_command(
     \b
     Voorbeelden:
       kvsearch search gezichtsherkenning
+      kvsearch search mensenrechten china
       kvsearch search '"social credit"' --json
-      kvsearch search 'mensenrechten partij:PvdA -Rusland' --limit 20
+      kvsearch search mensenrechten partij:PvdA -Rusland --limit 20
       kvsearch search '*' --party SP --from 2024-01-01 --facets
       kvsearch search stikstof --group --sort -date
       kvsearch search klimaat* --format csv > klimaat.csv
     """
-    filters = Filters(
-        member=member,
-        party=party,
-        ministry=ministry,
-        date_from=date_from,
-        date_to=date_to,
-        year=year,
-        session=session,
-        status=status,
-        answered_since=answered_since,
-    )
+    query = query_of(words)
+    if not query:
+        raise click.UsageError("geef een zoekvraag, bijvoorbeeld `kvsearch search stikstof`.")
+    statuses = [n for n, on in (("answered", answered), ("unanswered", unanswered),
+                                ("delayed", delayed)) if on]  # fmt: skip
+    if len(statuses) > 1:
+        flags = " en ".join(f"--{n}" for n in statuses)
+        raise click.UsageError(f"{flags} sluiten elkaar uit; kies er één.")
+    given: dict[str, Any] = {  # as typed: Filters checks and converts them
+        "member": member,
+        "party": party,
+        "ministry": ministry,
+        "date_from": date_from,
+        "date_to": date_to,
+        "year": year,
+        "session": session,
+        "status": statuses[0] if statuses else None,
+        "answered_since": answered_since,
+    }
+    filters = Filters(**given)
     fmt = "json" if as_json else fmt
+    if fmt in ("jsonl", "csv") and (group or facets):
+        named = [f for f, on in (("--group", group), ("--facets", facets)) if on]
+        verb = "gelden" if len(named) > 1 else "geldt"
+        raise click.UsageError(
+            f"{' en '.join(named)} {verb} niet voor --format {fmt}, dat elke treffer als eigen "
+            "regel geeft; gebruik --format json."
+        )
     limit_given = ctx.get_parameter_source("limit") == ParameterSource.COMMANDLINE
     with _open_for_search(ctx, index_dir) as index:
         if fmt in ("jsonl", "csv"):
-            hits = index.iter_hits(query, filters=filters, sort=sort, related=not only_matches)
+            hits = index.iter_hits(
+                query, filters=filters, sort=sort, related=not only_matches, exact=exact
+            )
             if limit_given:
                 hits = (h for h in hits if h.rank > (page - 1) * limit and h.rank <= page * limit)
             _export(hits, fmt)
@@ -633,6 +732,7 @@ def search_command(
             facets=facets or fmt == "json",
             group=group,
             related=not only_matches,
+            exact=exact,
         )
     if fmt == "json":
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))

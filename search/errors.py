@@ -109,9 +109,47 @@ class SeedParseError(SearchError):
 
 
 class QuerySyntaxError(SearchError):
-    """A query that cannot be searched even as plain words."""
+    """A query, or a part of it, that cannot be searched as written.
 
-    def __init__(self, query: str, reason: str) -> None:
+    Attributes:
+        query: The whole query.
+        part: The part that is wrong (``stikstof~5``, ``a*``).
+        code: What is wrong: ``fuzzy-distance``, ``fuzzy-short``, ``prefix-short``,
+            ``too-broad`` (a prefix or fuzzy word matches too many words; ``detail`` is
+            the limit), ``too-long`` (too many parts; ``detail`` is the limit).
+        reason: The English explanation.
+        detail: A number the message names (a limit), or None.
+    """
+
+    def __init__(
+        self, query: str, reason: str, *, part: str = "", code: str = "", detail: int | None = None
+    ) -> None:
         self.query = query
+        self.part = part or query
+        self.code = code
         self.reason = reason
-        super().__init__(f"Cannot search {query!r}: {reason}.")
+        self.detail = detail
+        super().__init__(f"Cannot search {self.part!r}: {reason}.")
+
+
+class FilterError(SearchError, ValueError):
+    """A filter condition (flag, :class:`~search.Filters` field or ``jaar:``-style query
+    part), or another search argument (``sort``), has a value that cannot be searched.
+    Also a ``ValueError``, which such arguments raised before.
+
+    Attributes:
+        field: The :class:`~search.Filters` attribute (``date_from``, ``year``, ...), or
+            ``sort``, ``status`` ... for other arguments.
+        value: The value as given.
+        code: What is wrong, for front ends that word their own message: ``date``,
+            ``year``, ``session``, ``status``, ``empty``, ``date-order``, ``type``,
+            ``sort``, ``conflict``.
+        reason: The English explanation.
+    """
+
+    def __init__(self, field: str, value: object, code: str, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.code = code
+        self.reason = reason
+        super().__init__(f"Invalid {field} {value!r}: {reason}.")

@@ -15,7 +15,7 @@ from search.analysis import name_analyzer, stem, stem_prefix
 from search.compounds import compound_terms
 from search.models import Segment, Snippet
 
-__all__ = ["make_snippet"]
+__all__ = ["make_snippet", "mark_all", "mark_names"]
 
 #: The words of :func:`search.analysis.exact_analyzer`: it adds each word's compound
 #: parts (:func:`compound_terms`) after it, which :func:`_matches` does for the words
@@ -201,5 +201,85 @@ def _join_adjacent(segments: list[Segment]) -> list[Segment]:
             gap = out.pop()
             out[-1] = Segment(out[-1].text + gap.text + seg.text, match=True)
         else:
+            out.append(seg)
+    return out
+
+
+def mark_all(
+    field: str,
+    text: str,
+    terms: frozenset[str],
+    prefixes: frozenset[str] = frozenset(),
+    fuzzy: tuple[tuple[str, int], ...] = (),
+) -> Snippet | None:
+    """The whole of a short ``text`` (a subject) with its matches marked, as the text
+    fields match (stems, prefixes, fuzzy words); None when nothing in it matches."""
+    spans = _matches(text, terms, prefixes, fuzzy) if text else []
+    return Snippet(field, tuple(_segments(text, spans))) if spans else None
+
+
+def mark_names(
+    field: str,
+    names: Iterable[tuple[str, str | None]],
+    words: frozenset[str],
+    party_keys: frozenset[str] = frozenset(),
+    separator: str = ", ",
+) -> Snippet | None:
+    """Names (with a party in brackets when given) joined by ``separator``, with the
+    words in ``words`` (folded, as the name fields match them) and the parties whose
+    key is in ``party_keys`` marked; None when nothing matches."""
+    from search.parliament import party_key
+
+    segments: list[Segment] = []
+    found = False
+    for i, (name, party) in enumerate(names):
+        if i:
+            segments.append(Segment(separator))
+        spans = [
+            (t.startchar, t.endchar, t.text) for t in _WORDS(name, chars=True) if t.text in words
+        ]
+        segments += _segments(name, spans)
+        found = found or bool(spans)
+        if party:
+            party_spans = [
+                (t.startchar, t.endchar, t.text)
+                for t in _WORDS(party, chars=True)
+                if t.text in words
+            ]
+            if party_key(party) in party_keys:
+                party_spans = [(0, len(party), party)]
+            segments += [Segment(" (")] + _segments(party, party_spans) + [Segment(")")]
+            found = found or bool(party_spans)
+    return Snippet(field, tuple(_join_adjacent(_merge_plain(segments)))) if found else None
+
+
+def _name_spans(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
+    """The words of a name that are in ``words`` (folded as the name fields fold)."""
+    return [(t.startchar, t.endchar, t.text) for t in _WORDS(text, chars=True) if t.text in words]
+
+
+def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
+    """All of ``text`` as segments, the ``spans`` marked."""
+    segments: list[Segment] = []
+    pos = 0
+    for s, e, _ in sorted(spans):
+        if s < pos:
+            continue
+        if s > pos:
+            segments.append(Segment(text[pos:s]))
+        segments.append(Segment(text[s:e], match=True))
+        pos = e
+    if pos < len(text):
+        segments.append(Segment(text[pos:]))
+    return _join_adjacent(segments)
+
+
+def _merge_plain(segments: list[Segment]) -> list[Segment]:
+    """Adjacent unmarked segments as one."""
+    out: list[Segment] = []
+    for seg in segments:
+        if out and not seg.match and not out[-1].match:
+            out[-1] = Segment(out[-1].text + seg.text)
+        elif seg.text:
             out.append(seg)
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import heapq
+import itertools
 import json
 import os
 import re
@@ -27,8 +28,15 @@ from whoosh import query as wq
 from search import indexer
 from search.analysis import analyze
 from search.compounds import split_compound
-from search.errors import EntryNotFoundError, IndexClosedError, IndexCorruptError, SearchError
-from search.highlight import make_snippet
+from search.errors import (
+    EntryNotFoundError,
+    FilterError,
+    IndexClosedError,
+    IndexCorruptError,
+    QuerySyntaxError,
+    SearchError,
+)
+from search.highlight import make_snippet, mark_all, mark_names
 from search.indexer import Progress
 from search.models import (
     BuildReport,
@@ -47,6 +55,8 @@ from search.query import (
     clause_query,
     filter_query,
     highlight_terms,
+    name_marks,
+    normalize,
     parse,
     to_whoosh,
 )
@@ -239,6 +249,7 @@ class Index:
         facets: bool = False,
         group: bool = False,
         related: bool = True,
+        exact: bool = False,
     ) -> SearchResults:
         """Search, best first (or by date).
 
@@ -259,16 +270,26 @@ class Index:
                 best-matching Kamervragen that do not contain the words themselves
                 (:attr:`Hit.related`, after their document's own matches; see
                 :mod:`search.ranking`). False lists only entries that match.
+            exact: Search the words as typed: no spelling correction of unknown words
+                (they are still reported in ``unknown_words``).
+
+        A query of only common words (``de het wat``) searches nothing: ``total`` is 0
+        and ``ignored`` names them. An empty query gives empty results.
 
         Raises:
-            ValueError: ``sort`` is not one of the three.
+            FilterError: ``sort`` is not one of :data:`SORTS`, or a filter in the query
+                has a bad value (``jaar:0000``).
+            QuerySyntaxError: A part of the query cannot be searched as written
+                (``stikstof~5``, ``a*``).
         """
         limit = max(1, limit)
         page = max(1, page)
-        run = self._run(query, filters, sort, None if group else page * limit, related=related)
-        if run is None:
-            return SearchResults(query, "", 0, page, limit, ())
-        searcher, parsed, suggestion, results, marks = run
+        run = self._run(
+            query, filters, sort, None if group else page * limit, related=related, exact=exact
+        )
+        if isinstance(run, ParsedQuery):  # nothing to search
+            return SearchResults(query, "", 0, page, limit, (), ignored=run.ignored)
+        searcher, parsed, results, marks = (run.searcher, run.parsed, run.results, run.marks)
         first = (page - 1) * limit
         groups: tuple[Group, ...] | None = None
         # Copy everything out while the searcher holds the files.
@@ -294,11 +315,21 @@ class Index:
         n_related = len(getattr(results, "related", ()))
         if group:
             n_related = sum(all(h.related for h in g.hits) for g in groups or ())
-        normalized = str(parsed) if parsed.clauses or parsed.match_all else query.strip()
-        if not parsed.clauses and not parsed.match_all and total:
-            normalized = query.strip()
+        normalized = str(parsed) or query.strip()
         return SearchResults(
-            query, normalized, total, page, limit, hits, suggestion, counts, groups, n_related
+            query,
+            normalized,
+            total,
+            page,
+            limit,
+            hits,
+            run.suggestion,
+            counts,
+            groups,
+            n_related,
+            run.unknown,
+            run.corrections,
+            parsed.ignored,
         )
 
     def iter_hits(
@@ -308,8 +339,10 @@ class Index:
         filters: Filters | None = None,
         sort: str = "relevance",
         related: bool = True,
+        exact: bool = False,
     ) -> Iterator[Hit]:
-        """Every hit of a query, in order, one at a time (for export).
+        """Every hit of a query, in order, one at a time (for export); the arguments
+        are :meth:`search`'s.
 
         It reads with a searcher of its own, so using the index meanwhile is safe.
         """
@@ -317,12 +350,11 @@ class Index:
             raise IndexClosedError(self.path)
         searcher = self._ix.searcher(weighting=weighting())
         try:
-            run = self._run(query, filters, sort, None, searcher, related=related)
-            if run is None:
+            run = self._run(query, filters, sort, None, searcher, related=related, exact=exact)
+            if isinstance(run, ParsedQuery):
                 return
-            _, _, _, results, marks = run
-            for rank, hit in enumerate(results, start=1):
-                yield self._hit(hit, rank, marks)
+            for rank, hit in enumerate(run.results, start=1):
+                yield self._hit(hit, rank, run.marks)
         finally:
             searcher.close()
 
@@ -335,44 +367,53 @@ class Index:
         searcher: Any = None,
         *,
         related: bool = True,
-    ) -> tuple[Any, ParsedQuery, str | None, Any, _Marks] | None:
-        """Parse, correct and run a query; None when it asks for nothing."""
+        exact: bool = False,
+    ) -> _Run | ParsedQuery:
+        """Parse, correct and run a query; the parsed query when it asks for nothing."""
         if sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+            raise FilterError("sort", sort, "sort", f"use one of {', '.join(SORTS)}")
         searcher = searcher or self._get_searcher()
-        combined = filters or Filters()
+        flags = filters or Filters()
         named = _lookup(searcher, query) if _looks_like_id(query) else ()
         if named:  # a document or entry id goes straight to it, in question order
             q = wq.Or([wq.Term("entry_id", e.entry_id) for e in named])
             order = [sorting.FieldFacet("order")]
-            results = searcher.search(q, filter=filter_query(combined), limit=limit, sortedby=order)
+            results = searcher.search(q, filter=filter_query(flags), limit=limit, sortedby=order)
             marks = _Marks(frozenset(), frozenset(), (), scored=False)
-            return searcher, ParsedQuery(()), None, results, marks
+            return _Run(searcher, ParsedQuery(()), results, marks)
         parsed = parse(query)
-        combined = _merge_filters(parsed.filters, combined)
+        allow = filter_query(flags, *parsed.filters)
+        suggestion: str | None = None
+        corrections: tuple[tuple[str, str], ...] = ()
+        unknown: tuple[str, ...] = ()
         if parsed.clauses:
-            parsed, suggestion = self._correct(searcher.reader(), parsed, query)
+            reader = searcher.reader()
+            unknown = _unknown_words(searcher, parsed)
+            if not exact and unknown:
+                parsed, suggestion, corrections = self._correct(reader, parsed, query)
             q = to_whoosh(parsed)
-        elif parsed.match_all or combined:
-            q, suggestion = wq.Every(), None
+        elif parsed.match_all or allow is not None:
+            q = wq.Every()
             if sort == "relevance":
                 sort = "-date"
         else:
-            return None
+            return parsed
+        _check_expansions(searcher, query, parsed)
         sortedby: Any = None
         if sort != "relevance":
             sortedby = [
                 sorting.FieldFacet("sortdate", reverse=sort == "-date"),
                 sorting.FieldFacet("order"),
             ]
-        allow = filter_query(combined)
         if sortedby is None and parsed.clauses:
             results = _collect(searcher, q, allow, _depth(limit), None)
             _rerank(searcher, results, parsed, allow, related=related)
         else:
             results = _collect(searcher, q, allow, limit, sortedby)
-        marks = _Marks(*highlight_terms(parsed), scored=sortedby is None)
-        return searcher, parsed, suggestion, results, marks
+        marks = _Marks(
+            *highlight_terms(parsed), scored=sortedby is None, names=name_marks(parsed, flags)
+        )
+        return _Run(searcher, parsed, results, marks, suggestion, corrections, unknown)
 
     @staticmethod
     def _hit(hit: Any, rank: int, marks: _Marks) -> Hit:
@@ -381,10 +422,21 @@ class Index:
         score = float(hit.score or 0.0) if marks.scored else 0.0
         related = hit.docnum in getattr(hit.results, "related", ())
         if related:  # it matches no query word: mark none of its stray ones
-            snippet = _snippet(entry, frozenset())
-        else:
-            snippet = _snippet(entry, marks.terms, marks.prefixes, marks.fuzzy)
-        return Hit(rank, score, entry, snippet, related=related)
+            return Hit(rank, score, entry, _snippet(entry, frozenset()), related=True)
+        snippet = _snippet(entry, marks.terms, marks.prefixes, marks.fuzzy)
+        marked = _marked_lines(entry, marks)
+        matched_in = tuple(
+            name
+            for name, found in (
+                ("question", snippet.field == "question" and bool(snippet.matches)),
+                ("answer", _text_matches(entry.answer, marks)),
+                ("subject", any(m.field == "subject" for m in marked)),
+                ("members", any(m.field == "members" for m in marked)),
+                ("addressees", any(m.field == "addressees" for m in marked)),
+            )
+            if found or (name == "question" and _text_matches(entry.question, marks))
+        )
+        return Hit(rank, score, entry, snippet, matched_in=matched_in, marked=marked)
 
     # --- looking up ----------------------------------------------------------------
 
@@ -458,13 +510,21 @@ class Index:
         return SearchResults(label, "", len(results), 1, limit, hits)
 
     @staticmethod
-    def _correct(reader: Any, parsed: ParsedQuery, query: str) -> tuple[ParsedQuery, str | None]:
-        """Replace words that occur nowhere by their likely correction."""
+    def _correct(
+        reader: Any, parsed: ParsedQuery, query: str
+    ) -> tuple[ParsedQuery, str | None, tuple[tuple[str, str], ...]]:
+        """Replace words that occur nowhere by their likely correction (see
+        :func:`search.spelling.likely_typo`), or an unseen compound by its parts.
+
+        Returns the corrected query, the suggestion (the typed query with the spelling
+        corrections) and (word, searched instead) pairs.
+        """
         clauses = list(parsed.clauses)
-        suggestion = query
-        corrected = False
+        suggestion = normalize(query)
+        corrections: list[tuple[str, str]] = []
+        spelled = False
         for i, clause in enumerate(clauses):
-            if clause.phrase or clause.field or clause.negated or clause.prefix or clause.fuzzy:
+            if clause.quoted or clause.field or clause.negated or clause.prefix or clause.fuzzy:
                 continue
             if not is_unknown(reader, clause.text):
                 continue
@@ -475,12 +535,18 @@ class Index:
                 parts = split_compound(words[0]) if len(words) == 1 else ()
                 if parts:
                     clauses[i] = replace(clause, text=" ".join(parts))
+                    corrections.append((clause.text, " ".join(parts)))
                 continue
             clauses[i] = replace(clause, text=fixed)
+            corrections.append((clause.text, fixed))
             pattern = r"(?<!\w)" + re.escape(clause.text) + r"(?!\w)"
             suggestion = re.sub(pattern, fixed, suggestion, count=1, flags=re.I)
-            corrected = True
-        return replace(parsed, clauses=tuple(clauses)), suggestion if corrected else None
+            spelled = True
+        return (
+            replace(parsed, clauses=tuple(clauses)),
+            suggestion if spelled else None,
+            tuple(corrections),
+        )
 
 
 #: The orders :meth:`Index.search` knows.
@@ -492,12 +558,106 @@ FACETS = ("party", "member", "ministry", "year", "status")
 
 @dataclass(frozen=True)
 class _Marks:
-    """What snippets mark, and whether the hits carry relevance scores."""
+    """What snippets mark, and whether the hits carry relevance scores.
+
+    ``names`` are the folded words and party keys the member, party and addressee
+    lines mark (:func:`search.query.name_marks`).
+    """
 
     terms: frozenset[str]
     prefixes: frozenset[str]
     fuzzy: tuple[tuple[str, int], ...]
     scored: bool
+    names: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+@dataclass
+class _Run:
+    """A query that ran: its searcher (holding the files), what was searched, the
+    results and what their snippets mark."""
+
+    searcher: Any
+    parsed: ParsedQuery
+    results: Any
+    marks: _Marks
+    suggestion: str | None = None
+    corrections: tuple[tuple[str, str], ...] = ()
+    unknown: tuple[str, ...] = ()
+
+
+def _text_matches(text: str, marks: _Marks) -> bool:
+    return (
+        bool(text)
+        and make_snippet(
+            (("t", text),), marks.terms, prefixes=marks.prefixes, fuzzy=marks.fuzzy
+        ).matches
+        != ()
+    )
+
+
+def _marked_lines(entry: Question, marks: _Marks) -> tuple[Snippet, ...]:
+    """The subject, members and addressees lines of a hit that have a match, marked."""
+    words, parties = marks.names
+    lines = [
+        mark_all("subject", entry.subject or "", marks.terms, marks.prefixes, marks.fuzzy),
+        mark_names("members", ((m.name, m.party) for m in entry.members), words, parties),
+        mark_names(
+            "addressees",
+            ((a, None) for a in (*entry.addressees, entry.answered_by or "") if a),
+            words,
+            separator="; ",
+        ),
+    ]
+    return tuple(line for line in lines if line is not None)
+
+
+def _unknown_words(searcher: Any, parsed: ParsedQuery) -> tuple[str, ...]:
+    """The unquoted words of the query that occur nowhere in the index: a word none of
+    whose forms is indexed, or a word of several tokens (``F-35``) that never occurs."""
+    reader = searcher.reader()
+    unknown = []
+    for clause in parsed.positive:
+        if clause.quoted or clause.field or clause.prefix or clause.fuzzy:
+            continue
+        if len(analyze(clause.text, stemmed=False)) == 1:
+            missing = is_unknown(reader, clause.text)
+        else:
+            missing = not matching_docs(searcher, clause_query(clause))
+        if missing:
+            unknown.append(clause.text)
+    return tuple(unknown)
+
+
+#: At most this many indexed words may a prefix or fuzzy word stand for.
+MAX_EXPANSIONS = 5000
+
+
+def _check_expansions(searcher: Any, query: str, parsed: ParsedQuery) -> None:
+    """Refuse a prefix or fuzzy word that stands for more than :data:`MAX_EXPANSIONS`
+    indexed words: its cost grows with every one of them."""
+    reader = searcher.reader()
+    for clause in parsed.clauses:
+        if not (clause.prefix or clause.fuzzy):
+            continue
+        (word,) = analyze(clause.text, stemmed=False)
+        if clause.prefix:
+            words = reader.expand_prefix("exact", word)
+        else:
+            words = iter(
+                {
+                    w
+                    for leaf, _ in reader.leaf_readers()
+                    for w in leaf.terms_within("exact", word, clause.fuzzy, prefix=1)
+                }
+            )
+        if sum(1 for _ in itertools.islice(words, MAX_EXPANSIONS + 1)) > MAX_EXPANSIONS:
+            raise QuerySyntaxError(
+                query,
+                f"it stands for more than {MAX_EXPANSIONS} words; make it longer",
+                part=str(clause),
+                code="too-broad",
+                detail=MAX_EXPANSIONS,
+            )
 
 
 def _snippet(
@@ -626,11 +786,6 @@ def _lookup(searcher: Any, ident: str) -> tuple[Question, ...]:
     ident = re.sub(r"^(\d{4})z(\d{5})", r"\1Z\2", ident.strip())  # 2019z12806
     entry = _get(searcher, ident) if "#" in ident else None
     return (entry,) if entry else _document(searcher, ident)
-
-
-def _merge_filters(base: Filters, extra: Filters) -> Filters:
-    """``base`` with every condition of ``extra`` that is set."""
-    return replace(base, **{k: v for k, v in vars(extra).items() if v is not None})
 
 
 def _count_facets(reader: Any, docnums: Iterable[int]) -> Facets:

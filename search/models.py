@@ -5,9 +5,24 @@ Nothing here knows about Whoosh: these are what an embedding application receive
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from search.errors import FilterError
+from search.parliament import FIRST_YEAR, LAST_YEAR, session_range
+
+#: Status names a user or an application may give (Dutch or English), to the stored ones.
+STATUS_NAMES: dict[str, str] = {
+    "beantwoord": "answered",
+    "answered": "answered",
+    "onbeantwoord": "unanswered",
+    "open": "unanswered",
+    "unanswered": "unanswered",
+    "uitgesteld": "delayed",
+    "delayed": "delayed",
+}
 
 
 @dataclass(frozen=True)
@@ -136,16 +151,21 @@ class Document:
 class Filters:
     """Conditions every hit must meet; None means no condition.
 
+    Values are checked (and normalised) when a ``Filters`` is made: a bad one raises
+    :class:`~search.errors.FilterError` naming the field and the value.
+
     Attributes:
         member: A member's name (``Van Nispen``), case- and accent-insensitive.
         party: A party, with its usual variants (``GL-PvdA`` = ``GroenLinks-PvdA``).
         ministry: Words of an addressee or answering minister (``Buitenlandse Zaken``).
-        date_from: Submitted on or after.
-        date_to: Submitted on or before.
-        year: Submitted in this calendar year.
-        session: Submitted in this parliamentary year (vergaderjaar), ``2023-2024``.
-        status: ``answered``, ``unanswered`` or ``delayed``.
-        answered_since: Answered on or after.
+        date_from: Submitted on or after (a ``date`` or an ISO string, ``2024-01-31``).
+        date_to: Submitted on or before (likewise).
+        year: Submitted in this calendar year (an int or a string of four digits).
+        session: Submitted in this parliamentary year (vergaderjaar), ``2023-2024``
+            (also ``2023``, ``2023-24``); stored as ``2023-2024``.
+        status: ``answered``, ``unanswered`` or ``delayed``, or the Dutch
+            ``beantwoord``, ``onbeantwoord``, ``uitgesteld``; stored in English.
+        answered_since: Answered on or after (a ``date`` or an ISO string).
     """
 
     member: str | None = None
@@ -158,8 +178,78 @@ class Filters:
     status: str | None = None
     answered_since: date | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("member", "party", "ministry"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise FilterError(name, value, "type", "give a name as a string")
+            if not value.strip():
+                raise FilterError(name, value, "empty", "give a name, not an empty string")
+            object.__setattr__(self, name, " ".join(value.split()))
+        for name in ("date_from", "date_to", "answered_since"):
+            object.__setattr__(self, name, _as_date(name, getattr(self, name)))
+        if self.year is not None:
+            object.__setattr__(self, "year", _as_year(self.year))
+        if self.session is not None:
+            object.__setattr__(self, "session", _as_session(self.session))
+        if self.status is not None:
+            status = STATUS_NAMES.get(str(self.status).strip().lower())
+            if status is None:
+                raise FilterError(
+                    "status", self.status, "status", "use answered, unanswered or delayed"
+                )
+            object.__setattr__(self, "status", status)
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise FilterError(
+                "date_to",
+                self.date_to.isoformat(),
+                "date-order",
+                f"the period ends before it starts ({self.date_from.isoformat()})",
+            )
+
     def __bool__(self) -> bool:
         return any(v is not None for v in vars(self).values())
+
+
+def _as_date(name: str, value: object) -> date | None:
+    """A filter's date: a ``date`` (a ``datetime`` loses its time) or an ISO string."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise FilterError(name, value, "date", "write a date as YYYY-MM-DD, for example 2024-01-31")
+
+
+def _as_year(value: object) -> int:
+    year = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
+        year = int(value)
+    if year is None or not FIRST_YEAR <= year <= LAST_YEAR:
+        raise FilterError(
+            "year", value, "year", f"give a year from {FIRST_YEAR} to {LAST_YEAR}, like 2024"
+        )
+    return year
+
+
+def _as_session(value: object) -> str:
+    span = session_range(str(value)) if isinstance(value, str | int) else None
+    if span is None:
+        raise FilterError(
+            "session",
+            value,
+            "session",
+            f"give a parliamentary year from {FIRST_YEAR} on, like 2023-2024",
+        )
+    return f"{span[0].year}-{span[0].year + 1}"
 
 
 #: Facet counts: per facet name (party, member, ministry, year), (value, count) pairs,
@@ -184,6 +274,10 @@ class Snippet:
 
     field: str
     segments: tuple[Segment, ...]
+
+    def __str__(self) -> str:
+        """The readable passage, matches between ``**`` (:meth:`marked`)."""
+        return self.marked()
 
     def plain(self) -> str:
         """The passage without any marking."""
@@ -217,6 +311,15 @@ class Hit:
 
     ``related`` is True for an entry that does not match the query itself but belongs
     to one of the best-matching documents (see :mod:`search.ranking`).
+
+    Attributes:
+        matched_in: Where the query's words were found, in this order: ``question``,
+            ``answer``, ``subject``, ``members`` (a member's name or party),
+            ``addressees`` (an addressee or the answering minister). Empty for a
+            related hit and for a query without words.
+        marked: The entry's metadata lines with the matches marked, for the lines
+            that have one: ``subject``, ``members`` (``Ploumen (PvdA), …``) and
+            ``addressees`` (``; ``-separated, the answering minister last).
     """
 
     rank: int
@@ -224,6 +327,8 @@ class Hit:
     entry: Question
     snippet: Snippet
     related: bool = False
+    matched_in: tuple[str, ...] = ()
+    marked: tuple[Snippet, ...] = ()
 
     @property
     def entry_id(self) -> str:
@@ -243,6 +348,8 @@ class Hit:
             "snippet": self.snippet.marked(),
             "snippet_html": self.snippet.html(),
             "related": self.related,
+            "matched_in": list(self.matched_in),
+            "marked": {m.field: m.marked() for m in self.marked},
             **self.entry.to_dict(),
         }
 
@@ -281,6 +388,13 @@ class SearchResults:
         groups: With grouping, this page's documents with their matching entries.
         related: How many of ``total`` match no query word themselves but were brought
             in by their document (:attr:`Hit.related`).
+        unknown_words: Words of the query that occur nowhere in the index (folded as
+            typed); they match nothing unless corrected.
+        corrections: (word, what was searched instead) for each unknown word that was
+            corrected (``suggestion`` spells the corrected query) or, for an unseen
+            compound, split into its parts (``zonnepark`` -> ``zon park``).
+        ignored: Common words of the query that were not searched (``de``, ``wat``);
+            with no other word, nothing is searched and ``total`` is 0.
     """
 
     query: str
@@ -293,6 +407,9 @@ class SearchResults:
     facets: Facets | None = None
     groups: tuple[Group, ...] | None = None
     related: int = 0
+    unknown_words: tuple[str, ...] = ()
+    corrections: tuple[tuple[str, str], ...] = ()
+    ignored: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The results as JSON-ready data."""
@@ -304,6 +421,9 @@ class SearchResults:
             "page": self.page,
             "limit": self.limit,
             "suggestion": self.suggestion,
+            "unknown_words": list(self.unknown_words),
+            "corrected": dict(self.corrections),
+            "ignored_words": list(self.ignored),
         }
         if self.facets is not None:
             data["facets"] = {

@@ -12,7 +12,18 @@ import re
 import unicodedata
 from datetime import date, timedelta
 
-__all__ = ["ministry_of", "party_display", "party_key", "session_of", "session_range"]
+__all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "ministry_of",
+    "party_display",
+    "party_key",
+    "session_of",
+    "session_range",
+]
+
+#: The years a date filter may name (``jaar:``, ``--year``, ``vergaderjaar:``).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 #: Canonical key -> (display name, other spellings). Keys and spellings are compared
 #: after :func:`_norm` (lowercase, no diacritics, no spaces, dots or hyphens).
@@ -163,4 +174,9 @@ def session_range(session: str) -> tuple[date, date] | None:
     if not m:
         return None
     start = int(m.group(1))
+    if not FIRST_YEAR <= start < LAST_YEAR:
+        return None
+    end = m.group(2)
+    if end is not None and int(end) != (start + 1) % (100 if len(end) == 2 else 10_000):
+        return None  # 2023-2025 is no parliamentary year
     return _prinsjesdag(start), _prinsjesdag(start + 1) - timedelta(days=1)

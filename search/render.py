@@ -86,9 +86,17 @@ def _members(e: Question) -> str:
 def _hit_lines(hit: Hit, color: bool, indent: str = "") -> list[str]:
     e = hit.entry
     head = _bold(f"{hit.rank:>3}. {e.entry_id}", color)
-    lines = [f"{indent}{head}  {_members(e)} · {dutch_date(e.submitted)} · {status_text(e)}"]
-    if e.subject:
+    marked = {m.field: m for m in hit.marked}
+    members = _short_snippet(marked["members"], 200, color) if "members" in marked else None
+    lines = [
+        f"{indent}{head}  {members or _members(e)} · {dutch_date(e.submitted)} · {status_text(e)}"
+    ]
+    if "subject" in marked:
+        lines.append(f"{indent}     {_short_snippet(marked['subject'], 100, color)}")
+    elif e.subject:
         lines.append(f"{indent}     {_shorten(e.subject, 100)}")
+    if "addressees" in marked:  # found (also) through whom it was addressed to
+        lines.append(f"{indent}     aan: {_short_snippet(marked['addressees'], 160, color)}")
     snippet = hit.snippet.ansi() if color else hit.snippet.marked()
     label = "antwoord: " if hit.snippet.field == "answer" else ""
     if hit.related:  # no query word of its own: found through its Kamervraag
@@ -145,6 +153,14 @@ def results_text(results: SearchResults, color: bool) -> str:
     lines: list[str] = []
     if results.suggestion:
         lines += [f"Bedoelde u: {results.suggestion}? (daar is ook op gezocht)", ""]
+    lines += _notice_lines(results)
+    if not results.hits and not results.total and results.ignored and not results.normalized:
+        lines.append(
+            f"Alleen veelvoorkomende woorden ({', '.join(results.ignored)}): daarop wordt niet "
+            "gezocht. Geef een woord dat de vragen onderscheidt, of zet een zin tussen "
+            'aanhalingstekens ("het is").'
+        )
+        return "\n".join(lines)
     if not results.hits and results.total:
         lines.append(
             f"Pagina {results.page} is leeg: {results.total} resultaten voor {results.query!r}."
@@ -166,6 +182,21 @@ def results_text(results: SearchResults, color: bool) -> str:
         for hit in results.hits:
             lines += [*_hit_lines(hit, color), ""]
     return "\n".join(lines)
+
+
+def _notice_lines(results: SearchResults) -> list[str]:
+    """What the search did with the words it could not use as typed."""
+    lines = []
+    corrected = dict(results.corrections)
+    for word in results.unknown_words:
+        instead = corrected.get(word)
+        if instead is None:
+            lines.append(f"Niet gevonden: {word}")
+        elif " " in instead:  # an unseen compound, searched by its parts
+            lines.append(f"Niet gevonden: {word}; gezocht op de delen: {instead}")
+    if results.ignored and results.normalized:
+        lines.append(f"Niet gezocht (te algemeen): {', '.join(results.ignored)}")
+    return [*lines, ""] if lines else []
 
 
 def similar_text(results: SearchResults, color: bool) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from search.analysis import analyze
 from search.query import STEMMED_FIELDS
 
-__all__ = ["correct_word", "is_unknown"]
+__all__ = ["correct_word", "is_unknown", "likely_typo"]
 
 #: Longer "words" are no typos (a pasted URL, debris): not worth an edit-distance scan.
 MAX_WORD = 40
@@ -37,11 +37,38 @@ def is_unknown(reader: Any, word: str) -> bool:
     return True
 
 
-def correct_word(reader: Any, word: str) -> str | None:
-    """The most likely intended word for an unknown ``word``, or None."""
+#: Words this short are not corrected: too many other words are one edit away.
+MIN_CORRECTED = 5
+
+
+def likely_typo(word: str) -> bool:
+    """Whether an unknown ``word`` (as typed) may be corrected at all.
+
+    Not a short word (four letters or fewer: ``pfas`` is one edit from ``pas``), not a
+    number or a word with digits, not an acronym typed in capitals (``NAVO``), and not
+    a word of the Dutch lexicon (``buffels``, ``duurt``): a real word the archive does
+    not contain is reported as not found, not replaced by a neighbour.
+    """
     folded = analyze(word, stemmed=False)
-    if len(folded) != 1 or not folded[0].isalpha() or not 4 <= len(folded[0]) <= MAX_WORD:
+    if len(folded) != 1 or not folded[0].isalpha():
+        return False
+    text = folded[0]
+    if not MIN_CORRECTED <= len(text) <= MAX_WORD:
+        return False
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return False
+    from search.compounds import lexicon  # loaded only for an unknown word
+
+    return text not in lexicon()
+
+
+def correct_word(reader: Any, word: str) -> str | None:
+    """The most likely intended word for an unknown ``word``, or None (also when it is
+    not :func:`likely_typo`)."""
+    if not likely_typo(word):
         return None
+    folded = analyze(word, stemmed=False)
     text = folded[0]
     # Dutch typists write y for ij (lelylyn for lelylijn): try those spellings first.
     variants = [v for v in _ij_variants(text) if reader.doc_frequency("exact", v)]

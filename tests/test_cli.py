@@ -112,7 +112,9 @@ def test_index_reports_summary_and_skipped_files(runner: CliRunner, tmp_path: Pa
 def test_no_results_and_colour(runner: CliRunner, seed_index_path: Path) -> None:
     args = ["--index-dir", str(seed_index_path)]
     none = runner.invoke(main, ["search", "xyzzyplugh", *args])
-    assert none.exit_code == 0 and none.stdout.startswith("Geen resultaten")
+    assert none.exit_code == 0
+    assert none.stdout.splitlines()[0] == "Niet gevonden: xyzzyplugh"
+    assert "Geen resultaten voor 'xyzzyplugh'." in none.stdout
     coloured = runner.invoke(main, ["search", "sancties", *args], color=True)
     assert "\x1b[1;33msancties\x1b[0m" in coloured.stdout
     plain = runner.invoke(main, ["search", "sancties", *args], color=True, env={"NO_COLOR": "1"})

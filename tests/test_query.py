@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from search.errors import SearchError
+from search.models import Filters
 from search.query import Clause, parse, to_whoosh
 
 
@@ -19,13 +21,16 @@ def test_negations_are_never_dropped() -> None:
     assert [c.text for c in parse("geen zonder").clauses] == ["geen", "zonder"]
 
 
-def test_only_stop_words_are_kept_rather_than_nothing() -> None:
-    assert [c.text for c in parse("wat is het").clauses] == ["wat", "is", "het"]
+def test_only_stop_words_leave_nothing_to_search_and_are_said() -> None:
+    parsed = parse("wat is het")
+    assert parsed.clauses == ()
+    assert parsed.ignored == ("wat", "is", "het")
+    assert [c.text for c in parse('"het is"').clauses] == ["het is"]  # quoted: searched
 
 
 def test_phrases_are_required_and_keep_stop_words() -> None:
     (clause,) = parse('"zo ja"').clauses
-    assert clause == Clause("zo ja", phrase=True, required=True)
+    assert clause == Clause("zo ja", phrase=True, required=True, quoted=True)
 
 
 def test_exclusion_and_required() -> None:
@@ -41,13 +46,17 @@ def test_exclusion_and_required() -> None:
 
 def test_field_prefixes_in_dutch() -> None:
     parsed = parse('lid:Ploumen partij:PvdA minister:"Buitenlandse Zaken" onderwerp:china')
-    assert [(c.field, c.text) for c in parsed.clauses] == [
-        ("members", "Ploumen"),
-        ("parties", "PvdA"),
-        ("addressees", "Buitenlandse Zaken"),
-        ("subject", "china"),
-    ]
+    # Names, parties and ministries are filters, as their flags are; text fields search.
+    assert parsed.filters == (
+        Filters(member="Ploumen"),
+        Filters(party="PvdA"),
+        Filters(ministry="Buitenlandse Zaken"),
+    )
+    assert [(c.field, c.text) for c in parsed.clauses] == [("subject", "china")]
     assert str(parsed) == 'lid:Ploumen partij:PvdA minister:"Buitenlandse Zaken" onderwerp:china'
+    # Negated, a name field excludes.
+    (clause,) = parse("-partij:PVV").clauses
+    assert (clause.field, clause.negated) == ("parties", True)
 
 
 def test_unknown_prefix_is_searched_as_words() -> None:
@@ -61,7 +70,11 @@ def test_unbalanced_quote_is_searched_as_words() -> None:
 
 
 @given(st.text())
-def test_parse_and_build_never_raise(text: str) -> None:
-    parsed = parse(text)
+def test_parse_and_build_raise_nothing_but_search_errors(text: str) -> None:
+    try:
+        parsed = parse(text)
+    except SearchError as exc:  # a refused part: said in a sentence that names it
+        assert str(exc)
+        return
     if parsed.clauses:
         to_whoosh(parsed)
