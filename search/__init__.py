@@ -10,6 +10,8 @@ with Index.build("index", seeds=["seeds"]) as index:
 from search import dependencies  # noqa: F401
 from search.errors import (
     EntryNotFoundError,
+    FilterError,
+    IndexClosedError,
     IndexCorruptError,
     IndexLockedError,
     IndexNotFoundError,
@@ -44,11 +46,13 @@ __all__ = [
     "Document",
     "EntryNotFoundError",
     "Facets",
+    "FilterError",
     "Filters",
     "Footnote",
     "Group",
     "Hit",
     "Index",
+    "IndexClosedError",
     "IndexCorruptError",
     "IndexLockedError",
     "IndexNotFoundError",

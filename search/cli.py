@@ -575,9 +575,12 @@ _FIELD_ARG_RE = re.compile(r"^([+-]?[^\W\d_]+:)([^\s\"]+(?:\s+[^\s\"]+)+)$")
 
 
 def query_of(words: Sequence[str]) -> str:
-    """The query that the shell's words make: joined by spaces; an argument
-    ``field:two words`` (``minister:"Buitenlandse Zaken"`` after the shell took the
-    quotes away) keeps its words together in quotes."""
+    """The query that the shell's words make: joined by spaces. One argument is the
+    query as typed; of several, an argument ``field:two words``
+    (``minister:"Asiel en Migratie"`` after the shell took the quotes away) keeps its
+    words together in quotes."""
+    if len(words) == 1:
+        return words[0].strip()
     return " ".join(_FIELD_ARG_RE.sub(r'\1"\2"', w.strip()) for w in words).strip()
 
 

@@ -89,10 +89,9 @@ STATUS_WORDS: dict[str, str] = STATUS_NAMES
 #: At most this many distinct parts in one query (a pasted question has far fewer
 #: content words; ``kvsearch similar --text`` searches with a whole text).
 MAX_CLAUSES = 200
-#: A prefix (``klimaat*``) needs this many letters, a fuzzy word (``stikstof~``) this
-#: many per edit: shorter ones match a large part of the vocabulary.
+#: A prefix (``klimaat*``) needs this many letters, a fuzzy word (``stikstof~``) two
+#: letters per edit and one more: shorter ones match a large part of the vocabulary.
 MIN_PREFIX = 3
-MIN_FUZZY_PER_EDIT = 3
 
 STEMMED_FIELDS = ("subject", "question", "answer")
 NAME_FIELDS = ("members", "parties", "addressees")
@@ -306,13 +305,13 @@ def _check_wildcard(query: str, part: str, word: str, prefix: bool, fuzzy: int) 
         raise QuerySyntaxError(
             query, "after ~ give 1 or 2 (edits)", part=part, code="fuzzy-distance"
         )
-    if not prefix and letters < MIN_FUZZY_PER_EDIT * fuzzy:
+    if not prefix and letters < 2 * fuzzy + 1:
         raise QuerySyntaxError(
             query,
-            f"too short for {fuzzy} edit(s); give at least {MIN_FUZZY_PER_EDIT * fuzzy} letters",
+            f"too short for {fuzzy} edit(s); give at least {2 * fuzzy + 1} letters",
             part=part,
             code="fuzzy-short",
-            detail=MIN_FUZZY_PER_EDIT * fuzzy,
+            detail=2 * fuzzy + 1,
         )
 
 
@@ -445,9 +444,10 @@ def _filter_parts(filters: Filters) -> list[Any]:
     if filters.year is not None:
         parts.append(_day_range(date(filters.year, 1, 1), date(filters.year, 12, 31)))
     if filters.session:
+        # Submitted in the parliamentary year, as year and date filters count.
         span = session_range(filters.session)
         if span:
-            parts.append(wq.Term("session", f"{span[0].year}-{span[0].year + 1}"))
+            parts.append(_day_range(*span))
     if filters.status:
         parts.append(wq.Term("status", filters.status))
     if filters.answered_since:
