@@ -17,7 +17,7 @@ from typing import Any
 from search.analysis import analyze
 from search.query import STEMMED_FIELDS
 
-__all__ = ["correct_word", "is_unknown", "likely_typo"]
+__all__ = ["correct_word", "correctable", "inflection_of", "is_unknown"]
 
 #: Longer "words" are no typos (a pasted URL, debris): not worth an edit-distance scan.
 MAX_WORD = 40
@@ -41,44 +41,59 @@ def is_unknown(reader: Any, word: str) -> bool:
 MIN_CORRECTED = 5
 
 
-def likely_typo(word: str) -> bool:
-    """Whether an unknown ``word`` (as typed) may be corrected at all.
-
-    Not a short word (four letters or fewer: ``pfas`` is one edit from ``pas``), not a
-    number or a word with digits, not an acronym typed in capitals (``NAVO``), and not
-    a word of the Dutch lexicon (``buffels``, ``duurt``): a real word the archive does
-    not contain is reported as not found, not replaced by a neighbour.
-    """
+def correctable(word: str) -> bool:
+    """Whether an unknown ``word`` (as typed) may be corrected at all: not a short
+    word (four letters or fewer: ``pfas`` is one edit from ``pas``), not a number or a
+    word with digits, not an acronym typed in capitals (``NAVO``)."""
     folded = analyze(word, stemmed=False)
     if len(folded) != 1 or not folded[0].isalpha():
         return False
-    text = folded[0]
-    if not MIN_CORRECTED <= len(text) <= MAX_WORD:
+    if not MIN_CORRECTED <= len(folded[0]) <= MAX_WORD:
         return False
     letters = [c for c in word if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
-        return False
-    from search.compounds import lexicon  # loaded only for an unknown word
+    return not (len(letters) > 1 and all(c.isupper() for c in letters))
 
-    return text not in lexicon()
+
+#: Endings of Dutch inflection: two words are forms of one another when each is one
+#: base plus one of these (``bezuinig`` + ``d`` and + ``en``).
+INFLECTIONS = frozenset({"", "d", "t", "de", "te", "den", "ten", "e", "en", "s", "es", "er", "st"})
+
+
+def inflection_of(word: str, other: str) -> bool:
+    """Whether folded ``word`` and ``other`` are one base (of at least
+    :data:`MIN_CORRECTED` letters: a shorter one is too ambiguous, ``duur`` and
+    ``duurt``) with inflectional endings."""
+    for cut in range(min(len(word), len(other)), MIN_CORRECTED - 1, -1):
+        if word[:cut] != other[:cut]:
+            continue
+        if word[cut:] in INFLECTIONS and other[cut:] in INFLECTIONS:
+            return True
+    return False
 
 
 def correct_word(reader: Any, word: str) -> str | None:
-    """The most likely intended word for an unknown ``word``, or None (also when it is
-    not :func:`likely_typo`)."""
-    if not likely_typo(word):
+    """The most likely intended word for an unknown ``word``, or None.
+
+    Only a :func:`correctable` word is corrected. A word of the Dutch lexicon is no
+    typo: it is corrected only to another form of itself (``bezuinigd`` ->
+    ``bezuinigen``, which the stemmer does not join; :func:`inflection_of`), never to
+    a different word (``buffels`` is not ``buffers``, ``duurt`` not ``duur``).
+    """
+    if not correctable(word):
         return None
-    folded = analyze(word, stemmed=False)
-    text = folded[0]
+    text = analyze(word, stemmed=False)[0]
+    from search.compounds import lexicon  # loaded only for an unknown word
+
+    real_word = text in lexicon()
     # Dutch typists write y for ij (lelylyn for lelylijn): try those spellings first.
     variants = [v for v in _ij_variants(text) if reader.doc_frequency("exact", v)]
-    if variants:
+    if variants and not real_word:
         return max(variants, key=lambda v: reader.doc_frequency("exact", v))
     maxdist = 2 if len(text) >= 8 else 1
     best: tuple[int, int, str] | None = None
     for dist in range(1, maxdist + 1):
         for candidate in _terms_within(reader, text, dist):
-            if candidate == text:
+            if candidate == text or (real_word and not inflection_of(text, candidate)):
                 continue
             freq = reader.doc_frequency("exact", candidate)
             key = (dist, -freq, candidate)

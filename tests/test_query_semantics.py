@@ -318,6 +318,13 @@ def test_typos_are_corrected_and_can_be_searched_as_typed(seed_index: Index) -> 
         assert as_typed.suggestion is None and as_typed.total == 0
 
 
+def test_a_real_word_is_corrected_only_to_another_form_of_itself(corpus_index: Index) -> None:
+    # bezuinigd occurs nowhere, and the stemmer does not join it with bezuinigen.
+    results = corpus_index.search("bezuinigd brandweer")
+    assert results.corrections == (("bezuinigd", "bezuinigen"),)
+    assert results.suggestion == "bezuinigen brandweer"
+
+
 def test_exact_flag_in_the_cli(seed_index_path: Path) -> None:
     data = _cli_json(CliRunner(), seed_index_path, "gezichtsherkening", "--exact")
     assert data["total"] == 0 and data["suggestion"] is None
