@@ -494,3 +494,32 @@ def test_snippet_str_and_lookups(seed_index: Index) -> None:
     assert seed_index.document("2019Z99999") == ()
     with pytest.raises(search.EntryNotFoundError):
         seed_index.similar("2019Z12806#99")
+
+
+def test_a_text_match_ranks_above_a_match_in_the_addressee_alone(tmp_path: Path) -> None:
+    """Two Kamervragen alike but for where *asiel* stands: in a question, or only in
+    the addressee (Minister van Asiel en Migratie)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    intro = (
+        "Vragen van het lid **{member}** (SP) aan de {minister} over *de opvang in Ter Apel* "
+        "(ingezonden 2 oktober 2024)."
+    )
+    for name, member, minister, word in (
+        ("a", "Jansen", "Minister van Asiel en Migratie", "hulp"),
+        ("b", "Pietersen", "Minister van Justitie en Veiligheid", "asiel"),
+    ):
+        doc = "2024Z9000" + ("1" if name == "a" else "2")
+        (seeds / f"{name}.txt").write_text(
+            f"## {doc}\n\n{intro.format(member=member, minister=minister)}\n\n"
+            f"### Vraag 1\n\nHoeveel mensen vroegen {word} aan in Ter Apel in september?\n\n"
+            "### Vraag 2\n\nHoeveel mensen sliepen buiten in Ter Apel in september?\n",
+            encoding="utf-8",
+        )
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        hits = index.search("asiel", related=False).hits
+    assert [(h.entry_id, h.matched_in) for h in hits] == [
+        ("2024Z90002#1", ("question",)),
+        ("2024Z90001#1", ("addressees",)),
+        ("2024Z90001#2", ("addressees",)),
+    ]
