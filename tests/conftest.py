@@ -1,4 +1,18 @@
-"""Shared fixtures: the bundled seed, the shared corpus, and indexes built from them."""
+"""Shared fixtures: the bundled seed, the fixture corpus, the shared corpus, and indexes
+built from them.
+
+Two corpora of real documents:
+
+- the fixture corpus, ``tests/data/corpus/``: 15 documents of the shared corpus, chosen to
+  cover every variant the parser handles (its README says which file covers what). It
+  ships with the repository, so every test that compares with Whoosh or needs real
+  documents runs on it, in any clone (``fixture_index``);
+- the whole shared corpus, ``../shared/corpus/docs`` (117 documents), for the few tests
+  that need all of it (relevance, agreement with the corpus metadata, counts and timing
+  of the whole corpus, the benchmarks' generated corpora). Those are marked
+  ``whole_corpus``, which makes them ``slow`` too, and skip with the reason when
+  ``../shared`` is not there; only they may use ``corpus_index``.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +32,10 @@ SEEDS = ROOT / "seeds"
 SEED_FILE = SEEDS / "000_078685dd2c0b7c98.txt"
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus" / "docs"
+#: 15 real documents of ``CORPUS``, copied: see ``data/corpus/README.md``.
+FIXTURES = DATA / "corpus"
+#: The question document 2024Z18792 and its answer document, among the fixtures.
+QUESTION_AND_ANSWER = ("033_c5bef944.txt", "053_e79bc6ce.txt")
 #: The two small variant seeds the library and CLI tests count on: 2024Z00001 (3
 #: entries, answered), 2024Z00002 (1, delayed) and 2024Z00003 (2, answer document).
 VARIANTS = [DATA / "variants" / "two_documents.txt", DATA / "variants" / "answer_only.txt"]
@@ -39,11 +57,50 @@ def seed_index(seed_index_path: Path) -> Iterator[Index]:
         yield index
 
 
+def missing_shared(*needed: Path) -> str | None:
+    """Why a whole-corpus test cannot run here, or None when ``CORPUS`` and ``needed`` exist."""
+    for path in (CORPUS, *needed):
+        if not path.exists():
+            return (
+                f"whole-corpus test: needs {path} (the shared corpus beside the repository); "
+                "a plain clone has only the fixture corpus in tests/data/corpus"
+            )
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A ``whole_corpus`` test is ``slow``, and skips with its reason without ``../shared``.
+
+    First, so that ``-m "not slow"`` sees the added mark."""
+    for item in items:
+        mark = item.get_closest_marker("whole_corpus")
+        if mark is None:
+            continue
+        item.add_marker(pytest.mark.slow)
+        reason = missing_shared(*mark.args)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
 @pytest.fixture(scope="session")
-def corpus_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of the seed plus the shared corpus of 117 real documents."""
-    if not CORPUS.is_dir():
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
+def fixture_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the bundled seed plus the fixture corpus (do not modify it in tests)."""
+    path = tmp_path_factory.mktemp("fixtures") / "index"
+    with Index.build(path, [SEEDS, FIXTURES]):
+        pass
+    return path
+
+
+@pytest.fixture
+def fixture_index(fixture_index_path: Path) -> Iterator[Index]:
+    """The fixture index, opened."""
+    with Index.open(fixture_index_path) as index:
+        yield index
+
+
+@pytest.fixture(scope="session")
+def _whole_corpus_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("corpus") / "index"
     with Index.build(path, [SEEDS, CORPUS]):
         pass
@@ -51,8 +108,20 @@ def corpus_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def corpus_index_path(request: pytest.FixtureRequest, _whole_corpus_index_path: Path) -> Path:
+    """An index of the seed plus the whole shared corpus of 117 real documents, for
+    ``whole_corpus`` tests only (the others use ``fixture_index_path``)."""
+    if request.node.get_closest_marker("whole_corpus") is None:
+        pytest.fail(
+            f"{request.node.nodeid} uses the whole corpus: mark it whole_corpus, or use "
+            "the fixture corpus (fixture_index)"
+        )
+    return _whole_corpus_index_path
+
+
+@pytest.fixture
 def corpus_index(corpus_index_path: Path) -> Iterator[Index]:
-    """The corpus index, opened."""
+    """The whole-corpus index, opened."""
     with Index.open(corpus_index_path) as index:
         yield index
 

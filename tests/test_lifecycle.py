@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from search import Index, IndexLockedError, Member
 from search.cli import main
-from tests.conftest import CORPUS, ROOT, SEED_FILE, VARIANTS
+from tests.conftest import CORPUS, FIXTURES, QUESTION_AND_ANSWER, ROOT, SEED_FILE, VARIANTS
 
 QUERIES = [
     "mensenrechten China",
@@ -43,23 +43,19 @@ def _snapshot(path: Path) -> dict[str, Any]:
         return {"entries": entries, "rankings": rankings, "documents": index.document_count}
 
 
-def _corpus_files(n: int) -> list[Path]:
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
-    return sorted(CORPUS.glob("*.txt"))[:n]
-
-
 def test_incremental_update_equals_fresh_build(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    files = _corpus_files(30)
-    for f in [SEED_FILE, *files[:20]]:
+    files = sorted(FIXTURES.glob("*.txt"))
+    assert len(files) == 15
+    for f in [SEED_FILE, *files[:10]]:
         shutil.copy(f, seeds)
     index_path = tmp_path / "index"
     with Index.build(index_path, [seeds]):
         pass
-    # add 5, change 2 (one gains a question, one loses its last block), remove 3
-    for f in files[20:25]:
+    # add 5, change 2 (one gains a question, one loses its last block), remove 3 (among
+    # them the answer document of 2024Z18792: its question document stays, unanswered)
+    for f in files[10:15]:
         shutil.copy(f, seeds)
     changed = seeds / files[0].name
     changed.write_text(
@@ -74,7 +70,7 @@ def test_incremental_update_equals_fresh_build(tmp_path: Path) -> None:
     with Index.open(index_path) as index:
         report = index.update([seeds])
     assert (report.added, report.changed, report.removed) == (5, 2, 3)
-    assert report.unchanged == 1 + 20 - 2 - 3 and report.incremental
+    assert report.unchanged == 1 + 10 - 2 - 3 and report.incremental
     fresh = tmp_path / "fresh"
     with Index.build(fresh, [seeds]):
         pass
@@ -133,10 +129,7 @@ def test_nothing_changed_reads_nothing(tmp_path: Path) -> None:
 
 
 def test_answer_document_merges_incrementally_in_any_order(tmp_path: Path) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
-    pair = sorted(p for p in CORPUS.glob("*.txt") if p.name[:4] in ("033_", "053_"))
-    assert len(pair) == 2
+    pair = [FIXTURES / name for name in QUESTION_AND_ANSWER]
     for first, second in (pair, pair[::-1]):
         seeds = tmp_path / f"seeds-{first.name}"
         seeds.mkdir()
@@ -171,7 +164,8 @@ def _run_cli(*args: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.slow
+#: The kill and concurrency tests need a build of several seconds: the whole corpus.
+@pytest.mark.whole_corpus
 @pytest.mark.parametrize(
     ("command", "sig", "delay"),
     [
@@ -187,8 +181,6 @@ def _run_cli(*args: str) -> subprocess.Popen[str]:
 def test_killed_build_leaves_previous_index(
     tmp_path: Path, command: str, sig: int, delay: float
 ) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(SEED_FILE, seeds)
@@ -213,10 +205,8 @@ def test_killed_build_leaves_previous_index(
     assert {p.name for p in path.iterdir() if p.name.startswith("gen-")} <= kept
 
 
-@pytest.mark.slow
+@pytest.mark.whole_corpus
 def test_searches_keep_working_during_an_update(tmp_path: Path) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(SEED_FILE, seeds)
@@ -301,9 +291,7 @@ def test_check_reports_differences(tmp_path: Path) -> None:
 
 
 def test_summary_lists_newly_answered_in_human_and_json_output(tmp_path: Path) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
-    question, answer = sorted(p for p in CORPUS.glob("*.txt") if p.name[:4] in ("033_", "053_"))
+    question, answer = (FIXTURES / name for name in QUESTION_AND_ANSWER)
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(question, seeds)
@@ -334,10 +322,8 @@ def test_summary_lists_newly_answered_in_human_and_json_output(tmp_path: Path) -
     assert "2024Z18792#1" in since.stdout
 
 
-@pytest.mark.slow
+@pytest.mark.whole_corpus  # a build long enough to show its progress
 def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
     import pty
 
     args = [sys.executable, "-m", "search", "index", str(CORPUS), "--index-dir"]
