@@ -2,8 +2,9 @@
 
 At 300 entries, so that the whole benchmark (build, warm and cold queries, FTS5, the
 update and the profile) runs end to end in seconds; no timing is asserted. A 5,000-entry
-variant (the size of the issue) builds and queries once and is marked ``slow``: a 5k build
-alone takes about half a minute on two cores.
+variant (the size of the issue) builds and queries once: a 5k build alone takes about half
+a minute on two cores. The generated corpora are made from the whole shared corpus, so the
+tests that make one are ``whole_corpus`` (and ``slow``); the pure parts run anywhere.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from pathlib import Path
 import pytest
 
 from search.ingest import parse_file
-from tests.conftest import CORPUS, load_bench
+from tests.conftest import load_bench
 
 SMALL = 300
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+#: make_corpus draws its documents from the whole shared corpus: the tests that make a
+#: corpus, and those that run the benchmark on one, are whole-corpus tests (so slow too).
+whole_corpus = pytest.mark.whole_corpus
 
 
 make_corpus = load_bench("make_corpus")
@@ -52,6 +55,7 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- make_corpus ---------------------------------------------------------------------
 
 
+@whole_corpus
 def test_corpus_is_deterministic(small_corpus: Path, tmp_path: Path) -> None:
     make_corpus.write_corpus(tmp_path / "again", SMALL, 7)
     make_corpus.write_corpus(tmp_path / "other", SMALL, 8)
@@ -60,6 +64,7 @@ def test_corpus_is_deterministic(small_corpus: Path, tmp_path: Path) -> None:
     assert first != _files(tmp_path / "other")
 
 
+@whole_corpus
 def test_corpus_parses_into_n_entries(small_corpus: Path) -> None:
     ids = _entries(small_corpus)
     assert len(ids) == SMALL
@@ -74,6 +79,7 @@ def test_corpus_parses_into_n_entries(small_corpus: Path) -> None:
     assert manifest["distinct_words"] > 1000
 
 
+@whole_corpus
 def test_corpus_has_real_metadata(small_corpus: Path) -> None:
     docs = [d for f in sorted(small_corpus.glob("*.txt")) for d in parse_file(f).documents]
     assert sum(1 for d in docs if d.members) > len(docs) / 2
@@ -84,6 +90,7 @@ def test_corpus_has_real_metadata(small_corpus: Path) -> None:
     assert any(e.footnotes for d in docs for e in d.entries)
 
 
+@whole_corpus
 def test_corpus_without_word_list_uses_pseudo_words(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-word-list"
     a = make_corpus.write_corpus(tmp_path / "a", 40, 3, wordlist=missing)
@@ -101,6 +108,7 @@ def test_vocabulary_grows_with_n() -> None:
     assert few < many < len(draws)  # new words keep coming, more slowly
 
 
+@whole_corpus
 def test_make_corpus_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "c"
     assert make_corpus.main(["25", "--seed", "2", "--out", str(out)]) == 0
@@ -130,6 +138,7 @@ def test_parse_sizes_and_percentiles() -> None:
     assert latency.p99 == pytest.approx(99.01)
 
 
+@whole_corpus
 def test_queries_are_a_deterministic_mix(small_corpus: Path) -> None:
     entries, _ = perf.load_entries(small_corpus)
     queries = perf.make_queries(entries, 40, 1)
@@ -176,6 +185,7 @@ def test_tree_rss_sums_a_process_and_its_descendants() -> None:
 # --- perf: end to end ----------------------------------------------------------------
 
 
+@whole_corpus
 def test_perf_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "perf.json"
     argv = [
@@ -213,6 +223,7 @@ def test_perf_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert (corpus / "manifest.json").stat().st_mtime_ns == stamp
 
 
+@whole_corpus
 def test_build_timeout_stops_the_child(small_corpus: Path, tmp_path: Path) -> None:
     with pytest.raises(perf.BuildTimeoutError) as caught:
         perf.measure_build(small_corpus, tmp_path / "index", timeout=0.05)
@@ -220,7 +231,7 @@ def test_build_timeout_stops_the_child(small_corpus: Path, tmp_path: Path) -> No
     assert not (tmp_path / "index").exists()
 
 
-@pytest.mark.slow
+@whole_corpus
 def test_perf_at_5k_entries(tmp_path: Path) -> None:
     seeds, manifest = perf.ensure_corpus(tmp_path, 5_000, 1)
     assert manifest["entries"] == 5_000

@@ -16,14 +16,12 @@ import pytest
 from search import Index
 from search import query as search_query
 from search import scoring as search_scoring
-from tests.conftest import CORPUS, SHARED, load_bench
+from tests.conftest import SHARED, load_bench
 
 EVAL = SHARED / "eval"
 
-pytestmark = pytest.mark.skipif(
-    not (CORPUS.is_dir() and (EVAL / "queries.tsv").is_file()),
-    reason=f"the shared corpus or test set is not under {SHARED}",
-)
+#: The tests that read the test set (queries and judgments over the whole corpus).
+whole_corpus = pytest.mark.whole_corpus(EVAL / "queries.tsv", EVAL / "qrels.tsv")
 
 
 relevance = load_bench("relevance")
@@ -38,6 +36,7 @@ def queries() -> list[Any]:
 # --- splits and parameters -------------------------------------------------------------
 
 
+@whole_corpus
 def test_parity_split(queries: list[Any]) -> None:
     split = tune.make_split("parity", queries)
     (odd_name, odd), (even_name, even) = split.halves
@@ -46,6 +45,7 @@ def test_parity_split(queries: list[Any]) -> None:
     assert sorted(odd + even) == sorted(q.qid for q in queries)
 
 
+@whole_corpus
 def test_kind_splits_are_stratified_and_differ(queries: list[Any]) -> None:
     kind_of = {q.qid: q.kind for q in queries}
     parity = tune.make_split("parity", queries).halves
@@ -76,6 +76,7 @@ def test_params_and_grids() -> None:
 # --- the parameters reach the ranking, and are put back ---------------------------------
 
 
+@whole_corpus
 def test_settings_change_rankings_and_are_restored(corpus_index: Index) -> None:
     queries = relevance.read_queries(EVAL / "queries.tsv")
     qrels = relevance.read_qrels(EVAL / "qrels.tsv")
@@ -102,6 +103,7 @@ def test_settings_change_rankings_and_are_restored(corpus_index: Index) -> None:
 # --- end to end ------------------------------------------------------------------------
 
 
+@whole_corpus
 def test_tune_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "tune.json"
     argv = [

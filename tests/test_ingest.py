@@ -231,10 +231,8 @@ def test_merge_is_independent_of_order(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.slow
+@pytest.mark.whole_corpus(SHARED / "eval" / "entries.py")
 def test_whole_corpus_parses_and_matches_reference_enumeration() -> None:
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
     reference = subprocess.run(
         [sys.executable, str(SHARED / "eval" / "entries.py"), str(SHARED / "seeds"), str(CORPUS)],
         capture_output=True,

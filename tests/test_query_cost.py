@@ -12,12 +12,10 @@ from pathlib import Path
 import pytest
 
 from search import Index, QuerySyntaxError
-from tests.conftest import CORPUS, load_bench
+from tests.conftest import load_bench
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}"),
-]
+#: The 10k index is made by bench/make_corpus.py from the whole shared corpus.
+pytestmark = pytest.mark.whole_corpus
 
 #: The queries of the adversarial run, and more of their kind.
 FUZZ = [
