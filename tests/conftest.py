@@ -61,10 +61,8 @@ def missing_shared(*needed: Path) -> str | None:
     """Why a whole-corpus test cannot run here, or None when ``CORPUS`` and ``needed`` exist."""
     for path in (CORPUS, *needed):
         if not path.exists():
-            return (
-                f"whole-corpus test: needs {path} (the shared corpus beside the repository); "
-                "a plain clone has only the fixture corpus in tests/data/corpus"
-            )
+            shown = f"../{path.relative_to(ROOT.parent)}" if path.is_relative_to(SHARED) else path
+            return f"whole-corpus test: needs {shown} (a plain clone has only the 15 fixtures)"
     return None
 
 
