@@ -50,7 +50,9 @@ from search.models import (
     Snippet,
 )
 from search.query import (
+    NAME_FIELDS,
     STEMMED_FIELDS,
+    Clause,
     ParsedQuery,
     clause_query,
     filter_query,
@@ -60,7 +62,7 @@ from search.query import (
     parse,
     to_whoosh,
 )
-from search.ranking import RERANK_DEPTH, fuse
+from search.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
 from search.schema import entry_from_stored
 from search.scoring import matching_docs, score_query, similar_weighting, weighting
 from search.spelling import correct_word, is_unknown
@@ -406,7 +408,8 @@ class Index:
                 sorting.FieldFacet("order"),
             ]
         if sortedby is None and parsed.clauses:
-            results = _collect(searcher, q, allow, _depth(limit), None)
+            scores = _query_scores(searcher, parsed)
+            results = _collect(searcher, q, allow, _depth(limit), None, scores)
             _rerank(searcher, results, parsed, allow, related=related)
         else:
             results = _collect(searcher, q, allow, limit, sortedby)
@@ -683,16 +686,76 @@ def _looks_like_id(query: str) -> bool:
     return bool(_ID_RE.match(query))
 
 
-def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any) -> Any:
+def _query_scores(searcher: Any, parsed: ParsedQuery) -> dict[int, float] | None:
+    """Every entry a query with words matches, scored: the optional words' BM25F scores
+    weighed by their commonness and coordinated (:func:`search.ranking.coordinate`),
+    plus the required clauses' scores; excluded entries left out. The same entries as
+    :func:`search.query.to_whoosh`'s query matches. None when the searcher's weighting
+    is one :mod:`search.scoring` does not compute."""
+    should = [c for c in parsed.clauses if not (c.required or c.negated)]
+    must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
+    nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
+    if not should and not must:
+        return score_query(searcher, to_whoosh(parsed))  # only exclusions: every entry
+    reader = searcher.reader()
+    count = reader.doc_count()
+    parts = []
+    for clause in should:
+        part = score_query(searcher, clause_query(clause))
+        if part is None:
+            return None
+        parts.append(part)
+    weights = [commonness_weight(_document_frequency(reader, c), count) for c in should]
+    scores = coordinate(parts, weights)
+    if must:
+        required = score_query(searcher, must[0] if len(must) == 1 else wq.And(must))
+        if required is None:
+            return None
+        get = scores.get
+        scores = {d: s + get(d, 0.0) for d, s in required.items()}
+    if nots and scores:
+        excluded = matching_docs(searcher, nots[0] if len(nots) == 1 else wq.Or(nots))
+        scores = {d: s for d, s in scores.items() if d not in excluded}
+    return scores
+
+
+def _document_frequency(reader: Any, clause: Clause) -> int:
+    """In how many entries a clause's words occur, in any text or name field (the most
+    for one field, a lower bound); a word of several tokens counts its rarest one, a
+    prefix or fuzzy word 0 (it is weighed fully)."""
+    if clause.prefix or clause.fuzzy:
+        return 0
+    plains, stems = analyze(clause.text, stemmed=False), analyze(clause.text)
+    return min(  # Whoosh is untyped
+        int(
+            max(
+                reader.doc_frequency("exact", plain),
+                *(reader.doc_frequency(f, plain) for f in NAME_FIELDS),
+                *(reader.doc_frequency(f, stem) for f in STEMMED_FIELDS),
+            )
+        )
+        for plain, stem in zip(plains, stems, strict=True)
+    )
+
+
+def _collect(
+    searcher: Any,
+    q: Any,
+    allow: Any,
+    limit: int | None,
+    sortedby: Any,
+    scores: dict[int, float] | None = None,
+) -> Any:
     """Run ``q``: the top ``limit`` by score (every match with None), counted.
 
     In relevance order every match is scored by :mod:`search.scoring` (Whoosh's BM25F
-    scores, summed posting block by posting block), then ranked as Whoosh ranks: higher
-    score first, lower document number on a tie.
+    scores, summed posting block by posting block; or ``scores``, computed already),
+    then ranked as Whoosh ranks: higher score first, lower document number on a tie.
     """
     if sortedby is not None:
         return searcher.search(q, filter=allow, limit=limit, sortedby=sortedby)
-    scores = score_query(searcher, q)
+    if scores is None:
+        scores = score_query(searcher, q)
     if scores is None:
         return _collect_whoosh(searcher, q, allow, limit)
     if allow is not None:
