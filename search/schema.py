@@ -104,7 +104,7 @@ def fields_for(entry: Question) -> dict[str, Any]:
     # Date order: submitted, else answered; an undated entry sorts as the oldest.
     fields["sortdate"] = int(day.strftime("%Y%m%d")) if day else 0
     # Ties in date order: by document, then question number (independent of insertion).
-    fields["order"] = f"{entry.document_id}#{entry.numbers[0]:06d}"
+    fields["order"] = f"{entry.document_id}#{entry.numbers[0]:09d}"
     if entry.submitted:
         fields["submitted"] = datetime.combine(entry.submitted, time.min)
     if entry.answered:

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -473,3 +474,36 @@ def test_text_without_inline_markup_renders_as_itself(text: str) -> None:
     assert [(t.type, t.content) for t in tokens[0].children or []] == (
         [("text", text)] if text else []
     )
+
+
+# --- issue #14: parsing is linear, nothing is lost without a word ---------------------
+
+
+def _cpu_seconds(text: str) -> tuple[float, ParsedFile]:
+    """CPU time of parsing ``text``: the machine may be shared, the bound is on our work."""
+    started = time.process_time()
+    parsed = parse_text(text, "x.txt")
+    return time.process_time() - started, parsed
+
+
+@pytest.mark.parametrize("numbered", [True, False], ids=["numbered", "repeated"])
+def test_100000_headings_parse_in_under_5_seconds(numbered: bool) -> None:
+    # 1.5 MB of headings: each one used to scan every block before it (#14, fault 5).
+    if numbered:
+        text = "## 2024Z1\n" + "".join(f"### Vraag {n}\n" for n in range(1, 100_001))
+    else:
+        text = "## 2024Z1\n" + "### Vraag 1\n" * 100_000
+    seconds, parsed = _cpu_seconds(text)
+    assert seconds < 5, f"{seconds:.1f} s"
+    (doc,) = parsed.documents
+    assert len(doc.entries) == (100_000 if numbered else 1)  # Vraag 10000 and up too
+
+
+def test_repeated_heading_with_new_text_each_time_is_linear() -> None:
+    # A repeated heading keeps only new lines: each used to be compared with every
+    # paragraph kept before it.
+    text = "## 2024Z1\n" + "".join(f"### Vraag 1\n\nregel {n}\n\n" for n in range(20_000))
+    seconds, parsed = _cpu_seconds(text)
+    (entry,) = parsed.documents[0].entries
+    assert entry.question.count("regel") == 20_000
+    assert seconds < 5, f"{seconds:.1f} s"
