@@ -54,6 +54,9 @@ SKIP_REASONS_NL: dict[str, str] = {
     "too-large": "te groot voor een seed ({detail}; hoogstens 20 MB)",
     "binary": "geen tekst maar een binair bestand",
     "unreadable": "kan niet gelezen worden ({detail})",
+    "dangling-link": "symbolische link naar {detail}, dat niet bestaat; herstel of verwijder hem",
+    "link-loop": "symbolische link die naar zichzelf terugleidt; herstel of verwijder hem",
+    "not-a-file": "geen gewoon bestand",
     "no-questions": "document {detail} bevat geen blokken `Vraag N`",
     "legacy-encoding": "geen UTF-8; gelezen als {detail}",
     "no-heading": "geen kop `## <documentnummer>`; het document heet {detail}, naar het bestand",
@@ -63,6 +66,8 @@ SKIP_REASONS_NL: dict[str, str] = {
     "notice-only": "document {detail} is een mededeling zonder vragen",
     "repeated-question": "vraag {detail} staat er twee keer; de tekst is samengevoegd",
     "answer-without-question": "antwoord {detail} heeft geen vraagblok",
+    "name-not-utf8": "bestandsnaam is geen UTF-8; geïndexeerd als {detail} "
+    "(geef het bestand een UTF-8-naam)",
     "not-utf8": "geen UTF-8-tekst",
     "no-document": "geen kop `## <documentnummer>`, dus geen document gevonden",
 }
@@ -117,7 +122,8 @@ _REASONS_NL = {
 
 def skip_text(skip: Skipped) -> str:
     """A :class:`Skipped` in Dutch: ``path:line: reason``."""
-    reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=skip.detail)
+    detail = _REASONS_NL.get(skip.detail, skip.detail)
+    reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=detail)
     return f"{skip.path}:{skip.line}: {reason}"
 
 

@@ -324,6 +324,9 @@ SKIP_REASONS: dict[str, str] = {
     "too-large": "the file is too large for a seed ({detail}; at most 20 MB)",
     "binary": "not text but a binary file",
     "unreadable": "cannot be read ({detail})",
+    "dangling-link": "a symbolic link to {detail}, which does not exist",
+    "link-loop": "a symbolic link that leads back to itself",
+    "not-a-file": "not a regular file",
     # a document is left out
     "no-questions": "document {detail} has no `Vraag N` blocks",
     # kept, but odd
@@ -335,6 +338,7 @@ SKIP_REASONS: dict[str, str] = {
     "notice-only": "document {detail} is a notice (Mededeling) without questions",
     "repeated-question": "question {detail} is repeated; its text was joined",
     "answer-without-question": "answer {detail} has no question block",
+    "name-not-utf8": "the file name is not UTF-8; indexed as {detail} (rename the file)",
     # no longer given (such files are now read); kept for reports of older indexes
     "not-utf8": "not UTF-8 text",
     "no-document": "no `## <document id>` heading, so no document was found",

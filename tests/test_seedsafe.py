@@ -1,0 +1,233 @@
+"""Seeds that used to stop a build or vanish without a word (#14 faults 4 and 10):
+names that are not UTF-8, folders that cannot be listed, links to nothing or to
+themselves. Real files, real indexes, the real command."""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from search import Index
+from search.cli import main
+from search.ingest import scan_seed_files
+from tests.conftest import DATA, ROOT, SEED_FILE
+
+TWO_DOCUMENTS = DATA / "variants" / "two_documents.txt"
+BAD_NAME = b"bad\xffname.txt"
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KVSEARCH_INDEX", "NO_COLOR")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "search", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def bad_name_seeds(tmp_path: Path) -> Path:
+    """seeds/ with the bundled seed and a file whose name is not UTF-8."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_FILE, seeds)
+    with open(os.path.join(os.fsencode(seeds), BAD_NAME), "wb") as fh:
+        fh.write(TWO_DOCUMENTS.read_bytes())
+    return seeds
+
+
+def test_file_name_that_is_not_utf8_is_indexed_under_an_escaped_name(
+    bad_name_seeds: Path, tmp_path: Path
+) -> None:
+    # It used to stop every build with a UnicodeEncodeError while writing the manifest.
+    escaped = f"{bad_name_seeds}/bad\\xffname.txt"
+    with Index.build(tmp_path / "index", [bad_name_seeds]) as index:
+        report = index.last_build
+        assert report is not None
+        assert (report.documents, report.entries) == (3, 11)  # 1 + 2 documents
+        assert [(w.path, w.code) for w in report.warnings] == [(escaped, "name-not-utf8")]
+        assert {e.source for e in index.lookup("2024Z00001")} == {escaped}
+        json.dumps(report.to_dict(), ensure_ascii=False).encode("utf-8")
+    with Index.build(tmp_path / "index", [bad_name_seeds]) as index:  # nothing to do
+        assert index.last_build is not None and index.last_build.unchanged == 2
+
+
+def test_file_name_that_is_not_utf8_through_the_command(bad_name_seeds: Path) -> None:
+    work = bad_name_seeds.parent
+    proc = _run(["index", "seeds"], work)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "let op: seeds/bad\\xffname.txt:0: bestandsnaam is geen UTF-8; geïndexeerd als "
+        "seeds/bad\\xffname.txt (geef het bestand een UTF-8-naam)"
+    ]
+    assert "3 documenten, 11 vragen uit 2 bestanden" in proc.stdout
+    shown = _run(["show", "2024Z00001"], work)
+    assert shown.returncode == 0 and "Bron: seeds/bad\\xffname.txt" in shown.stdout
+    as_json = _run(["rebuild", "seeds", "--json"], work)
+    assert as_json.returncode == 0, as_json.stderr
+    warnings = json.loads(as_json.stdout)["warnings"]
+    assert [(w["path"], w["code"]) for w in warnings] == [
+        ("seeds/bad\\xffname.txt", "name-not-utf8")
+    ]
+
+
+@pytest.fixture
+def linked_seeds(tmp_path: Path) -> Path:
+    """seeds/ with the seed, a link to nothing, a link to itself and a link to a folder."""
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    shutil.copy(SEED_FILE, seeds)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    shutil.copy(TWO_DOCUMENTS, other)
+    (seeds / "dangling.txt").symlink_to("nowhere.txt")
+    (seeds / "loop.txt").symlink_to("loop.txt")
+    (seeds / "sub" / "elsewhere").symlink_to(other)
+    (seeds / "sub" / "up").symlink_to("..")  # a folder loop: entered once
+    return seeds
+
+
+def test_links_to_nothing_or_to_themselves_are_reported(linked_seeds: Path) -> None:
+    files, problems = scan_seed_files([linked_seeds])
+    assert [f.name for f in files] == [SEED_FILE.name, TWO_DOCUMENTS.name]
+    assert [(Path(p.path).name, p.code, p.detail) for p in problems] == [
+        ("dangling.txt", "dangling-link", "nowhere.txt"),
+        ("loop.txt", "link-loop", ""),
+    ]
+
+
+def test_links_through_the_command(linked_seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(linked_seeds.parent)
+    result = CliRunner().invoke(main, ["index", "seeds"])
+    assert result.exit_code == 0, result.output
+    assert "3 documenten, 11 vragen uit 2 bestanden" in result.stdout
+    assert result.stderr.splitlines() == [
+        "overgeslagen: seeds/dangling.txt:0: symbolische link naar nowhere.txt, dat niet "
+        "bestaat; herstel of verwijder hem",
+        "overgeslagen: seeds/loop.txt:0: symbolische link die naar zichzelf terugleidt; "
+        "herstel of verwijder hem",
+        "2 bestanden of documenten overgeslagen; de rest is geïndexeerd.",
+    ]
+    again = CliRunner().invoke(main, ["index", "seeds"])  # still said when nothing changed
+    assert again.exit_code == 0 and again.stderr.count("overgeslagen: ") == 2
+
+
+# --- a folder that cannot be listed ----------------------------------------------------
+#
+# root reads any folder, whatever its mode: as root, what cannot list a folder is run
+# in a forked child that has become the user nobody (exec would need an interpreter
+# under /root, which nobody cannot reach); the folder's mode is real, and so is the
+# PermissionError that os.scandir raises.
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A folder the user nobody can enter and write (pytest's tmp_path is root's only)."""
+    path = Path(tempfile.mkdtemp(prefix="kvsearch-seedsafe-", dir="/tmp"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        for folder in path.rglob("*"):
+            if folder.is_dir() and not folder.is_symlink():
+                folder.chmod(0o755)
+        shutil.rmtree(path)
+
+
+def _as_other_user(func: Callable[[], Any]) -> Any:
+    """``func()`` as a user that folder modes apply to: this process when it is not
+    root, else a forked child that became nobody; the result goes back as JSON."""
+    if os.geteuid() != 0:
+        return json.loads(json.dumps(func()))
+    nobody = pwd.getpwnam("nobody")
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 1
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            data = json.dumps({"result": func()})
+            code = 0
+        except BaseException as exc:
+            data = json.dumps({"error": repr(exc)})
+        finally:
+            with os.fdopen(write_end, "w") as out:
+                out.write(data)
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end) as stream:
+        answer = json.loads(stream.read())
+    os.waitpid(pid, 0)
+    assert "error" not in answer, answer["error"]
+    return answer["result"]
+
+
+def _closed_seeds(base: Path) -> Path:
+    seeds = base / "seeds"
+    (seeds / "closed").mkdir(parents=True)
+    shutil.copy(SEED_FILE, seeds)
+    shutil.copy(TWO_DOCUMENTS, seeds / "closed")
+    for path in (base, seeds, seeds / "closed"):
+        if os.geteuid() == 0:
+            os.chown(path, pwd.getpwnam("nobody").pw_uid, -1)
+    return seeds
+
+
+def test_folder_that_cannot_be_listed_is_reported(shared_dir: Path) -> None:
+    seeds = _closed_seeds(shared_dir)
+    (seeds / "closed").chmod(0o000)
+
+    def scan() -> Any:
+        files, problems = scan_seed_files([seeds])
+        return [f.name for f in files], [(p.path, p.code, p.detail) for p in problems]
+
+    names, problems = _as_other_user(scan)
+    assert names == [SEED_FILE.name]
+    assert problems == [[f"{seeds}/closed", "unreadable", "Permission denied"]]
+
+
+def test_folder_that_cannot_be_listed_keeps_its_entries_and_is_said(
+    shared_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = _closed_seeds(shared_dir)
+    # Built while the folder could be read: 3 documents. Then it cannot be listed.
+    monkeypatch.chdir(shared_dir)  # the names in the index are as the command gives them
+    first = CliRunner().invoke(main, ["index", "seeds"])
+    assert first.exit_code == 0 and "3 documenten" in first.stdout
+    for path in [shared_dir / "index", *(shared_dir / "index").rglob("*")]:
+        if os.geteuid() == 0:
+            os.chown(path, pwd.getpwnam("nobody").pw_uid, -1)
+    (seeds / "closed").chmod(0o000)
+
+    def update() -> Any:
+        os.chdir(shared_dir)
+        result = CliRunner().invoke(main, ["index", "seeds"])
+        return result.exit_code, result.stdout, result.stderr + repr(result.exception)
+
+    code, out, err = _as_other_user(update)
+    assert code == 0, err
+    assert "0 toegevoegd, 0 gewijzigd, 0 verwijderd, 2 ongewijzigd" in out
+    assert "3 documenten, 11 vragen uit 2 bestanden" in out
+    assert err.splitlines()[:-1] == [
+        "overgeslagen: seeds/closed:0: kan niet gelezen worden (geen toegang)",
+        "1 bestand of document overgeslagen; de rest is geïndexeerd.",
+    ]
