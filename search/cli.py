@@ -59,6 +59,8 @@ SKIP_REASONS_NL: dict[str, str] = {
     "not-a-file": "geen gewoon bestand",
     "no-questions": "document {detail} bevat geen blokken `Vraag N`",
     "legacy-encoding": "geen UTF-8; gelezen als {detail}",
+    "invalid-utf8": "bytes die geen UTF-8 zijn ({detail}); alleen die zijn als cp1252 "
+    "gelezen, controleer deze regel",
     "no-heading": "geen kop `## <documentnummer>`; het document heet {detail}, naar het bestand",
     "duplicate-id": "een documentnummer staat twee keer in het bestand; dit document heet {detail}",
     "merge-conflict": "{detail} verschilt van het andere document met dit nummer; "

@@ -331,6 +331,7 @@ SKIP_REASONS: dict[str, str] = {
     "no-questions": "document {detail} has no `Vraag N` blocks",
     # kept, but odd
     "legacy-encoding": "not UTF-8; read as {detail}",
+    "invalid-utf8": "bytes that are not UTF-8 ({detail}); only those were read as cp1252",
     "no-heading": "no `## <document id>` heading; the document is called {detail}, after the file",
     "duplicate-id": "a document id occurs twice in the file; this document is kept as {detail}",
     "merge-conflict": "its {detail} differs from that of the other document with this id; "

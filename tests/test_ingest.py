@@ -507,3 +507,37 @@ def test_repeated_heading_with_new_text_each_time_is_linear() -> None:
     (entry,) = parsed.documents[0].entries
     assert entry.question.count("regel") == 20_000
     assert seconds < 5, f"{seconds:.1f} s"
+
+
+def test_one_invalid_byte_does_not_turn_a_utf8_file_into_mojibake(tmp_path: Path) -> None:
+    # One byte of a cp1252 paste used to make the whole file cp1252: OekraÃ¯ne.
+    text = (
+        "## 2024Z1\n\nVragen van het lid **Kröger** (GL) aan de Minister van Financiën over "
+        "*de oorlog in Oekraïne* (ingezonden 1 mei 2024).\n\n### Vraag 1\n\nWat doet u voor "
+        "Oekraïne?\n\n### Vraag 2\n\nEn voor de naBADeve burger?\xa0Of BADBAD?\n"
+    )
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(text.encode("utf-8").replace(b"BAD", b"\xef"))
+    parsed = parse_file(path)
+    (doc,) = parsed.documents
+    assert doc.subject == "de oorlog in Oekraïne" and doc.addressees == ("Minister van Financiën",)
+    assert [e.question for e in doc.entries] == [
+        "Wat doet u voor Oekraïne?",
+        "En voor de naïeve burger?\xa0Of ïï?",
+    ]
+    assert [(w.line, w.code, w.detail) for w in parsed.warnings] == [
+        (11, "invalid-utf8", "0xef=ï 0xef=ï 0xef=ï")
+    ]
+    assert "Ã" not in repr(doc)
+
+
+def test_many_lines_with_invalid_bytes_are_reported_as_one_after_ten(tmp_path: Path) -> None:
+    lines = "".join(f"### Vraag {n}\n\nWaarom? é \xff\n\n" for n in range(1, 31))
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(("## 2024Z1\n\n" + lines).encode("utf-8", "surrogateescape"))
+    path.write_bytes(path.read_bytes().replace("\xff".encode(), b"\xff"))
+    parsed = parse_file(path)
+    assert len(parsed.documents[0].entries) == 30
+    reported = [(w.line, w.detail) for w in parsed.warnings if w.code == "invalid-utf8"]
+    assert [line for line, _ in reported] == [5 + 4 * n for n in range(11)]
+    assert reported[-1][1] == "and 20 more lines, up to line 121"
