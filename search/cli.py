@@ -68,6 +68,11 @@ SKIP_REASONS_NL: dict[str, str] = {
     "notice-only": "document {detail} is een mededeling zonder vragen",
     "repeated-question": "vraag {detail} staat er twee keer; de tekst is samengevoegd",
     "answer-without-question": "antwoord {detail} heeft geen vraagblok",
+    "unknown-heading": "onbekende kop `{detail}`; de tekst eronder hoort nu bij de vraag, het "
+    "antwoord of de mededeling erboven",
+    "unknown-heading-lost": "onbekende kop `{detail}` vóór de eerste vraag; de tekst eronder "
+    "is niet geïndexeerd (maak er een `### Vraag N` van of verplaats hem)",
+    "invalid-date": "de datum {detail} bestaat niet; geïndexeerd zonder datum, verbeter de datum",
     "name-not-utf8": "bestandsnaam is geen UTF-8; geïndexeerd als {detail} "
     "(geef het bestand een UTF-8-naam)",
     "not-utf8": "geen UTF-8-tekst",

@@ -392,6 +392,11 @@ class _DocBuilder:
     intro: list[str] = field(default_factory=list)  # the ``Vragen van …`` paragraph
     reply: list[str] = field(default_factory=list)  # the ``Antwoord van …`` paragraph
     notice: list[str] = field(default_factory=list)  # the ``Mededeling van …`` paragraph
+    #: The whole notice: its ``Mededeling van …`` paragraph and the paragraphs after it
+    #: (or after a ``### Mededeling`` heading), raw lines per paragraph.
+    notice_paras: list[list[str]] = field(default_factory=list)
+    #: The line each of the intro, reply and notice paragraphs starts at.
+    meta_lines: dict[str, int] = field(default_factory=dict)
     blocks: list[_Block] = field(default_factory=list)
     footnotes: dict[int, list[str]] = field(default_factory=dict)
     delayed: bool = False
@@ -597,13 +602,13 @@ def _parse_text(text: str, name: str, source: Path) -> ParsedFile:
     skipped: list[Skipped] = []
     warnings = parser.warnings
     for builder in parser.docs:
-        warnings.extend(Skipped(name, ln, code, detail) for ln, code, detail in builder.warnings)
         document = _finish(builder, name)
+        in_order = sorted(builder.warnings, key=lambda w: w[0])  # by line
+        warnings.extend(Skipped(name, ln, code, detail) for ln, code, detail in in_order)
         if not document.entries:
-            if document.delayed:
-                warnings.append(Skipped(name, builder.line, "notice-only", builder.document_id))
-            else:
-                skipped.append(Skipped(name, builder.line, "no-questions", builder.document_id))
+            skipped.append(Skipped(name, builder.line, "no-questions", builder.document_id))
+        elif document.entries[0].is_notice:
+            warnings.append(Skipped(name, builder.line, "notice-only", builder.document_id))
         documents.append(document)
     return ParsedFile(source, tuple(documents), tuple(skipped), tuple(warnings))
 
@@ -625,6 +630,7 @@ class _Parser:
         self.block: tuple[str, _Block] | None = None
         self.note: int | None = None  # the footnote whose paragraph is being read
         self.meta: list[str] | None = None  # the intro/reply/notice paragraph being read
+        self.in_notice = False  # text outside blocks belongs to the notice
         self.para = -1
 
     def start_document(self, doc_id: str, line: int, *, missing: bool = False) -> None:
@@ -644,6 +650,7 @@ class _Parser:
         self.block = None
         self.note = None
         self.meta = None
+        self.in_notice = False
 
     def feed(self, line: _Line) -> None:
         new_para = line.para != self.para
@@ -658,10 +665,7 @@ class _Parser:
         if not content or self.start_block(doc, content, line):
             return
         if line.heading:
-            # Any other heading (### Mededeling, …) ends the current block.
-            if content.lower().startswith("mededeling"):
-                doc.delayed = True
-            self.block = self.note = self.meta = None
+            self.other_heading(doc, content, line.lineno)
             return
         raw = line.raw.strip()
         notes = _note_definitions(raw)
@@ -676,10 +680,56 @@ class _Parser:
                 return
             self.note = None  # text after a footnote continues the block it interrupted
         if self.block is None:
-            if not doc.blocks:
-                self.metadata(doc, content, raw, new_para)
+            in_meta = self.meta is not None and self.meta is not doc.notice and not new_para
+            if self.in_notice and not in_meta and not (
+                new_para and self.starts_metadata(doc, content)
+            ):
+                if new_para:
+                    self.meta = None
+                elif self.meta is doc.notice:  # the ``Mededeling van …`` paragraph goes on
+                    doc.notice.append(raw)
+                self.notice_line(doc, raw, new_para)
+            elif not doc.blocks or self.in_notice:
+                self.metadata(doc, content, raw, new_para, line.lineno)
             return
         self.add(doc, raw, new_para=new_para)
+
+    def other_heading(self, doc: _DocBuilder, content: str, lineno: int) -> None:
+        """A heading that starts no document and no block.
+
+        ``### Mededeling`` starts the notice. Any other heading (``### Toelichting``,
+        ``#### Bijlage``) is reported; the text under it stays with what it follows:
+        the question or answer above it (the heading's words too), or the notice.
+        """
+        self.note = None
+        if content.lower().startswith("mededeling"):
+            doc.delayed = True
+            self.block = self.meta = None
+            self.in_notice = True
+            return
+        if self.block is not None:
+            doc.warnings.append((lineno, "unknown-heading", content))
+            self.add(doc, content, new_para=True)
+        elif self.in_notice:
+            doc.warnings.append((lineno, "unknown-heading", content))
+            self.notice_line(doc, content, True)
+        else:  # cover text before the first question is not part of any entry
+            doc.warnings.append((lineno, "unknown-heading-lost", content))
+        self.meta = None
+
+    @staticmethod
+    def starts_metadata(doc: _DocBuilder, content: str) -> bool:
+        """Whether a paragraph is the document's (first) intro or reply paragraph."""
+        if _ANSWERED_BY_RE.match(content):
+            return not doc.reply
+        return bool(_INTRO_RE.match(content)) and not doc.intro
+
+    @staticmethod
+    def notice_line(doc: _DocBuilder, raw: str, new_para: bool) -> None:
+        if new_para or not doc.notice_paras:
+            doc.notice_paras.append([raw])
+        else:
+            doc.notice_paras[-1].append(raw)
 
     def start_block(self, doc: _DocBuilder, content: str, line: _Line) -> bool:
         """Start (or resume) a question or answer block if ``content`` is its heading."""
@@ -704,20 +754,28 @@ class _Parser:
             doc.answered_numbers.update(numbers)
         self.block = (kind, block)
         self.note = self.meta = None
+        self.in_notice = False
         rest = match.group("rest").strip()
         if rest:
             self.add(doc, rest, new_para=True)
         return True
 
-    def metadata(self, doc: _DocBuilder, content: str, raw: str, new_para: bool) -> None:
+    def metadata(
+        self, doc: _DocBuilder, content: str, raw: str, new_para: bool, lineno: int
+    ) -> None:
         """Text before the first block: the intro, reply and notice lines; cover text."""
         if _ANSWERED_BY_RE.match(content) and not doc.reply:
             self.meta = doc.reply
+            doc.meta_lines["reply"] = lineno
         elif _NOTICE_RE.match(content) and not doc.notice:
-            doc.delayed = True  # answering is delayed: a status, not an entry
+            doc.delayed = True  # answering is delayed: a status of the document
             self.meta = doc.notice
+            doc.meta_lines["notice"] = lineno
+            self.in_notice = True
+            self.notice_line(doc, raw, True)
         elif _INTRO_RE.match(content) and not doc.intro:
             self.meta = doc.intro
+            doc.meta_lines["intro"] = lineno
         elif new_para:
             self.meta = None
         if self.meta is not None:
@@ -776,6 +834,15 @@ def _finish(b: _DocBuilder, name: str) -> Document:
         members, addressees, subject, submitted = _parse_intro(intro)
     answered, answered_by = _parse_reply(b.reply)
     notice_received = _received(b.notice)
+    for kind, lines, pattern in (
+        ("intro", b.intro, _SUBMITTED_RE),
+        ("reply", b.reply, _RECEIVED_RE),
+        ("notice", b.notice, _RECEIVED_RE),
+    ):
+        wrong = _impossible_date(lines, pattern)
+        if wrong:
+            b.warnings.append((b.meta_lines.get(kind, b.line), "invalid-date", wrong))
+    notice = _render(b.notice_paras)[0]
     footnotes = {n: _squash(_render_inline(" ".join(t)).text) for n, t in b.footnotes.items()}
     blocks = [(block, _render(block.question), _render(block.answer)) for block in b.blocks]
     cited = set(intro.refs)
@@ -807,6 +874,28 @@ def _finish(b: _DocBuilder, name: str) -> Document:
                 source=name,
                 line=block.line,
                 delayed=b.delayed,
+                notice=notice,
+                notice_received=notice_received,
+            )
+        )
+    if not entries and b.delayed:
+        # A document that is only a notice: one entry (number 0) whose text is the
+        # notice, so that the Kamervraag can be shown and found.
+        entries.append(
+            Question(
+                entry_id=f"{b.document_id}#0",
+                document_id=b.document_id,
+                numbers=(0,),
+                question=notice,
+                members=members,
+                addressees=addressees,
+                subject=subject,
+                submitted=submitted,
+                source=name,
+                line=b.meta_lines.get("notice", b.line),
+                delayed=True,
+                notice=notice,
+                notice_received=notice_received,
             )
         )
     return Document(
@@ -822,7 +911,17 @@ def _finish(b: _DocBuilder, name: str) -> Document:
         answered_by=answered_by,
         delayed=b.delayed,
         notice_received=notice_received,
+        notice=notice,
     )
+
+
+def _impossible_date(lines: list[str], pattern: re.Pattern[str]) -> str | None:
+    """The date of an intro, reply or notice paragraph (``ingezonden …``, ``ontvangen
+    …``) when it does not exist (``31 februari 2024``, ``3 febuari 2024``); else None."""
+    m = pattern.search(_render_inline(" ".join(lines)).text) if lines else None
+    if m is None or _date_from_match(m) is not None:
+        return None
+    return f"{m.group('day')} {m.group('month')} {m.group('year')}"
 
 
 # --- the intro, reply and notice lines -------------------------------------------------
@@ -1199,8 +1298,8 @@ def _same_text(a: str, b: str) -> bool:
 
 def _is_pair(docs: list[Document], other: Document) -> bool:
     """Whether ``other`` repeats the questions of ``docs`` (an answer document does)."""
-    mine = [e.question for d in docs for e in d.entries if e.question]
-    theirs = [e.question for e in other.entries if e.question]
+    mine = [e.question for d in docs for e in d.entries if e.question and not e.is_notice]
+    theirs = [e.question for e in other.entries if e.question and not e.is_notice]
     if not mine or not theirs:
         return True  # one side lost its questions: nothing contradicts the pairing
     shared = sum(1 for q in theirs if any(_same_text(q, m) for m in mine))
@@ -1268,10 +1367,17 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
     answered = _first(d.answered for d in by_answer)
     answered_by = _longest(d.answered_by for d in by_answer)
     delayed = any(d.delayed for d in docs)
+    notice = _longest(d.notice for d in docs) or ""
+    notice_received = _first(d.notice_received for d in docs)
     sources = tuple(sorted({d.source for d in docs}))
+    # A notice-only document's entry stands for the Kamervraag only while no document
+    # of the pair has questions.
+    questions = any(not e.is_notice for d in docs for e in d.entries)
     entries: dict[int, Question] = {}
     for doc in by_intro:
         for e in doc.entries:
+            if questions and e.is_notice:
+                continue
             key = _match(entries, e)
             old = entries.get(key)
             if old is None:
@@ -1300,6 +1406,9 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
             answered_by=answered_by if e.answer or e.answered else None,
             delayed=delayed,
             sources=sources,
+            notice=notice,
+            notice_received=notice_received,
+            question=notice if e.is_notice else e.question,
         )
         for _, e in sorted(entries.items())
     )
@@ -1313,7 +1422,8 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
         answered=answered,
         answered_by=answered_by,
         delayed=delayed,
-        notice_received=_first(d.notice_received for d in docs),
+        notice_received=notice_received,
+        notice=notice,
     )
     return document, _conflicts(by_intro)
 

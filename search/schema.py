@@ -77,6 +77,8 @@ def fields_for(entry: Question) -> dict[str, Any]:
         "line": entry.line,
         "delayed": entry.delayed,
         "sources": list(entry.sources),
+        "notice": entry.notice,
+        "notice_received": entry.notice_received.isoformat() if entry.notice_received else None,
     }
     fields: dict[str, Any] = {
         "entry_id": entry.entry_id,
@@ -157,6 +159,8 @@ def entry_from_stored(stored: dict[str, Any]) -> Question:
         line=data["line"],
         delayed=data.get("delayed", False),
         sources=tuple(data.get("sources", ())),
+        notice=data.get("notice", ""),
+        notice_received=_date(data.get("notice_received")),
     )
 
 

@@ -231,3 +231,62 @@ def test_folder_that_cannot_be_listed_keeps_its_entries_and_is_said(
         "overgeslagen: seeds/closed:0: kan niet gelezen worden (geen toegang)",
         "1 bestand of document overgeslagen; de rest is geïndexeerd.",
     ]
+
+
+# --- what the parser keeps and reports, through the command -----------------------------
+
+
+def test_notice_only_kamervraag_is_shown_and_found(corpus_index_path: Path) -> None:
+    # #13: `kvsearch show 2024Z17538` said "Fout: geen vraag of document".
+    runner = CliRunner()
+    index_dir = ["--index-dir", str(corpus_index_path)]
+    shown = runner.invoke(main, ["show", "2024Z17538", *index_dir])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert lines[0] == "2024Z17538"
+    assert "Status: uitgesteld" in lines
+    assert "Mededeling (ontvangen 20 november 2024)" in lines
+    assert "Zeeuwse buffels te veel PFAS binnenkrijgen." in " ".join(shown.stdout.split())
+    assert "Vraag 0" not in shown.stdout
+    found = runner.invoke(main, ["search", "pfas buffels", *index_dir])
+    assert found.exit_code == 0, found.output
+    assert found.stdout.startswith("1–1 van 1 voor 'pfas buffels'")
+    assert "2024Z17538#0" in found.stdout and "mededeling: " in found.stdout
+    as_json = json.loads(runner.invoke(main, ["show", "2024Z17538", "--json", *index_dir]).stdout)
+    (entry,) = as_json["entries"]
+    assert (entry["status"], entry["notice_received"]) == ("delayed", "2024-11-20")
+    assert entry["notice"].startswith("Mededeling van staatssecretaris Rummenie")
+
+
+def test_notice_of_a_kamervraag_with_questions_is_shown(corpus_index_path: Path) -> None:
+    proc = _run(["show", "2024Z16988", "--index-dir", str(corpus_index_path)], ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "Mededeling (ontvangen 15 november 2024)" in proc.stdout
+    assert "De reden van het uitstel is dat de afstemming" in " ".join(proc.stdout.split())
+    assert proc.stdout.count("\nVraag ") == 9
+
+
+ODD_SEED = (
+    "## 2024Z1\n\n"
+    "Vragen van het lid **A** (X) aan de Minister van Y over *Oekraïne* (ingezonden 31 "
+    "februari 2024).\n\n"
+    "### Vraag 1\n\nWat doet u voor Oekraïne?\n\n### Toelichting\n\nOmdat het BAD moet.\n"
+)
+
+
+def test_odd_seed_lines_are_reported_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "odd.txt").write_bytes(ODD_SEED.encode().replace(b"BAD", b"\xff"))
+    proc = _run(["index", "seeds"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [  # the encoding first, then by line
+        "let op: seeds/odd.txt:11: bytes die geen UTF-8 zijn (0xff=ÿ); alleen die zijn als "
+        "cp1252 gelezen, controleer deze regel",
+        "let op: seeds/odd.txt:3: de datum 31 februari 2024 bestaat niet; geïndexeerd zonder "
+        "datum, verbeter de datum",
+        "let op: seeds/odd.txt:9: onbekende kop `Toelichting`; de tekst eronder hoort nu bij "
+        "de vraag, het antwoord of de mededeling erboven",
+    ]
+    shown = _run(["show", "2024Z1#1"], tmp_path)
+    assert "Oekraïne" in shown.stdout and "Omdat het ÿ moet." in shown.stdout
+    assert "Ingezonden: zonder datum" in shown.stdout
