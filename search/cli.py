@@ -478,6 +478,8 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
             click.echo(f"{label}: {name}")
     for problem in report.problems:
         click.echo(f"probleem: {problem}")
+    for skip in report.skipped:
+        click.echo(f"overgeslagen: {skip_text(skip)}", err=True)
     if report.up_to_date:
         click.echo(f"Bij: {plural(report.unchanged, 'bestand', 'bestanden')} ongewijzigd.")
     else:

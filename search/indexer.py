@@ -598,7 +598,7 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
     old = {r["path"]: dict(r) for r in meta["files"]}
     files, found = _ingest().scan_seed_files(seeds)
     plan = _plan(files, old, found)
-    problems: list[str] = [str(s) for s in found]
+    problems: list[str] = []
     try:
         ix = open_for_reading(gen)
         with ix.searcher() as searcher:
@@ -617,6 +617,7 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
         removed=tuple(plan.removed),
         unchanged=len(plan.unchanged),
         problems=tuple(problems),
+        skipped=tuple(found),
     )
 
 

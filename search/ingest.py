@@ -681,8 +681,10 @@ class _Parser:
             self.note = None  # text after a footnote continues the block it interrupted
         if self.block is None:
             in_meta = self.meta is not None and self.meta is not doc.notice and not new_para
-            if self.in_notice and not in_meta and not (
-                new_para and self.starts_metadata(doc, content)
+            if (
+                self.in_notice
+                and not in_meta
+                and not (new_para and self.starts_metadata(doc, content))
             ):
                 if new_para:
                     self.meta = None

@@ -496,6 +496,9 @@ class CheckReport:
     removed: tuple[str, ...] = ()
     unchanged: int = 0
     problems: tuple[str, ...] = ()
+    #: What looking for seed files could not use (folders that cannot be listed, links
+    #: to nothing); said, not counted against being up to date.
+    skipped: tuple[Skipped, ...] = ()
 
     @property
     def up_to_date(self) -> bool:

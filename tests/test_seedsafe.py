@@ -126,6 +126,9 @@ def test_links_through_the_command(linked_seeds: Path, monkeypatch: pytest.Monke
     ]
     again = CliRunner().invoke(main, ["index", "seeds"])  # still said when nothing changed
     assert again.exit_code == 0 and again.stderr.count("overgeslagen: ") == 2
+    check = CliRunner().invoke(main, ["check", "seeds"])
+    assert check.exit_code == 0 and "Bij: 2 bestanden ongewijzigd." in check.stdout
+    assert check.stderr.count("overgeslagen: seeds/") == 2
 
 
 # --- a folder that cannot be listed ----------------------------------------------------
