@@ -105,8 +105,9 @@ def dutch_message(exc: SearchError) -> str:
             "Kies een andere --index-dir."
         )
     if isinstance(exc, SeedError):
+        shown = os.fsencode(str(exc.path)).decode("utf-8", "backslashreplace")
         return (
-            f"{exc.path}: {_REASONS_NL.get(exc.reason, exc.reason)}. "
+            f"{shown}: {_REASONS_NL.get(exc.reason, exc.reason)}. "
             "Geef een map of bestand met Kamervragen op."
         )
     if isinstance(exc, SeedParseError):

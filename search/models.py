@@ -79,7 +79,9 @@ class Question:
     @property
     def is_notice(self) -> bool:
         """The entry of a document that holds only a notice (number 0, no answer)."""
-        return self.numbers == (0,) and bool(self.notice) and not self.answer
+        return (
+            self.numbers == (0,) and bool(self.notice) and self.question == self.notice
+        ) and not self.answer
 
     @property
     def all_sources(self) -> tuple[str, ...]:

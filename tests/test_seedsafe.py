@@ -85,6 +85,11 @@ def test_file_name_that_is_not_utf8_through_the_command(bad_name_seeds: Path) ->
     assert [(w["path"], w["code"]) for w in warnings] == [
         ("seeds/bad\\xffname.txt", "name-not-utf8")
     ]
+    missing = _run(["index", os.fsdecode(b"nope\xff")], work)
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        "Fout: nope\\xff: bestaat niet. Geef een map of bestand met Kamervragen op.\n",
+    )
 
 
 @pytest.fixture
