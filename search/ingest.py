@@ -7,7 +7,9 @@ headings or plain ``Vraag N`` lines, also combined: ``Vragen 4 en 5``), answer b
 (``Antwoord N``, ``Antwoord op vragen 3 en 4``), footnote definitions (``<sup>1</sup>
 text``, ``[1] text``, and ``1 text`` or ``1) text`` when it reads like a citation) and
 notices that answering is delayed (``### Mededeling``, ``Mededeling van …``): a status
-of the document, never an entry. markdown-it-py finds the block structure (headings,
+of the document whose text every entry keeps; a document that is only a notice has one
+entry, number 0, holding it. Any other heading (``### Toelichting``) keeps its text with
+the block above it. markdown-it-py finds the block structure (headings,
 paragraphs, their source lines) and renders inline markup to plain text; which line
 starts what follows ``../shared/eval/entries.py``, the reference enumeration, so that
 entry ids agree with it. Footnote text is never part of a question or an answer: a
@@ -440,7 +442,9 @@ def parse_file(path: Path, *, name: str | None = None) -> ParsedFile:
     """Parse one seed file.
 
     Text that is not UTF-8 is read as cp1252 (latin-1 when even that fails; UTF-16 with
-    a byte-order mark) with a ``legacy-encoding`` warning. Everything else that is odd
+    a byte-order mark) with a ``legacy-encoding`` warning; UTF-8 text with a few bytes
+    that are not UTF-8 stays UTF-8, only those bytes read as cp1252, with an
+    ``invalid-utf8`` warning per line. Everything else that is odd
     is reported in the result (see :func:`parse_text`); only a file of which nothing
     can be used raises.
 
@@ -568,7 +572,9 @@ def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
     Never raises. Left out (``skipped``): a document without questions, empty text.
     Kept with a warning: no ``## <id>`` heading (the id is taken from ``name``), an id
     that occurs twice in the file (the later document gets ``~2``), a repeated question
-    block, an answer whose question heading was lost, a notice without questions.
+    block, an answer whose question heading was lost, a notice without questions (its
+    entry ``<id>#0``), an unknown heading, a date that does not exist. Said but not kept:
+    text under an unknown heading before the first question (``unknown-heading-lost``).
     """
     with _no_gc():
         return _parse_text(text, name, path or Path(name))
