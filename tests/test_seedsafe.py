@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -298,3 +299,25 @@ def test_odd_seed_lines_are_reported_with_file_and_line(tmp_path: Path) -> None:
     shown = _run(["show", "2024Z1#1"], tmp_path)
     assert "Oekraïne" in shown.stdout and "Omdat het ÿ moet." in shown.stdout
     assert "Ingezonden: zonder datum" in shown.stdout
+
+
+def test_notice_entry_gives_way_when_the_questions_come(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a_notice.txt").write_text(
+        "## 2024Z1\n\nMededeling van minister X (ontvangen 3 juni 2024)\n\nLater, over buffels.\n",
+        encoding="utf-8",
+    )
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        assert [e.entry_id for e in index.lookup("2024Z1")] == ["2024Z1#0"]
+        assert index.search("buffels").total == 1
+    (seeds / "b_questions.txt").write_text(
+        "## 2024Z1\n\nVragen van het lid **A** (X) aan de Minister van Y over *z* (ingezonden "
+        "1 juni 2024).\n\n### Vraag 1\n\nWaarom?\n\n### Vraag 2\n\nWanneer?\n",
+        encoding="utf-8",
+    )
+    with Index.build(tmp_path / "index", [seeds]) as index:  # an update
+        entries = index.lookup("2024Z1")
+        assert [e.entry_id for e in entries] == ["2024Z1#1", "2024Z1#2"]
+        assert {(e.status, e.notice_received) for e in entries} == {("delayed", date(2024, 6, 3))}
+        assert index.search("buffels").total == 0  # the notice of questions is shown only
