@@ -58,8 +58,13 @@ SKIP_REASONS_NL: dict[str, str] = {
     "too-large": "te groot voor een seed ({detail}; hoogstens 20 MB)",
     "binary": "geen tekst maar een binair bestand",
     "unreadable": "kan niet gelezen worden ({detail})",
+    "dangling-link": "symbolische link naar {detail}, dat niet bestaat; herstel of verwijder hem",
+    "link-loop": "symbolische link die naar zichzelf terugleidt; herstel of verwijder hem",
+    "not-a-file": "geen gewoon bestand",
     "no-questions": "document {detail} bevat geen blokken `Vraag N`",
     "legacy-encoding": "geen UTF-8; gelezen als {detail}",
+    "invalid-utf8": "bytes die geen UTF-8 zijn ({detail}); alleen die zijn als cp1252 "
+    "gelezen, controleer deze regel",
     "no-heading": "geen kop `## <documentnummer>`; het document heet {detail}, naar het bestand",
     "duplicate-id": "een documentnummer staat twee keer in het bestand; dit document heet {detail}",
     "merge-conflict": "{detail} verschilt van het andere document met dit nummer; "
@@ -67,6 +72,13 @@ SKIP_REASONS_NL: dict[str, str] = {
     "notice-only": "document {detail} is een mededeling zonder vragen",
     "repeated-question": "vraag {detail} staat er twee keer; de tekst is samengevoegd",
     "answer-without-question": "antwoord {detail} heeft geen vraagblok",
+    "unknown-heading": "onbekende kop `{detail}`; de tekst eronder hoort nu bij de vraag, het "
+    "antwoord of de mededeling erboven",
+    "unknown-heading-lost": "onbekende kop `{detail}` vóór de eerste vraag; de tekst eronder "
+    "is niet geïndexeerd (maak er een `### Vraag N` van of verplaats hem)",
+    "invalid-date": "de datum {detail} bestaat niet; geïndexeerd zonder datum, verbeter de datum",
+    "name-not-utf8": "bestandsnaam is geen UTF-8; geïndexeerd als {detail} "
+    "(geef het bestand een UTF-8-naam)",
     "not-utf8": "geen UTF-8-tekst",
     "no-document": "geen kop `## <documentnummer>`, dus geen document gevonden",
 }
@@ -97,8 +109,9 @@ def dutch_message(exc: SearchError) -> str:
             "Kies een andere --index-dir."
         )
     if isinstance(exc, SeedError):
+        shown = os.fsencode(str(exc.path)).decode("utf-8", "backslashreplace")
         return (
-            f"{exc.path}: {_REASONS_NL.get(exc.reason, exc.reason)}. "
+            f"{shown}: {_REASONS_NL.get(exc.reason, exc.reason)}. "
             "Geef een map of bestand met Kamervragen op."
         )
     if isinstance(exc, SeedParseError):
@@ -177,7 +190,8 @@ _REASONS_NL = {
 
 def skip_text(skip: Skipped) -> str:
     """A :class:`Skipped` in Dutch: ``path:line: reason``."""
-    reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=skip.detail)
+    detail = _REASONS_NL.get(skip.detail, skip.detail)
+    reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=detail)
     return f"{skip.path}:{skip.line}: {reason}"
 
 
@@ -503,6 +517,8 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
             click.echo(f"{label}: {name}")
     for problem in report.problems:
         click.echo(f"probleem: {problem}")
+    for skip in report.skipped:
+        click.echo(f"overgeslagen: {skip_text(skip)}", err=True)
     if report.up_to_date:
         click.echo(f"Bij: {plural(report.unchanged, 'bestand', 'bestanden')} ongewijzigd.")
     else:

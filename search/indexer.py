@@ -260,6 +260,8 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
     """Parse a seed file into its manifest record and its documents; never raises
     for bad content (it is recorded as skipped)."""
     record: dict[str, Any] = {"path": name, "documents": [], "skipped": [], "warnings": []}
+    renamed = [[0, "name-not-utf8", name]] if name != str(file) else []
+    record["warnings"] = renamed
     try:
         record.update(_fingerprint(file))
         if record["size"] > MAX_SEED_BYTES:
@@ -276,7 +278,7 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
         record["skipped"] = [[0, "unreadable", str(exc.strerror or exc)]]
         return record, []
     record["skipped"] = [[s.line, s.code, s.detail] for s in parsed.skipped]
-    record["warnings"] = [[w.line, w.code, w.detail] for w in parsed.warnings]
+    record["warnings"] = renamed + [[w.line, w.code, w.detail] for w in parsed.warnings]
     record["documents"] = sorted({d.document_id for d in parsed.documents})
     return record, list(parsed.documents)
 
@@ -384,9 +386,15 @@ class _Plan:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
-    """Classify seed files as added, changed, removed or unchanged (stat, then hash)."""
-    plan = _Plan([(f, str(f)) for f in files])
+def _plan(
+    files: list[Path], old: dict[str, dict[str, Any]], found: Sequence[Skipped] = ()
+) -> _Plan:
+    """Classify seed files as added, changed, removed or unchanged (stat, then hash).
+
+    A file of the index under a folder that cannot be listed now (``found``: what
+    looking for seeds reported) is kept as it is, not removed: it may well be there.
+    """
+    plan = _Plan([(f, _ingest().source_name(f)) for f in files])
     for file, name in plan.files:
         record = old.get(name)
         if record is None:
@@ -404,7 +412,13 @@ def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
         except OSError:  # unreadable now: read it again, so that it is reported
             plan.changed.append(name)
     names = {name for _, name in plan.files}
-    plan.removed = sorted(n for n in old if n not in names)
+    hidden = tuple(f"{s.path.rstrip('/')}/" for s in found if s.code == "unreadable")
+    for name in sorted(n for n in old if n not in names):
+        if name.startswith(hidden):
+            plan.files.append((Path(name), name))
+            plan.unchanged.append(name)
+        else:
+            plan.removed.append(name)
     return plan
 
 
@@ -446,10 +460,10 @@ def build(
         if live and live[1].get("ingest") != _ingest().INGEST_VERSION:
             live = None  # files were parsed by other rules: read them all again
         old = {r["path"]: r for r in live[1]["files"]} if live else {}
-        files = _ingest().find_seed_files(seeds)
-        plan = _plan(files, old)
+        files, found = _ingest().scan_seed_files(seeds)
+        plan = _plan(files, old, found)
         if live and not (plan.added or plan.changed or plan.removed):
-            return _unchanged(path, live, plan, started)
+            return _unchanged(path, live, plan, started, found)
         to_read = set(plan.added) | set(plan.changed)
         records = {n: old[n] for n in plan.unchanged}
         read_names: list[str] = []
@@ -508,7 +522,7 @@ def build(
                 "kvsearch": installed_version("kvsearch"),
                 "whoosh": installed_version("Whoosh-Reloaded", "?"),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "seeds": [str(s) for s in seeds],
+                "seeds": [_ingest().source_name(s) for s in seeds],
                 "documents": document_count,
                 "entries": entries,
                 "files": manifest,
@@ -532,7 +546,7 @@ def build(
         files=len(plan.files),
         documents=document_count,
         entries=entries,
-        skipped=_problems(manifest, "skipped"),
+        skipped=(*found, *_problems(manifest, "skipped")),
         warnings=_problems(manifest, "warnings"),
         read=tuple(sorted(read_names)),
         seconds=time.perf_counter() - started,
@@ -547,7 +561,11 @@ def build(
 
 
 def _unchanged(
-    path: Path, live: tuple[Path, dict[str, Any]], plan: _Plan, started: float
+    path: Path,
+    live: tuple[Path, dict[str, Any]],
+    plan: _Plan,
+    started: float,
+    found: Sequence[Skipped],
 ) -> BuildReport:
     """Nothing to do: keep the live generation (readers stay), refresh file times."""
     gen, meta = live
@@ -557,7 +575,7 @@ def _unchanged(
         files=len(plan.files),
         documents=meta["documents"],
         entries=meta["entries"],
-        skipped=_problems(manifest, "skipped"),
+        skipped=(*found, *_problems(manifest, "skipped")),
         warnings=_problems(manifest, "warnings"),
         seconds=time.perf_counter() - started,
         index_path=str(path),
@@ -578,7 +596,8 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
     gen = live_generation(path)
     meta = read_meta(path, gen)
     old = {r["path"]: dict(r) for r in meta["files"]}
-    plan = _plan(_ingest().find_seed_files(seeds), old)
+    files, found = _ingest().scan_seed_files(seeds)
+    plan = _plan(files, old, found)
     problems: list[str] = []
     try:
         ix = open_for_reading(gen)
@@ -598,6 +617,7 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
         removed=tuple(plan.removed),
         unchanged=len(plan.unchanged),
         problems=tuple(problems),
+        skipped=tuple(found),
     )
 
 

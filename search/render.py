@@ -99,6 +99,8 @@ def _hit_lines(hit: Hit, color: bool, indent: str = "") -> list[str]:
         lines.append(f"{indent}     aan: {_short_snippet(marked['addressees'], 160, color)}")
     snippet = hit.snippet.ansi() if color else hit.snippet.marked()
     label = "antwoord: " if hit.snippet.field == "answer" else ""
+    if e.is_notice:
+        label = "mededeling: "
     if hit.related:  # no query word of its own: found through its Kamervraag
         label = "(zelfde Kamervraag) " + label
     lines.append(f"{indent}     {label}{snippet}")
@@ -221,7 +223,8 @@ def entry_view(entries: tuple[Question, ...], color: bool, width: int = 88) -> s
     """A document or entry in full: heading, metadata, each question with its answer."""
     first = entries[0]
     wrap = textwrap.TextWrapper(width=max(40, width), break_long_words=False)
-    title = first.document_id if len(entries) > 1 else first.entry_id
+    whole = len(entries) > 1 or first.is_notice  # a notice-only document's one entry
+    title = first.document_id if whole else first.entry_id
     lines = [_bold(title, color)]
     if first.subject:
         lines += wrap.wrap(f"Onderwerp: {first.subject}")
@@ -235,7 +238,13 @@ def entry_view(entries: tuple[Question, ...], color: bool, width: int = 88) -> s
         lines += wrap.wrap(f"Beantwoord: {dutch_date(answered.answered)}{who}")
     lines.append(f"Status: {status_text(answered or first)}")
     lines.append(f"Bron: {'; '.join(first.all_sources)}")
+    if first.notice:
+        lines += ["", _bold(f"Mededeling (ontvangen {dutch_date(first.notice_received)})", color)]
+        for para in first.notice.splitlines():
+            lines += wrap.wrap(para) or [""]
     for e in entries:
+        if e.is_notice:
+            continue
         numbers = " en ".join(str(n) for n in e.numbers)
         label = "Vragen" if len(e.numbers) > 1 else "Vraag"
         lines += ["", _bold(f"{label} {numbers}", color)]
