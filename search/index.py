@@ -686,31 +686,32 @@ def _looks_like_id(query: str) -> bool:
     return bool(_ID_RE.match(query))
 
 
-def _query_scores(searcher: Any, parsed: ParsedQuery) -> dict[int, float] | None:
+def _scores(searcher: Any, q: Any) -> dict[int, float]:
+    """Every entry ``q`` matches with its score: by :mod:`search.scoring`, or by
+    Whoosh's matchers for a weighting that module does not compute."""
+    scores = score_query(searcher, q)
+    if scores is None:
+        scores = {docnum: score for score, docnum in searcher.search(q, limit=None).top_n}
+    return scores
+
+
+def _query_scores(searcher: Any, parsed: ParsedQuery) -> dict[int, float]:
     """Every entry a query with words matches, scored: the optional words' BM25F scores
     weighed by their commonness and coordinated (:func:`search.ranking.coordinate`),
     plus the required clauses' scores; excluded entries left out. The same entries as
-    :func:`search.query.to_whoosh`'s query matches. None when the searcher's weighting
-    is one :mod:`search.scoring` does not compute."""
+    :func:`search.query.to_whoosh`'s query matches."""
     should = [c for c in parsed.clauses if not (c.required or c.negated)]
     must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
     nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
     if not should and not must:
-        return score_query(searcher, to_whoosh(parsed))  # only exclusions: every entry
+        return _scores(searcher, to_whoosh(parsed))  # only exclusions: every entry
     reader = searcher.reader()
     count = reader.doc_count()
-    parts = []
-    for clause in should:
-        part = score_query(searcher, clause_query(clause))
-        if part is None:
-            return None
-        parts.append(part)
+    parts = [_scores(searcher, clause_query(clause)) for clause in should]
     weights = [commonness_weight(_document_frequency(reader, c), count) for c in should]
     scores = coordinate(parts, weights)
     if must:
-        required = score_query(searcher, must[0] if len(must) == 1 else wq.And(must))
-        if required is None:
-            return None
+        required = _scores(searcher, must[0] if len(must) == 1 else wq.And(must))
         get = scores.get
         scores = {d: s + get(d, 0.0) for d, s in required.items()}
     if nots and scores:
