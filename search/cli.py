@@ -33,6 +33,7 @@ from search.errors import (
     SeedParseError,
 )
 from search.index import Index
+from search.indexer import read_current
 from search.models import BuildReport, Filters, Hit, Skipped
 from search.parliament import session_range
 from search.render import (
@@ -186,7 +187,7 @@ class KvGroup(click.Group):
             click.echo(f"Fout: {dutch_message(exc)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("\nAfgebroken; een vorige index blijft in gebruik.", err=True)
+            click.echo("\nAfgebroken.", err=True)
             ctx.exit(130)
 
 
@@ -412,10 +413,14 @@ def _build(
     ``strict``, when anything was skipped or odd)."""
     show = not quiet and not as_json and sys.stderr.isatty()
     progress = _ProgressLine() if show else None
+    live_before = read_current(index_dir)
     try:
         with Index.build(index_dir, seeds, full=full, wait=wait, progress=progress) as index:
             assert index.last_build is not None
             report = index.last_build
+    except KeyboardInterrupt:
+        click.echo(f"\n{_interrupted(index_dir, live_before)}", err=True)
+        sys.exit(130)
     finally:
         if progress:
             progress.finish()
@@ -434,6 +439,16 @@ def _build(
             err=True,
         )
         sys.exit(1)
+
+
+def _interrupted(index_dir: Path, live_before: str | None) -> str:
+    """What an interrupted build leaves in use: CURRENT tells, not where it stopped."""
+    live = read_current(index_dir)
+    if live is None:
+        return f"Afgebroken; er is nog geen index in {index_dir}/."
+    if live != live_before:
+        return f"Afgebroken, maar de nieuwe index in {index_dir}/ was al klaar en is in gebruik."
+    return f"Afgebroken; de vorige index in {index_dir}/ blijft in gebruik."
 
 
 @main.command("check", short_help="Vergelijk de index met de seeds.")

@@ -24,6 +24,7 @@ import json
 import marshal
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -174,19 +175,41 @@ def _describe(analysis: object) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(analysis.items()))
 
 
+#: Descriptors of the writer locks this process holds: a forked child (a parse
+#: worker, the write helper) closes them at once (:func:`_close_locks_in_child`), so
+#: that a child that outlives a killed build cannot keep the lock taken.
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_locks_in_child() -> None:
+    """In a forked child: close the inherited lock descriptors (never unlock them: the
+    lock belongs to the open file, which the parent still holds)."""
+    for fd in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_locks_in_child)
+
+
 @contextlib.contextmanager
 def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
     """Hold the index's writer lock; another writer gets :class:`IndexLockedError`,
     or waits for it with ``wait``.
 
     The lock is an ``flock``: the kernel drops it when the process dies, so a killed
-    build never leaves a stale lock behind.
+    build never leaves a stale lock behind. Its descriptor is not inherited: closed on
+    exec, and closed in forked children (:func:`_close_locks_in_child`).
     """
     try:
         path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(path / LOCK_FILE, flags, 0o644)
     except OSError as exc:
         raise IndexPathError(path, exc.strerror or str(exc)) from exc
+    _HELD_LOCKS.add(fd)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -203,7 +226,23 @@ def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        _HELD_LOCKS.discard(fd)
         os.close(fd)
+
+
+def _fault(point: str) -> None:
+    """A test hook: with ``KVSEARCH_FAULT=<point>:<signal>`` in the environment (say
+    ``switched:INT``), a build sends itself that signal when it reaches ``point``, so
+    that tests can kill or interrupt it at an exact moment instead of after a delay.
+
+    The points: ``parsing`` (the pool of parse workers has returned its first file)
+    and ``switched`` (``CURRENT`` names the new generation).
+    """
+    wanted = os.environ.get("KVSEARCH_FAULT")
+    if wanted:
+        where, _, name = wanted.partition(":")
+        if where == point:
+            os.kill(os.getpid(), signal.Signals[f"SIG{name or 'KILL'}"])
 
 
 def _check_target(path: Path) -> None:
@@ -320,12 +359,18 @@ def _parse_many(
 
     files, names = [f for f, _ in todo], [n for _, n in todo]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    from search.bulkwrite import die_with_parent
+
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         chunk = max(1, min(64, len(todo) // (workers * 8)))
         folders = [folder] * len(files)
         results = pool.map(_parse_and_analyse, files, names, folders, chunksize=chunk)
-        for name, (record, parsed, words) in zip(names, results, strict=True):
+        for i, (name, (record, parsed, words)) in enumerate(zip(names, results, strict=True)):
             add_words(words)
+            if i == 0:
+                _fault("parsing")
             yield name, (record, parsed)
 
 
@@ -518,9 +563,13 @@ def build(
             if replaced:
                 _write_atomic(path / PREVIOUS_FILE, replaced + "\n")
             _write_atomic(path / CURRENT_FILE, gen.name + "\n")
+            _fault("switched")
         except BaseException:
             spool.close()
-            shutil.rmtree(gen, ignore_errors=True)
+            # Once CURRENT names it (even when interrupted in the middle of writing
+            # it), the new generation is the live index: it must stay.
+            if read_current(path) != gen.name:
+                shutil.rmtree(gen, ignore_errors=True)
             raise
         finally:
             if helper is not None:
