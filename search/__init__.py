@@ -19,6 +19,7 @@ from search.errors import (
     SearchError,
     SeedError,
     SeedParseError,
+    SourceError,
 )
 from search.index import Index
 from search.models import (
@@ -64,4 +65,5 @@ __all__ = [
     "SeedParseError",
     "Skipped",
     "Snippet",
+    "SourceError",
 ]

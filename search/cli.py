@@ -31,6 +31,7 @@ from search.errors import (
     SearchError,
     SeedError,
     SeedParseError,
+    SourceError,
 )
 from search.index import Index
 from search.indexer import read_current
@@ -42,6 +43,7 @@ from search.render import (
     export_row,
     plural,
     results_text,
+    shown_path,
     similar_text,
 )
 from search.version import installed_version
@@ -100,7 +102,28 @@ def dutch_message(exc: SearchError) -> str:
         )
     if isinstance(exc, SeedParseError):
         return f"{exc.path}:{exc.line}: {SKIP_REASONS_NL.get(exc.code, exc.reason)}."
+    if isinstance(exc, SourceError):
+        return _source_message(exc)
     return str(exc)
+
+
+def _source_message(exc: SourceError) -> str:
+    """A :class:`SourceError` in Dutch: which source, and what to do."""
+    names = ", ".join(shown_path(x) for x in exc.sources)
+    if exc.reason == "unknown":
+        recorded = ", ".join(shown_path(x) for x in exc.recorded) or "geen"
+        return f"{names} is geen bron van de index in {exc.path}/; de bronnen zijn: {recorded}."
+    many = len(exc.sources) > 1
+    what = {
+        "missing": "ontbreken" if many else "ontbreekt",
+        "unreadable": "kunnen niet gelezen worden" if many else "kan niet gelezen worden",
+        "empty": "zijn leeg" if many else "is leeg",
+    }.get(exc.reason, exc.reason)
+    noun, their = ("bronnen", "hun") if many else ("bron", "haar")
+    return (
+        f"{noun} {names} {what}; gebruik --forget om {their} entries te verwijderen "
+        "(de index is niet gewijzigd)."
+    )
 
 
 _WHAT = {"analysis": "taalanalyse", "schema version": "schemaversie"}
@@ -110,6 +133,7 @@ _REASONS_NL = {
     "it is a file": "het is een bestand",
     "the folder is not empty and holds no kvsearch index": "de map is niet leeg en is geen index",
     "no such file or folder": "bestaat niet",
+    "no seeds given": "geen seeds opgegeven",
     "Permission denied": "geen toegang",
     "Not a directory": "een deel van het pad is een bestand",
     "Read-only file system": "alleen-lezen bestandssysteem",
@@ -119,7 +143,7 @@ _REASONS_NL = {
 def skip_text(skip: Skipped) -> str:
     """A :class:`Skipped` in Dutch: ``path:line: reason``."""
     reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=skip.detail)
-    return f"{skip.path}:{skip.line}: {reason}"
+    return f"{shown_path(skip.path)}:{skip.line}: {reason}"
 
 
 #: click's own help headings, in Dutch.
@@ -275,6 +299,12 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
                 f"{report.added} toegevoegd, {report.changed} gewijzigd, "
                 f"{report.removed} verwijderd, {report.unchanged} ongewijzigd"
             )
+        for source in report.new_sources:
+            if report.incremental:
+                click.echo(f"Nieuwe bron: {shown_path(source)}")
+        for source, count in report.forgotten:
+            removed = plural(count, "bestand", "bestanden")
+            click.echo(f"Bron vergeten: {shown_path(source)} ({removed} verwijderd)")
         for line in changes_lines(report.changes):
             click.echo(line)
         click.echo(
@@ -329,17 +359,25 @@ def _build_command(name: str, *, full: bool, short_help: str, help_text: str) ->
     @main.command(name, short_help=short_help, help=help_text)
     @seeds_argument
     @index_dir_option
+    @click.option(
+        "--forget",
+        multiple=True,
+        metavar="PAD",
+        type=click.Path(path_type=Path),
+        help="Laat deze bron los en verwijder haar vragen uit de index (herhaalbaar).",
+    )
     @build_options
     @help_option
     def command(
         seeds: tuple[Path, ...],
         index_dir: Path,
+        forget: tuple[Path, ...],
         quiet: bool,
         wait: bool,
         strict: bool,
         as_json: bool,
     ) -> None:
-        _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, strict, as_json, full=full)
+        _build(index_dir, seeds, forget, quiet, wait, strict, as_json, full=full)
 
 
 _build_command(
@@ -348,7 +386,11 @@ _build_command(
     short_help="Maak of werk de index bij uit seeds/.",
     help_text="""Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
 
-    Zonder SEEDS wordt seeds/ gebruikt. Alleen nieuwe en gewijzigde bestanden worden
+    De index onthoudt zijn bronnen (mappen en bestanden). Zonder SEEDS wordt hij
+    bijgewerkt uit die bronnen (een nieuwe index: uit seeds/); SEEDS worden eraan
+    toegevoegd, --forget laat er een los. Ontbreekt een bron (hernoemd, schijf niet
+    aangesloten), dan stopt het bijwerken en blijft de index ongewijzigd.
+    Alleen nieuwe en gewijzigde bestanden worden
     opnieuw gelezen; het resultaat is gelijk aan een nieuwe index. De vorige index
     blijft bruikbaar tot de nieuwe klaar is, ook als het bijwerken wordt afgebroken.
     Een bestand dat niet gelezen kan worden wordt gemeld (bestand en regel) en
@@ -358,6 +400,7 @@ _build_command(
     Voorbeelden:
       kvsearch index
       kvsearch index seeds/ ../meer-vragen/ --index-dir /tmp/kv
+      kvsearch index --forget ../meer-vragen/
     """,
 )
 _build_command(
@@ -367,6 +410,7 @@ _build_command(
     help_text="""Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
 
     De nieuwe index wordt naast de oude gebouwd en in één stap in gebruik genomen.
+    Zonder SEEDS uit de bronnen van de index. Herstelt ook een beschadigde index.
 
     \b
     Voorbeeld:
@@ -402,6 +446,7 @@ class _ProgressLine:
 def _build(
     index_dir: Path,
     seeds: Sequence[Path],
+    forget: Sequence[Path],
     quiet: bool,
     wait: bool,
     strict: bool,
@@ -415,7 +460,15 @@ def _build(
     progress = _ProgressLine() if show else None
     live_before = read_current(index_dir)
     try:
-        with Index.build(index_dir, seeds, full=full, wait=wait, progress=progress) as index:
+        with Index.build(
+            index_dir,
+            seeds,
+            forget=forget,
+            default=[Path(DEFAULT_SEEDS)],
+            full=full,
+            wait=wait,
+            progress=progress,
+        ) as index:
             assert index.last_build is not None
             report = index.last_build
     except KeyboardInterrupt:
@@ -456,16 +509,17 @@ def _interrupted(index_dir: Path, live_before: str | None) -> str:
 @index_dir_option
 @help_option
 def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
-    """Vergelijk de index met de seeds: welke bestanden zijn nieuw, gewijzigd of weg.
+    """Vergelijk de index met zijn bronnen: welke bestanden zijn nieuw, gewijzigd of weg,
+    en welke bronnen ontbreken. Met SEEDS: ook met die (zoals `kvsearch index SEEDS`).
 
     Afsluitstatus 0 als de index bij is, 1 als `kvsearch index` nodig is.
 
     \b
     Voorbeeld:
-      kvsearch check seeds/
+      kvsearch check
     """
     with Index.open(index_dir) as index:
-        report = index.check(seeds or (Path(DEFAULT_SEEDS),))
+        report = index.check(seeds)
     click.echo(
         f"Index in {report.index_path}/: "
         f"{plural(report.documents, 'document', 'documenten')}, "
@@ -477,7 +531,12 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
         ("verwijderd", report.removed),
     ):
         for name in names:
-            click.echo(f"{label}: {name}")
+            click.echo(f"{label}: {shown_path(name)}")
+    for source in report.missing:
+        click.echo(
+            f"bron ontbreekt: {shown_path(source)} (sluit haar weer aan, of "
+            f"`kvsearch index --forget {shown_path(source)}`)"
+        )
     for problem in report.problems:
         click.echo(f"probleem: {problem}")
     if report.up_to_date:

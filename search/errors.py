@@ -115,3 +115,39 @@ class QuerySyntaxError(SearchError):
         self.query = query
         self.reason = reason
         super().__init__(f"Cannot search {query!r}: {reason}.")
+
+
+class SourceError(SearchError):
+    """A source of the index cannot be used; nothing was changed.
+
+    ``reason`` is one of ``missing`` (a recorded source folder or file is gone),
+    ``empty`` (a recorded folder that held seed files holds none now: an unmounted
+    disk looks like this), ``unreadable`` (it cannot be listed) or ``unknown`` (a
+    path to forget that is not a source of the index). ``sources`` are the paths
+    concerned, absolute; ``recorded`` are the index's sources.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        sources: tuple[str, ...],
+        reason: str,
+        recorded: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.sources = sources
+        self.reason = reason
+        self.recorded = recorded
+        names = ", ".join(sources)
+        if reason == "unknown":
+            message = (
+                f"{names} is not a source of the index at {path}; "
+                f"its sources are: {', '.join(recorded) or 'none'}."
+            )
+        else:
+            message = (
+                f"The source {names} of the index at {path} is {reason}; the index was "
+                "not changed. Bring it back, or forget it (and its entries) with "
+                "forget= (`kvsearch index --forget`)."
+            )
+        super().__init__(message)

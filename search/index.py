@@ -117,28 +117,48 @@ class Index:
     def build(
         cls,
         path: PathLike,
-        seeds: Sequence[PathLike],
+        seeds: Sequence[PathLike] = (),
         *,
+        forget: Sequence[PathLike] = (),
+        default: Sequence[PathLike] = (),
         full: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
     ) -> Index:
-        """Build or update the index at ``path`` from seed files and folders; open it.
+        """Build or update the index at ``path`` from its sources; open it.
 
-        An existing index is updated: only added and changed files are read, removed
-        files' entries deleted; ``full`` builds anew. Either way the previous index
-        stays usable until the new one is complete, and the result is the same. The
-        build's report is :attr:`last_build`.
+        The index records the folders and files it is built from (its
+        :attr:`sources`, absolute paths): ``seeds`` are added to them, ``forget``
+        removed (with their entries). An existing index is updated: only added and
+        changed files are read, removed files' entries deleted; ``full`` builds anew.
+        Either way the previous index stays usable until the new one is complete,
+        and the result is the same. The build's report is :attr:`last_build`.
+
+        A recorded source that is missing (a renamed folder, an unmounted disk: also
+        a folder that held seed files and holds none now) or unreadable never loses
+        its entries: the build raises :class:`SourceError` and changes nothing.
 
         Args:
             path: The index folder (created when missing).
-            seeds: Seed files and folders.
-            full: Rebuild from scratch (after an upgrade of kvsearch).
+            seeds: Seed files and folders to add to the recorded sources (none: update
+                from the recorded ones).
+            forget: Recorded sources to drop, with their entries.
+            default: The sources of a new index when no ``seeds`` are given (the CLI
+                passes ``seeds/``).
+            full: Rebuild from scratch (after an upgrade of kvsearch, or to repair a
+                damaged index; its sources are recovered from any generation that
+                still names them).
             wait: Wait for another writer instead of raising IndexLockedError.
             progress: Called as ``progress(stage, done, total)`` while building.
         """
         report = indexer.build(
-            Path(path), [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+            Path(path),
+            [Path(s) for s in seeds],
+            forget=[Path(s) for s in forget],
+            default=[Path(s) for s in default],
+            full=full,
+            wait=wait,
+            progress=progress,
         )
         index = cls.open(path)
         index.last_build = report
@@ -148,22 +168,31 @@ class Index:
 
     def update(
         self,
-        seeds: Sequence[PathLike],
+        seeds: Sequence[PathLike] = (),
         *,
+        forget: Sequence[PathLike] = (),
         full: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
     ) -> BuildReport:
-        """Update this index from ``seeds`` (see :meth:`build`) and switch to it."""
+        """Update this index from its recorded sources, plus ``seeds``, minus
+        ``forget`` (see :meth:`build`), and switch to it."""
         report = indexer.build(
-            self.path, [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+            self.path,
+            [Path(s) for s in seeds],
+            forget=[Path(s) for s in forget],
+            full=full,
+            wait=wait,
+            progress=progress,
         )
         self._reopen()
         self.last_build = report
         return report
 
-    def check(self, seeds: Sequence[PathLike]) -> CheckReport:
-        """Compare this index with ``seeds``: files added, changed or removed since."""
+    def check(self, seeds: Sequence[PathLike] = ()) -> CheckReport:
+        """Compare this index with its recorded sources (plus ``seeds``, as
+        :meth:`update` with them would): files added, changed or removed since, and
+        sources that are missing."""
         return indexer.check(self.path, [Path(s) for s in seeds])
 
     def _reopen(self) -> None:
@@ -203,6 +232,12 @@ class Index:
     def document_count(self) -> int:
         """How many documents the index holds."""
         return int(self._meta["documents"])
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """The folders and files the index is built from (absolute paths); an update
+        without seeds reads them again."""
+        return tuple(Path(x) for x in indexer.recorded_sources(self._meta))
 
     @property
     def info(self) -> dict[str, Any]:

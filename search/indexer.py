@@ -42,7 +42,9 @@ from search.errors import (
     IndexPathError,
     IndexVersionError,
     SearchError,
+    SeedError,
     SeedParseError,
+    SourceError,
 )
 from search.models import (
     BuildReport,
@@ -120,10 +122,10 @@ def read_meta(path: Path, gen: Path, *, manifest: bool = True) -> dict[str, Any]
     file = gen / META_FILE
     try:
         head = None if manifest else _read_meta_head(file)
-        meta: dict[str, Any] = head or json.loads(file.read_text(encoding="utf-8"))
+        meta: Any = head or json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(path, f"{META_FILE} is missing or unreadable") from exc
-    if meta.get("format") != FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise IndexCorruptError(path, f"{META_FILE} is not a kvsearch index description")
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise IndexVersionError(
@@ -132,7 +134,40 @@ def read_meta(path: Path, gen: Path, *, manifest: bool = True) -> dict[str, Any]
     found = meta.get("analysis")
     if found != ANALYSIS:
         raise IndexVersionError(path, "analysis", _describe(found), _describe(ANALYSIS))
+    problem = _meta_problem(meta, manifest=manifest)
+    if problem:
+        raise IndexCorruptError(path, f"{META_FILE} {problem}")
     return meta
+
+
+def _meta_problem(meta: dict[str, Any], *, manifest: bool) -> str | None:
+    """What is wrong with the shape of readable metadata (a hand edit, a damaged
+    disk), or None: every key the code reads is there, of the type it expects."""
+    for key in ("documents", "entries"):
+        if type(meta.get(key)) is not int:
+            return f"lacks a count of {key}"
+    sources = meta.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+        return "has an unreadable list of sources"
+    if not manifest:
+        return None
+    files = meta.get("files")
+    if not isinstance(files, list) or not all(_valid_record(r) for r in files):
+        return "has an unreadable list of seed files"
+    return None
+
+
+def _valid_record(record: Any) -> bool:
+    """A manifest record as :func:`_parse_one` writes it."""
+    if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+        return False
+    if not isinstance(record.get("documents"), list):
+        return False
+    return all(
+        isinstance(record.get(key), list)
+        and all(isinstance(p, list) and len(p) == 3 for p in record[key])
+        for key in ("skipped", "warnings")
+    )
 
 
 #: Where the manifest starts in ``kvsearch.json`` as :func:`_dump_meta` writes it:
@@ -453,6 +488,163 @@ def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
     return plan
 
 
+def _abs(path: str | os.PathLike[str]) -> str:
+    """An absolute, normalized path: ``..`` folded by name, symbolic links kept (a
+    source reached through a link stays the path the user gave)."""
+    return os.path.abspath(os.fspath(path))
+
+
+def _unique(paths: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(paths))
+
+
+def _under(name: str, source: str) -> bool:
+    """Whether the seed file ``name`` was found through ``source`` (both absolute)."""
+    return name == source or name.startswith(source.rstrip(os.sep) + os.sep)
+
+
+def recorded_sources(meta: dict[str, Any]) -> list[str]:
+    """The sources (absolute paths of folders and files) recorded in metadata.
+
+    An index from before sources were recorded names the seeds it was built from as
+    they were given, perhaps relative: they are taken relative to the current folder.
+    """
+    sources = meta.get("sources")
+    if isinstance(sources, list):
+        return [x for x in sources if isinstance(x, str)]
+    seeds = meta.get("seeds")
+    if isinstance(seeds, list):
+        return _unique(_abs(x) for x in seeds if isinstance(x, str))
+    return []
+
+
+def _manifest(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The manifest records by absolute path (copies). Records of an index from before
+    the manifest was keyed by absolute paths are taken relative to the current folder."""
+    return {_abs(r["path"]): {**r, "path": _abs(r["path"])} for r in meta["files"]}
+
+
+def _raw_meta(gen: Path) -> dict[str, Any] | None:
+    """A generation's metadata as it is, unchecked; None when it is not an object."""
+    try:
+        meta = json.loads((gen / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _recover(path: Path) -> tuple[list[str] | None, set[str]]:
+    """The sources and the seed files of a damaged index, from the first generation
+    whose metadata names them: the live one, the previous one, then the newest.
+    (None, empty) when no generation does."""
+    names = [read_current(path), _read_name(path / PREVIOUS_FILE)]
+    with contextlib.suppress(OSError):
+        names += sorted(
+            (p.name for p in path.iterdir() if p.name.startswith(GEN_PREFIX)), reverse=True
+        )
+    for name in _unique(n for n in names if n):
+        meta = _raw_meta(path / name)
+        if meta is None or not ("sources" in meta or "seeds" in meta):
+            continue
+        files = meta.get("files")
+        known = {
+            _abs(r["path"])
+            for r in (files if isinstance(files, list) else [])
+            if isinstance(r, dict) and isinstance(r.get("path"), str)
+        }
+        return recorded_sources(meta), known
+    return None, set()
+
+
+@dataclass
+class _Sources:
+    """The sources of a build: all of them, those it adds, those it forgets."""
+
+    paths: list[str]
+    new: list[str]
+    forgotten: list[str]
+
+
+def _choose_sources(
+    path: Path,
+    recorded: list[str],
+    seeds: Sequence[Path],
+    forget: Sequence[Path],
+    default: Sequence[Path],
+) -> _Sources:
+    """The recorded sources, plus ``seeds``, minus ``forget``; ``default`` when there are
+    none at all (a new index)."""
+    given = _unique(_abs(x) for x in seeds)
+    drop = _unique(_abs(x) for x in forget)
+    unknown = [x for x in drop if x not in recorded and x not in given]
+    if unknown:
+        raise SourceError(path, tuple(unknown), "unknown", tuple(recorded))
+    paths = [x for x in _unique([*recorded, *given]) if x not in drop]
+    if not paths and not recorded and not drop:
+        paths = _unique(_abs(x) for x in default)
+    if not paths and not drop:
+        raise SeedError(path, "no seeds given")
+    new = [x for x in paths if x not in recorded]
+    return _Sources(paths, new, [x for x in drop if x in recorded])
+
+
+def _unavailable(recorded: list[str], sources: list[str]) -> list[tuple[str, str]]:
+    """The recorded sources that are gone or cannot be listed, with why."""
+    bad: list[tuple[str, str]] = []
+    for source in sources:
+        if source not in recorded:
+            continue  # a new one: find_seed_files says when it does not exist
+        if os.path.isdir(source):
+            try:
+                with os.scandir(source):
+                    pass
+            except OSError:
+                bad.append((source, "unreadable"))
+        elif not os.path.isfile(source):
+            bad.append((source, "missing"))
+    return bad
+
+
+def _emptied(
+    recorded: list[str], sources: list[str], files: list[Path], known: Iterable[str]
+) -> list[tuple[str, str]]:
+    """Recorded source folders that held seed files and hold none now: an unmounted
+    disk or an emptied share looks like this, and it must not empty the index."""
+    found = [str(f) for f in files]
+    known = list(known)
+    return [
+        (source, "empty")
+        for source in sources
+        if source in recorded
+        and os.path.isdir(source)
+        and not any(_under(f, source) for f in found)
+        and any(_under(k, source) for k in known)
+    ]
+
+
+def _refuse(path: Path, bad: list[tuple[str, str]]) -> None:
+    """Raise :class:`SourceError` for the first reason among ``bad``, naming every
+    source with that reason."""
+    if bad:
+        reason = bad[0][1]
+        raise SourceError(path, tuple(x for x, r in bad if r == reason), reason)
+
+
+def _holds_index(path: Path) -> bool:
+    """Whether ``path`` holds a kvsearch index, whole or damaged."""
+    try:
+        return any(p.name == CURRENT_FILE or p.name.startswith(GEN_PREFIX) for p in path.iterdir())
+    except OSError:
+        return False
+
+
+def _read_name(file: Path) -> str | None:
+    try:
+        return file.read_text(encoding="utf-8").strip() or None
+    except (OSError, ValueError):
+        return None
+
+
 def _live_meta(path: Path) -> tuple[Path, dict[str, Any]] | None:
     """The live generation and its metadata, when it can be updated in place."""
     try:
@@ -465,23 +657,34 @@ def _live_meta(path: Path) -> tuple[Path, dict[str, Any]] | None:
 
 def build(
     path: Path,
-    seeds: Sequence[Path],
+    seeds: Sequence[Path] = (),
     *,
+    forget: Sequence[Path] = (),
+    default: Sequence[Path] = (),
     full: bool = False,
     wait: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Bring the index at ``path`` up to date with ``seeds`` and make it live atomically.
+    """Bring the index at ``path`` up to date with its sources and make it live atomically.
 
+    The sources are the folders and files the index records (absolute paths), plus
+    ``seeds``, minus ``forget``; ``default`` when the index is new and none are given.
     Only added and changed seed files are read again (and the files that share a
-    document id with them); the entries of removed files are deleted. The result is
-    the same as a build from scratch. With ``full``, or when there is no usable
-    index, everything is built anew.
+    document id with them); the entries of removed files are deleted, and those of
+    forgotten sources. The result is the same as a build from scratch. With
+    ``full``, or when there is no usable index, everything is built anew.
+
+    A recorded source that is missing, cannot be listed or is a folder that held seed
+    files and holds none now never loses its entries: the build raises
+    :class:`SourceError` and changes nothing (``forget`` it to drop its entries).
 
     Raises:
         IndexLockedError: Another process is writing this index (unless ``wait``).
         IndexPathError: ``path`` is taken by something else.
-        SeedError: A seed path does not exist.
+        IndexCorruptError: The index is damaged and its sources cannot be read (give
+            ``seeds``, or rebuild with ``full``).
+        SeedError: A new seed path does not exist, or there are no seeds at all.
+        SourceError: A recorded source is unavailable, or one to forget is unknown.
     """
     started = time.perf_counter()
     _check_target(path)
@@ -490,11 +693,21 @@ def build(
         live = None if full else _live_meta(path)
         if live and live[1].get("ingest") != _ingest().INGEST_VERSION:
             live = None  # files were parsed by other rules: read them all again
-        old = {r["path"]: r for r in live[1]["files"]} if live else {}
-        files = _ingest().find_seed_files(seeds)
+        old = _manifest(live[1]) if live else {}
+        if live:
+            recorded, known = recorded_sources(live[1]), set(old)
+        else:
+            found, known = _recover(path)
+            if found is None and _holds_index(path) and not seeds and not full:
+                raise IndexCorruptError(path, "its metadata and sources cannot be read")
+            recorded = found or []
+        chosen = _choose_sources(path, recorded, seeds, forget, default)
+        _refuse(path, _unavailable(recorded, chosen.paths))
+        files = _ingest().find_seed_files([Path(x) for x in chosen.paths])
+        _refuse(path, _emptied(recorded, chosen.paths, files, known))
         plan = _plan(files, old)
         if live and not (plan.added or plan.changed or plan.removed):
-            return _unchanged(path, live, plan, started)
+            return _unchanged(path, live, plan, started, chosen, old)
         to_read = set(plan.added) | set(plan.changed)
         records = {n: old[n] for n in plan.unchanged}
         read_names: list[str] = []
@@ -553,7 +766,7 @@ def build(
                 "kvsearch": installed_version("kvsearch"),
                 "whoosh": installed_version("Whoosh-Reloaded", "?"),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "seeds": [str(s) for s in seeds],
+                "sources": chosen.paths,
                 "documents": document_count,
                 "entries": entries,
                 "files": manifest,
@@ -592,15 +805,35 @@ def build(
         unchanged=len(plan.unchanged),
         incremental=live is not None,
         changes=_changes(before, after, gone, first_build=previous is None),
+        **_source_report(chosen, plan),
     )
 
 
+def _source_report(chosen: _Sources, plan: _Plan) -> dict[str, Any]:
+    """The sources fields of a :class:`BuildReport`."""
+    forgotten = tuple((x, sum(1 for n in plan.removed if _under(n, x))) for x in chosen.forgotten)
+    return {
+        "sources": tuple(chosen.paths),
+        "new_sources": tuple(chosen.new),
+        "forgotten": forgotten,
+    }
+
+
 def _unchanged(
-    path: Path, live: tuple[Path, dict[str, Any]], plan: _Plan, started: float
+    path: Path,
+    live: tuple[Path, dict[str, Any]],
+    plan: _Plan,
+    started: float,
+    chosen: _Sources,
+    old: dict[str, dict[str, Any]],
 ) -> BuildReport:
-    """Nothing to do: keep the live generation (readers stay), refresh file times."""
+    """Nothing to read: keep the live generation (readers stay); record the sources
+    and the refreshed file times (and absolute manifest paths of an older index)."""
     gen, meta = live
-    manifest = meta["files"]  # the records _plan refreshed for touched files
+    manifest = [old[name] for _, name in plan.files]  # the records _plan refreshed
+    meta = {k: v for k, v in meta.items() if k != "seeds"}
+    meta["sources"] = chosen.paths
+    meta["files"] = manifest
     _write_atomic(gen / META_FILE, _dump_meta(meta))
     return BuildReport(
         files=len(plan.files),
@@ -612,22 +845,32 @@ def _unchanged(
         index_path=str(path),
         unchanged=len(plan.unchanged),
         incremental=True,
+        **_source_report(chosen, plan),
     )
 
 
-def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
-    """Compare the index at ``path`` with ``seeds`` without changing anything.
+def check(path: Path, seeds: Sequence[Path] = ()) -> CheckReport:
+    """Compare the index at ``path`` with its sources (plus ``seeds``, as an update
+    with them would) without changing anything.
 
     Raises:
         IndexNotFoundError: There is no index at ``path``.
         IndexVersionError: It was built with another schema or analysis.
         IndexCorruptError: It is damaged.
-        SeedError: A seed path does not exist.
+        SeedError: A new seed path does not exist.
     """
     gen = live_generation(path)
     meta = read_meta(path, gen)
-    old = {r["path"]: dict(r) for r in meta["files"]}
-    plan = _plan(_ingest().find_seed_files(seeds), old)
+    old = _manifest(meta)
+    recorded = recorded_sources(meta)
+    chosen = _choose_sources(path, recorded, seeds, (), ())
+    bad = _unavailable(recorded, chosen.paths)
+    present = [x for x in chosen.paths if x not in {b for b, _ in bad}]
+    files = _ingest().find_seed_files([Path(x) for x in present])
+    bad += _emptied(recorded, present, files, old)
+    missing = [b for b, _ in bad]
+    plan = _plan(files, old)
+    plan.removed = [n for n in plan.removed if not any(_under(n, m) for m in missing)]
     problems: list[str] = []
     try:
         ix = open_for_reading(gen)
@@ -647,6 +890,8 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
         removed=tuple(plan.removed),
         unchanged=len(plan.unchanged),
         problems=tuple(problems),
+        sources=tuple(chosen.paths),
+        missing=tuple(missing),
     )
 
 
