@@ -94,6 +94,8 @@ def live_generation(path: Path) -> Path:
         IndexNotFoundError: ``path`` holds no kvsearch index.
     """
     if not (path / CURRENT_FILE).exists():
+        if _complete_generations(path):
+            raise IndexCorruptError(path, f"{CURRENT_FILE} is missing")
         raise IndexNotFoundError(path)
     name = read_current(path)
     if name is None:
@@ -146,6 +148,8 @@ def _meta_problem(meta: dict[str, Any], *, manifest: bool) -> str | None:
     for key in ("documents", "entries"):
         if type(meta.get(key)) is not int:
             return f"lacks a count of {key}"
+    if "sources" not in meta and not isinstance(meta.get("seeds"), list):
+        return "names no sources"  # an index from before sources names its seeds
     sources = meta.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
         return "has an unreadable list of sources"
@@ -293,9 +297,26 @@ def _check_target_dir(path: Path) -> None:
         raise IndexPathError(path, "it is a file")
     if not path.is_dir() or (path / CURRENT_FILE).exists():
         return
-    foreign = [p.name for p in path.iterdir() if p.name != LOCK_FILE]
-    if foreign and not all(n.startswith(GEN_PREFIX) for n in foreign):
+    if not all(_ours(p.name) for p in path.iterdir()):
         raise IndexPathError(path, "the folder is not empty and holds no kvsearch index")
+
+
+def _ours(name: str) -> bool:
+    """Whether a name in an index folder is one kvsearch makes there: a folder of
+    only such names is an index, whole or damaged, and may be rebuilt."""
+    if name in (CURRENT_FILE, PREVIOUS_FILE, LOCK_FILE) or name.startswith(GEN_PREFIX):
+        return True
+    return name.startswith(".") and name.endswith(".tmp")  # see _write_atomic
+
+
+def _complete_generations(path: Path) -> list[str]:
+    """The generations in ``path`` that a build finished (their metadata is written
+    last), newest first."""
+    try:
+        names = [p.name for p in path.iterdir() if p.name.startswith(GEN_PREFIX)]
+    except OSError:
+        return []
+    return sorted((n for n in names if (path / n / META_FILE).exists()), reverse=True)
 
 
 #: A seed file larger than this is skipped: Kamervragen documents are tens of KB, and
@@ -535,14 +556,10 @@ def _raw_meta(gen: Path) -> dict[str, Any] | None:
 
 def _recover(path: Path) -> tuple[list[str] | None, set[str]]:
     """The sources and the seed files of a damaged index, from the first generation
-    whose metadata names them: the live one, the previous one, then the newest.
-    (None, empty) when no generation does."""
-    names = [read_current(path), _read_name(path / PREVIOUS_FILE)]
-    with contextlib.suppress(OSError):
-        names += sorted(
-            (p.name for p in path.iterdir() if p.name.startswith(GEN_PREFIX)), reverse=True
-        )
-    for name in _unique(n for n in names if n):
+    whose metadata names them: the live one, then the newest finished one. (None,
+    empty) when no generation does."""
+    names = [read_current(path), *_complete_generations(path)]
+    for name in _unique(n for n in names if n and n.startswith(GEN_PREFIX) and "/" not in n):
         meta = _raw_meta(path / name)
         if meta is None or not ("sources" in meta or "seeds" in meta):
             continue
@@ -636,13 +653,6 @@ def _holds_index(path: Path) -> bool:
         return any(p.name == CURRENT_FILE or p.name.startswith(GEN_PREFIX) for p in path.iterdir())
     except OSError:
         return False
-
-
-def _read_name(file: Path) -> str | None:
-    try:
-        return file.read_text(encoding="utf-8").strip() or None
-    except (OSError, ValueError):
-        return None
 
 
 def _live_meta(path: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -1127,8 +1137,15 @@ def _write_atomic(target: Path, text: str) -> None:
 
 
 def _remove_stale(path: Path) -> None:
-    """Remove generations other than the live and the previous one (under the lock)."""
-    keep = {read_current(path)}
+    """Remove generations other than the live and the previous one (under the lock).
+
+    Without a readable ``CURRENT`` nothing is removed: the generations are what a
+    rebuild recovers the sources from (the rebuild's own switch cleans up after).
+    """
+    live = read_current(path)
+    if live is None:
+        return
+    keep = {live}
     try:
         keep.add((path / PREVIOUS_FILE).read_text(encoding="utf-8").strip())
     except (OSError, ValueError):

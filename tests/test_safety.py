@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -10,11 +11,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from search import Index
+from search.cli import main
 from tests.conftest import CORPUS, ROOT, SEED_FILE, VARIANTS
 
 
@@ -132,3 +136,100 @@ def test_interrupt_before_the_switch_says_the_previous_index_is_in_use(tmp_path:
     )
     with Index.open(path) as index:
         assert index.entry_count == 7
+
+
+def _live(path: Path) -> Path:
+    return path / (path / "CURRENT").read_text().strip()
+
+
+def _set_meta(path: Path, text: str) -> None:
+    (_live(path) / "kvsearch.json").write_text(text)
+
+
+def _drop_key(key: str) -> Callable[[Path], None]:
+    def damage(path: Path) -> None:
+        meta = json.loads((_live(path) / "kvsearch.json").read_text())
+        del meta[key]
+        _set_meta(path, json.dumps(meta))
+
+    return damage
+
+
+def _remove_segments(path: Path) -> None:
+    for f in _live(path).glob("*.seg"):
+        f.unlink()
+
+
+DAMAGES: dict[str, Callable[[Path], None]] = {
+    "CURRENT deleted": lambda path: (path / "CURRENT").unlink(),
+    "CURRENT garbled": lambda path: (path / "CURRENT").write_bytes(b"\xff\xfe"),
+    "CURRENT names a missing generation": lambda path: shutil.rmtree(_live(path)),
+    "kvsearch.json []": lambda path: _set_meta(path, "[]"),
+    'kvsearch.json "x"': lambda path: _set_meta(path, '"x"'),
+    "kvsearch.json null": lambda path: _set_meta(path, "null"),
+    "kvsearch.json {}": lambda path: _set_meta(path, "{}"),
+    "kvsearch.json truncated": lambda path: _set_meta(path, '{"format": "kvs'),
+    "kvsearch.json without entries": _drop_key("entries"),
+    "kvsearch.json without files": _drop_key("files"),
+    "kvsearch.json without format": _drop_key("format"),
+    "kvsearch.json without sources": _drop_key("sources"),
+    "segments deleted": _remove_segments,
+}
+
+
+def _clean(result: Result) -> bool:
+    """No traceback: the command ended normally or by its own exit."""
+    return result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_every_damage_is_one_line_and_rebuild_repairs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(SEED_FILE, tmp_path / "seeds")
+    (tmp_path / "more").mkdir()
+    shutil.copy(VARIANTS[0], tmp_path / "more")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KVSEARCH_INDEX", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(main, ["index", "seeds"]).exit_code == 0
+    assert runner.invoke(main, ["index", "more"]).exit_code == 0  # and PREVIOUS is kept
+    DAMAGES[damage](tmp_path / "index")
+    for args in (["search", "china"], ["show", "2019Z12806#4"], ["similar", "2019Z12806#4"],
+                 ["check"]):  # fmt: skip
+        result = runner.invoke(main, args)
+        assert _clean(result), (args, result.exception)
+        if result.exit_code == 0 and damage in STILL_SEARCHABLE and args[0] != "check":
+            continue  # searching does not read the manifest
+        assert result.exit_code == 1, (args, result.output)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert result.stderr.endswith("Bouw hem opnieuw met `kvsearch rebuild`.\n")
+    index = runner.invoke(main, ["index"])
+    assert _clean(index), index.exception
+    if index.exit_code:  # it cannot repair this one: it says to rebuild
+        assert len(index.stderr.splitlines()) == 1, index.stderr
+        assert index.stderr.endswith("Bouw hem opnieuw met `kvsearch rebuild`.\n")
+    rebuilt = runner.invoke(main, ["rebuild"])
+    assert _clean(rebuilt), rebuilt.exception
+    assert rebuilt.exit_code == 0, rebuilt.output
+    with Index.open(tmp_path / "index") as repaired:
+        assert repaired.search('"social credit"', related=False).total == 3
+        # The sources come back from the live metadata where it still names them, else
+        # from the previous generation's (seeds/ only, before more/ was added).
+        assert repaired.entry_count == (7 if damage in SOURCES_FROM_PREVIOUS else 7 + 4)
+        assert repaired.sources[0] == tmp_path / "seeds"
+
+
+#: Damage that leaves searching working (it does not read the manifest).
+STILL_SEARCHABLE = {"kvsearch.json without files"}
+#: Damage after which only the previous generation names the sources.
+SOURCES_FROM_PREVIOUS = {
+    "CURRENT names a missing generation",
+    "kvsearch.json []",
+    'kvsearch.json "x"',
+    "kvsearch.json null",
+    "kvsearch.json {}",
+    "kvsearch.json truncated",
+    "kvsearch.json without sources",
+}
