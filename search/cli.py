@@ -27,6 +27,7 @@ from search.errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexPathError,
+    IndexUntrustedError,
     IndexVersionError,
     SearchError,
     SeedError,
@@ -104,6 +105,18 @@ def dutch_message(exc: SearchError) -> str:
         return f"{exc.path}:{exc.line}: {SKIP_REASONS_NL.get(exc.code, exc.reason)}."
     if isinstance(exc, SourceError):
         return _source_message(exc)
+    if isinstance(exc, IndexUntrustedError):
+        what = {
+            "owner": f"is van een andere gebruiker (uid {exc.owner})",
+            "writable": "is schrijfbaar voor groep of anderen",
+            "symlink": "is een symbolische link",
+            "links": "heeft nog andere harde links",
+        }.get(exc.reason, exc.reason)
+        return (
+            f"de index in {exc.path}/ wordt niet geopend: {exc.file} {what}, en een index "
+            "bevat code. Vertrouwt u hem, gebruik dan --trust of "
+            f"KVSEARCH_TRUST_INDEX={exc.path}."
+        )
     return str(exc)
 
 
@@ -253,8 +266,29 @@ def main() -> None:
     """
 
 
+#: Where ``--trust`` is kept in the click context's ``meta``.
+_TRUST = "kvsearch.trust"
+
+
+def _remember_trust(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    ctx.meta[_TRUST] = bool(value)
+
+
+def _trust() -> bool:
+    """Whether ``--trust`` was given to the running command."""
+    return bool(click.get_current_context().meta.get(_TRUST, False))
+
+
 def index_dir_option(func: Any) -> Any:
-    """The ``--index-dir`` option shared by every command."""
+    """The ``--index-dir`` and ``--trust`` options shared by every command."""
+    func = click.option(
+        "--trust",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_trust,
+        help="Open de index ook als hij van een andere gebruiker is of door anderen "
+        "beschreven kan worden (een index bevat code; ook via KVSEARCH_TRUST_INDEX=MAP).",
+    )(func)
     return click.option(
         "--index-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -468,6 +502,7 @@ def _build(
             full=full,
             wait=wait,
             progress=progress,
+            trust=_trust(),
         ) as index:
             assert index.last_build is not None
             report = index.last_build
@@ -518,7 +553,7 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
     Voorbeeld:
       kvsearch check
     """
-    with Index.open(index_dir) as index:
+    with Index.open(index_dir, trust=_trust()) as index:
         report = index.check(seeds)
     click.echo(
         f"Index in {report.index_path}/: "
@@ -549,7 +584,7 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
 def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:
     """Open the index; build the default one from seeds/ when it does not exist yet."""
     try:
-        return Index.open(index_dir)
+        return Index.open(index_dir, trust=_trust())
     except IndexNotFoundError:
         explicit = ctx.get_parameter_source("index_dir") == ParameterSource.COMMANDLINE
         if explicit or not Path(DEFAULT_SEEDS).is_dir():
@@ -558,7 +593,7 @@ def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:
         f"Nog geen index in {index_dir}/: die wordt eerst gemaakt uit {DEFAULT_SEEDS}/.",
         err=True,
     )
-    index = Index.build(index_dir, [Path(DEFAULT_SEEDS)])
+    index = Index.build(index_dir, [Path(DEFAULT_SEEDS)], trust=_trust())
     assert index.last_build is not None
     _report(index.last_build, quiet=True)
     return index

@@ -151,3 +151,31 @@ class SourceError(SearchError):
                 "forget= (`kvsearch index --forget`)."
             )
         super().__init__(message)
+
+
+class IndexUntrustedError(SearchError):
+    """The index folder, or a file in it, could have been written by someone else.
+
+    Opening an index runs code from it (Whoosh stores pickles), so like git with a
+    repository of another user, kvsearch refuses it unless it is trusted explicitly.
+    ``reason`` is ``owner`` (``owner`` holds the uid), ``writable`` (by group or
+    others), ``symlink`` (a symbolic link inside the index) or ``links`` (a lock file
+    with other hard links).
+    """
+
+    def __init__(self, path: Path, file: Path, reason: str, owner: int | None = None) -> None:
+        self.path = path
+        self.file = file
+        self.reason = reason
+        self.owner = owner
+        what = {
+            "owner": f"is owned by another user (uid {owner})",
+            "writable": "is writable by group or others",
+            "symlink": "is a symbolic link",
+            "links": "has other hard links",
+        }.get(reason, reason)
+        super().__init__(
+            f"Refusing the index at {path}: {file} {what}, and opening an index runs code "
+            f"from it. If you trust it, set KVSEARCH_TRUST_INDEX={path} (or pass trust=True, "
+            "`--trust`)."
+        )

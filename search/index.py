@@ -67,9 +67,12 @@ class Index:
     release its files.
     """
 
-    def __init__(self, path: Path, generation: Path, ix: Any, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, generation: Path, ix: Any, meta: dict[str, Any], trust: bool = False
+    ) -> None:
         """Internal: use :meth:`open` or :meth:`build`."""
         self.path = path
+        self._trust = trust
         self._generation = generation
         self._ix = ix
         self._meta = meta
@@ -78,19 +81,25 @@ class Index:
     # --- lifecycle -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: PathLike) -> Index:
+    def open(cls, path: PathLike, *, trust: bool = False) -> Index:
         """Open the index at ``path``.
+
+        Opening an index runs code from its files (Whoosh stores pickles): an index
+        folder or file that belongs to another user or that group or others can
+        write is refused unless ``trust`` or ``KVSEARCH_TRUST_INDEX`` names it (see
+        :mod:`search.trust`).
 
         Raises:
             IndexNotFoundError: There is no index at ``path``.
             IndexVersionError: It was built with another schema or analysis.
             IndexCorruptError: It is damaged.
+            IndexUntrustedError: Someone else could have written it.
         """
         path = Path(path)
         for attempt in range(3):
             gen = indexer.live_generation(path)
             try:
-                return cls._open_generation(path, gen)
+                return cls._open_generation(path, gen, trust)
             except SearchError:
                 # A build may have swapped generations while we opened: try the new one.
                 if attempt == 2 or indexer.read_current(path) == gen.name:
@@ -98,12 +107,13 @@ class Index:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @classmethod
-    def _open_generation(cls, path: Path, gen: Path) -> Index:
+    def _open_generation(cls, path: Path, gen: Path, trust: bool = False) -> Index:
+        indexer.check_trust(path, gen, trust=trust)
         meta = indexer.read_meta(path, gen, manifest=False)  # searching needs no manifest
         ix: Any = None
         try:
             ix = indexer.open_for_reading(gen)
-            index = cls(path, gen, ix, meta)
+            index = cls(path, gen, ix, meta, trust)
             index._searcher = ix.searcher(
                 weighting=weighting()
             )  # opens every segment file: find damage now
@@ -124,6 +134,7 @@ class Index:
         full: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
+        trust: bool = False,
     ) -> Index:
         """Build or update the index at ``path`` from its sources; open it.
 
@@ -150,6 +161,8 @@ class Index:
                 still names them).
             wait: Wait for another writer instead of raising IndexLockedError.
             progress: Called as ``progress(stage, done, total)`` while building.
+            trust: Use an existing index folder even when someone else could have
+                written it (see :meth:`open`).
         """
         report = indexer.build(
             Path(path),
@@ -159,8 +172,9 @@ class Index:
             full=full,
             wait=wait,
             progress=progress,
+            trust=trust,
         )
-        index = cls.open(path)
+        index = cls.open(path, trust=trust)
         index.last_build = report
         return index
 
@@ -184,6 +198,7 @@ class Index:
             full=full,
             wait=wait,
             progress=progress,
+            trust=self._trust,
         )
         self._reopen()
         self.last_build = report
@@ -193,10 +208,10 @@ class Index:
         """Compare this index with its recorded sources (plus ``seeds``, as
         :meth:`update` with them would): files added, changed or removed since, and
         sources that are missing."""
-        return indexer.check(self.path, [Path(s) for s in seeds])
+        return indexer.check(self.path, [Path(s) for s in seeds], trust=self._trust)
 
     def _reopen(self) -> None:
-        fresh = Index.open(self.path)  # first: if it fails, this index stays usable
+        fresh = Index.open(self.path, trust=self._trust)  # first: if it fails, keep this one
         self.close()
         self._generation, self._ix, self._meta = fresh._generation, fresh._ix, fresh._meta
         self._searcher = fresh._searcher

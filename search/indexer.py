@@ -23,8 +23,10 @@ import hashlib
 import json
 import marshal
 import os
+import secrets
 import shutil
 import signal
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,6 +42,7 @@ from search.errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexPathError,
+    IndexUntrustedError,
     IndexVersionError,
     SearchError,
     SeedError,
@@ -81,10 +84,19 @@ FORMAT = "kvsearch-index"
 def read_current(path: Path) -> str | None:
     """The name of the live generation, or None when there is no (readable) one."""
     try:
-        name = (path / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        name = _read_small(path / CURRENT_FILE).decode("utf-8").strip()
     except (OSError, ValueError):
         return None
     return name if name.startswith(GEN_PREFIX) and "/" not in name else None
+
+
+def _read_small(file: Path) -> bytes:
+    """A small file of the index folder, never through a symbolic link."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        return os.read(fd, 4096)
+    finally:
+        os.close(fd)
 
 
 def live_generation(path: Path) -> Path:
@@ -234,22 +246,33 @@ if hasattr(os, "register_at_fork"):
 
 
 @contextlib.contextmanager
-def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
+def writer_lock(path: Path, *, wait: bool = False, trust: bool = False) -> Iterator[None]:
     """Hold the index's writer lock; another writer gets :class:`IndexLockedError`,
     or waits for it with ``wait``.
 
     The lock is an ``flock``: the kernel drops it when the process dies, so a killed
     build never leaves a stale lock behind. Its descriptor is not inherited: closed on
-    exec, and closed in forked children (:func:`_close_locks_in_child`).
+    exec, and closed in forked children (:func:`_close_locks_in_child`). The lock file
+    is never reached through a symbolic link, and one with other hard links (or, unless
+    ``trust``, of another user) is refused before it is written: a planted ``.lock``
+    cannot make a writer truncate someone's file.
     """
+    lock = path / LOCK_FILE
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o755, parents=True, exist_ok=True)
         flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-        fd = os.open(path / LOCK_FILE, flags, 0o644)
+        fd = os.open(lock, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IndexUntrustedError(path, lock, "symlink") from exc
         raise IndexPathError(path, exc.strerror or str(exc)) from exc
     _HELD_LOCKS.add(fd)
     try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            raise IndexUntrustedError(path, lock, "links")
+        if not trust and hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+            raise IndexUntrustedError(path, lock, "owner", st.st_uid)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -674,6 +697,7 @@ def build(
     full: bool = False,
     wait: bool = False,
     progress: Progress | None = None,
+    trust: bool = False,
 ) -> BuildReport:
     """Bring the index at ``path`` up to date with its sources and make it live atomically.
 
@@ -695,10 +719,14 @@ def build(
             ``seeds``, or rebuild with ``full``).
         SeedError: A new seed path does not exist, or there are no seeds at all.
         SourceError: A recorded source is unavailable, or one to forget is unknown.
+        IndexUntrustedError: The index folder or a file in it belongs to another user
+            or is writable by others (unless ``trust``; see :mod:`search.trust`).
     """
     started = time.perf_counter()
     _check_target(path)
-    with writer_lock(path, wait=wait):
+    check_trust(path, trust=trust)
+    with writer_lock(path, wait=wait, trust=trust):
+        check_trust(path, trust=trust)  # again: it may have changed while we waited
         _remove_stale(path)
         live = None if full else _live_meta(path)
         if live and live[1].get("ingest") != _ingest().INGEST_VERSION:
@@ -724,7 +752,8 @@ def build(
         # Parsed documents by id, in the order merge_report would see them; the
         # documents themselves are spooled to the new generation's folder.
         by_id: dict[str, list[_Parsed]] = {}
-        gen = path / f"{GEN_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
+        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}-{secrets.token_hex(4)}"
+        gen = path / f"{GEN_PREFIX}{stamp}"
         spool = Spool(gen)
 
         def read(names: Iterable[str]) -> None:
@@ -740,7 +769,7 @@ def build(
 
         helper = None
         try:
-            gen.mkdir()
+            gen.mkdir(mode=0o755)
             if not live and len(to_read) >= PARALLEL_PARSE_FILES and _usable_cpus() > 1:
                 helper = _fork_helper(gen)  # while this process is small
             read(to_read)
@@ -781,6 +810,7 @@ def build(
                 "entries": entries,
                 "files": manifest,
             }
+            _seal(gen)
             _write_atomic(gen / META_FILE, _dump_meta(meta))
             replaced = read_current(path)
             if replaced:
@@ -859,7 +889,7 @@ def _unchanged(
     )
 
 
-def check(path: Path, seeds: Sequence[Path] = ()) -> CheckReport:
+def check(path: Path, seeds: Sequence[Path] = (), *, trust: bool = False) -> CheckReport:
     """Compare the index at ``path`` with its sources (plus ``seeds``, as an update
     with them would) without changing anything.
 
@@ -868,8 +898,10 @@ def check(path: Path, seeds: Sequence[Path] = ()) -> CheckReport:
         IndexVersionError: It was built with another schema or analysis.
         IndexCorruptError: It is damaged.
         SeedError: A new seed path does not exist.
+        IndexUntrustedError: See :func:`build`.
     """
     gen = live_generation(path)
+    check_trust(path, gen, trust=trust)
     meta = read_meta(path, gen)
     old = _manifest(meta)
     recorded = recorded_sources(meta)
@@ -1123,17 +1155,47 @@ def _write_entries(
 
 
 def _write_atomic(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
+    """Replace ``target`` with ``text`` in one rename. The temporary file has a random
+    name and is created anew (never through a link, never an existing file)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        with open(fd, "w", encoding="utf-8", closefd=False) as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fd)
+    finally:
+        os.close(fd)
     os.replace(tmp, target)
     dir_fd = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def _seal(gen: Path) -> None:
+    """Take write permission for group and others off a generation's files (a build
+    under umask 002 would otherwise make an index kvsearch refuses to open)."""
+    for file in (gen, *gen.iterdir()):
+        mode = file.lstat().st_mode
+        if mode & 0o022 and not stat.S_ISLNK(mode):
+            os.chmod(file, stat.S_IMODE(mode) & ~0o022)
+
+
+def check_trust(path: Path, gen: Path | None = None, *, trust: bool = False) -> None:
+    """Refuse an index folder that someone else could have written (see
+    :mod:`search.trust`): the folder, what kvsearch keeps in it and the files of the
+    generation ``gen`` (the live one when None and ``CURRENT`` names one)."""
+    if trust or not path.exists():
+        return
+    from search import trust as trust_module  # builds and opens only
+
+    if gen is None:
+        name = read_current(path)
+        gen = path / name if name else None
+    trust_module.check_files(path, trust_module.index_files(path, gen))
 
 
 def _remove_stale(path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -13,11 +14,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
-from search import Index
+from search import Index, IndexUntrustedError
 from search.cli import main
 from tests.conftest import CORPUS, ROOT, SEED_FILE, VARIANTS
 
@@ -233,3 +235,147 @@ SOURCES_FROM_PREVIOUS = {
     "kvsearch.json truncated",
     "kvsearch.json without sources",
 }
+
+
+def _seed_index(tmp_path: Path) -> Path:
+    path = tmp_path / "index"
+    with Index.build(path, [SEED_FILE]):
+        pass
+    return path
+
+
+def test_a_group_writable_index_is_refused_unless_trusted(tmp_path: Path) -> None:
+    path = _seed_index(tmp_path)
+    meta = _live(path) / "kvsearch.json"
+    meta.chmod(0o664)
+    runner = CliRunner()
+    args = ["search", "china", "--index-dir", str(path)]
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 1 and _clean(refused)
+    assert refused.stderr.splitlines() == [
+        f"Fout: de index in {path}/ wordt niet geopend: {meta} is schrijfbaar voor groep of "
+        f"anderen, en een index bevat code. Vertrouwt u hem, gebruik dan --trust of "
+        f"KVSEARCH_TRUST_INDEX={path}."
+    ]
+    assert runner.invoke(main, ["index", "--index-dir", str(path)]).exit_code == 1
+    with pytest.raises(IndexUntrustedError) as info:
+        Index.open(path)
+    assert (info.value.file, info.value.reason) == (meta, "writable")
+    assert runner.invoke(main, [*args, "--trust"]).exit_code == 0
+    trusted = runner.invoke(main, args, env={"KVSEARCH_TRUST_INDEX": str(path)})
+    assert trusted.exit_code == 0 and "2019Z12806" in trusted.stdout
+    with Index.open(path, trust=True) as index:
+        assert index.entry_count == 7
+    path.chmod(0o777)  # the folder itself
+    with pytest.raises(IndexUntrustedError) as info:
+        Index.open(path)
+    assert info.value.file == path
+
+
+def test_an_index_of_another_user_is_refused(tmp_path: Path) -> None:
+    path = _seed_index(tmp_path)
+    os.chown(path, 4242, -1)
+    refused = CliRunner().invoke(main, ["search", "china", "--index-dir", str(path)])
+    assert refused.exit_code == 1
+    assert f"{path} is van een andere gebruiker (uid 4242)" in refused.stderr
+    os.chown(path, os.geteuid(), -1)
+    toc = next(_live(path).glob("*.toc"))
+    os.chown(toc, 4242, -1)
+    with pytest.raises(IndexUntrustedError) as info:
+        Index.open(path)
+    assert (info.value.file, info.value.reason, info.value.owner) == (toc, "owner", 4242)
+
+
+class _Planted:
+    """What a planted index's schema unpickles to: a command run."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (self.command,))
+
+
+def test_a_planted_index_runs_no_code(tmp_path: Path) -> None:
+    from whoosh.filedb.filestore import FileStorage
+
+    path = _seed_index(tmp_path)
+    toc = next(_live(path).glob("*.toc"))
+    stream = FileStorage(str(toc.parent)).open_file(toc.name)
+    for _ in range(3):
+        stream.read_varint()
+    stream.read_int(), stream.read_int()
+    for _ in range(3):
+        stream.read_varint()
+    start = stream.tell()
+    stream.read_string()  # the pickled schema
+    end = stream.tell()
+    stream.close()
+    data = toc.read_bytes()
+    pwned = tmp_path / "PWNED"
+    evil = pickle.dumps(_Planted(f"touch {pwned}"), 2)
+    varint = bytearray()
+    n = len(evil)
+    while n > 0x7F:
+        varint.append((n & 0x7F) | 0x80)
+        n >>= 7
+    varint.append(n)
+    toc.write_bytes(data[:start] + bytes(varint) + evil + data[end:])
+    for root, dirs, files in os.walk(path):
+        for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
+            os.lchown(name, 4242, 4242)  # planted by another user
+    runner = CliRunner()
+    refused = runner.invoke(main, ["search", "china", "--index-dir", str(path)])
+    assert refused.exit_code == 1 and "andere gebruiker" in refused.stderr
+    assert not pwned.exists()
+    # The danger is real: trusted, the planted index runs its command.
+    runner.invoke(main, ["search", "china", "--index-dir", str(path), "--trust"])
+    assert pwned.exists()
+
+
+def test_a_lock_symlink_never_makes_a_writer_truncate_its_target(tmp_path: Path) -> None:
+    path = _seed_index(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (path / ".lock").unlink()
+    (path / ".lock").symlink_to(victim)
+    runner = CliRunner()
+    refused = runner.invoke(main, ["index", str(SEED_FILE), "--index-dir", str(path)])
+    assert refused.exit_code == 1 and _clean(refused)
+    assert refused.stderr.startswith(f"Fout: de index in {path}/ wordt niet geopend: ")
+    assert victim.read_text() == "precious"
+    # A hard link to the victim instead of a symbolic one: refused as well.
+    (path / ".lock").unlink()
+    os.link(victim, path / ".lock")
+    trusted = runner.invoke(main, ["index", str(SEED_FILE), "--index-dir", str(path), "--trust"])
+    assert trusted.exit_code == 1 and "nog andere harde links" in trusted.stderr
+    assert victim.read_text() == "precious"
+
+
+def test_temporary_files_are_never_reached_through_a_planted_link(tmp_path: Path) -> None:
+    path = _seed_index(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+
+    def plant(stage: str, done: int, total: int) -> None:
+        # The names a writer used to write CURRENT and PREVIOUS through.
+        for name in ("CURRENT", "PREVIOUS"):
+            link = path / f".{name}.{os.getpid()}.tmp"
+            if not link.is_symlink():
+                link.symlink_to(victim)
+
+    with Index.build(path, VARIANTS, progress=plant) as index:
+        assert index.entry_count == 7 + 6
+    assert victim.read_text() == "precious"
+    assert not (path / f".CURRENT.{os.getpid()}.tmp").exists()  # removed after the switch
+
+
+def test_an_index_built_under_umask_002_is_still_trusted(tmp_path: Path) -> None:
+    old = os.umask(0o002)
+    try:
+        with Index.build(tmp_path / "index", [SEED_FILE]) as index:
+            index.update(VARIANTS)
+    finally:
+        os.umask(old)
+    with Index.open(tmp_path / "index") as index:
+        assert index.entry_count == 7 + 6
