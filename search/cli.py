@@ -85,7 +85,7 @@ def dutch_message(exc: SearchError) -> str:
         )
     if isinstance(exc, IndexCorruptError):
         return (
-            f"de index in {exc.path}/ is beschadigd ({exc.reason}). "
+            f"de index in {exc.path}/ is beschadigd ({_corrupt_reason(exc.reason)}). "
             "Bouw hem opnieuw met `kvsearch rebuild`."
         )
     if isinstance(exc, IndexLockedError):
@@ -151,6 +151,29 @@ _REASONS_NL = {
     "Not a directory": "een deel van het pad is een bestand",
     "Read-only file system": "alleen-lezen bestandssysteem",
 }
+
+
+#: Dutch for the reasons of :class:`IndexCorruptError` that kvsearch words itself (by
+#: their start; what Whoosh or the system says stays as it is).
+_CORRUPT_NL = {
+    "CURRENT cannot be read": "CURRENT is onleesbaar",
+    "CURRENT is missing": "CURRENT ontbreekt",
+    "CURRENT names a missing generation": "CURRENT noemt een generatie die ontbreekt:",
+    "kvsearch.json is missing or unreadable": "kvsearch.json ontbreekt of is onleesbaar",
+    "kvsearch.json is not a kvsearch index description": "kvsearch.json beschrijft geen index",
+    "kvsearch.json lacks a count of": "in kvsearch.json ontbreekt het aantal",
+    "kvsearch.json names no sources": "kvsearch.json noemt geen bronnen",
+    "kvsearch.json has an unreadable list of sources": "kvsearch.json: bronnen onleesbaar",
+    "kvsearch.json has an unreadable list of seed files": "kvsearch.json: bestanden onleesbaar",
+    "its metadata and sources cannot be read": "beschrijving en bronnen zijn onleesbaar",
+}
+
+
+def _corrupt_reason(reason: str) -> str:
+    for english, dutch in _CORRUPT_NL.items():
+        if reason.startswith(english):
+            return dutch + reason[len(english) :]
+    return reason
 
 
 def skip_text(skip: Skipped) -> str:

@@ -563,9 +563,16 @@ def recorded_sources(meta: dict[str, Any]) -> list[str]:
 
 
 def _manifest(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The manifest records by absolute path (copies). Records of an index from before
-    the manifest was keyed by absolute paths are taken relative to the current folder."""
-    return {_abs(r["path"]): {**r, "path": _abs(r["path"])} for r in meta["files"]}
+    """The manifest records by absolute path. Records of an index from before the
+    manifest was keyed by absolute paths are taken relative to the current folder
+    (and replaced by copies that say so)."""
+    records: dict[str, dict[str, Any]] = {}
+    for record in meta["files"]:
+        name = record["path"]
+        if not os.path.isabs(name):
+            record = {**record, "path": _abs(name)}
+        records[record["path"]] = record
+    return records
 
 
 def _raw_meta(gen: Path) -> dict[str, Any] | None:
