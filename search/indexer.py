@@ -678,11 +678,9 @@ def _refuse(path: Path, bad: list[tuple[str, str]]) -> None:
 
 
 def _holds_index(path: Path) -> bool:
-    """Whether ``path`` holds a kvsearch index, whole or damaged."""
-    try:
-        return any(p.name == CURRENT_FILE or p.name.startswith(GEN_PREFIX) for p in path.iterdir())
-    except OSError:
-        return False
+    """Whether ``path`` holds a kvsearch index, whole or damaged (not only what a
+    killed first build left)."""
+    return (path / CURRENT_FILE).exists() or bool(_complete_generations(path))
 
 
 def _live_meta(path: Path) -> tuple[Path, dict[str, Any]] | None:

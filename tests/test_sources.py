@@ -191,3 +191,13 @@ def test_bron_lines_are_paths_that_work_from_the_current_folder(
     monkeypatch.chdir(workdir / "elsewhere")
     there = _kv("show", "2019Z12806#4", "--index-dir", str(workdir / "index"))
     assert f"Bron: ../seeds/{SEED_FILE.name}\n" in there.stdout
+
+
+def test_after_a_killed_first_build_a_plain_index_builds_from_seeds(workdir: Path) -> None:
+    index = workdir / "index"
+    index.mkdir()
+    (index / ".lock").write_text("999999")
+    (index / "gen-20200101T000000000000-999999").mkdir()  # no kvsearch.json: unfinished
+    result = _kv("index")
+    assert result.exit_code == 0, result.output
+    assert _entries(index) == 7
