@@ -283,7 +283,7 @@ def main() -> None:
 
     \b
     Voorbeelden:
-      kvsearch index                      index maken of bijwerken uit seeds/
+      kvsearch index                      index maken (uit seeds/) of bijwerken
       kvsearch search gezichtsherkenning  zoeken
       kvsearch search '"social credit"' --json
     """
@@ -440,7 +440,7 @@ def _build_command(name: str, *, full: bool, short_help: str, help_text: str) ->
 _build_command(
     "index",
     full=False,
-    short_help="Maak of werk de index bij uit seeds/.",
+    short_help="Maak of werk de index bij uit zijn bronnen.",
     help_text="""Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
 
     De index onthoudt zijn bronnen (mappen en bestanden). Zonder SEEDS wordt hij
