@@ -5,7 +5,10 @@ An index directory holds generations::
     index/
       CURRENT              name of the live generation
       .lock                held (flock) by the one process that writes
-      gen-<time>-<pid>/    a complete Whoosh index + kvsearch.json
+      PREVIOUS             name of the generation CURRENT named before the last swap
+      gen-<time>-<pid>-<random>/
+                           a complete Whoosh index + kvsearch.json (versions, the
+                           sources, the manifest of seed files by absolute path)
 
 A build writes a new generation beside the live one and then replaces ``CURRENT``
 (an atomic rename), so a reader sees the old index or the new one, never a half-built
