@@ -79,9 +79,12 @@ class Index:
     release its files.
     """
 
-    def __init__(self, path: Path, generation: Path, ix: Any, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, generation: Path, ix: Any, meta: dict[str, Any], trust: bool = False
+    ) -> None:
         """Internal: use :meth:`open` or :meth:`build`."""
         self.path = path
+        self._trust = trust
         self._generation = generation
         self._ix = ix
         self._meta = meta
@@ -90,19 +93,25 @@ class Index:
     # --- lifecycle -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: PathLike) -> Index:
+    def open(cls, path: PathLike, *, trust: bool = False) -> Index:
         """Open the index at ``path``.
+
+        Opening an index runs code from its files (Whoosh stores pickles): an index
+        folder or file that belongs to another user or that group or others can
+        write is refused unless ``trust`` or ``KVSEARCH_TRUST_INDEX`` names it (see
+        :mod:`search.trust`).
 
         Raises:
             IndexNotFoundError: There is no index at ``path``.
             IndexVersionError: It was built with another schema or analysis.
             IndexCorruptError: It is damaged.
+            IndexUntrustedError: Someone else could have written it.
         """
         path = Path(path)
         for attempt in range(3):
             gen = indexer.live_generation(path)
             try:
-                return cls._open_generation(path, gen)
+                return cls._open_generation(path, gen, trust)
             except SearchError:
                 # A build may have swapped generations while we opened: try the new one.
                 if attempt == 2 or indexer.read_current(path) == gen.name:
@@ -110,12 +119,13 @@ class Index:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @classmethod
-    def _open_generation(cls, path: Path, gen: Path) -> Index:
+    def _open_generation(cls, path: Path, gen: Path, trust: bool = False) -> Index:
+        indexer.check_trust(path, gen, trust=trust)
         meta = indexer.read_meta(path, gen, manifest=False)  # searching needs no manifest
         ix: Any = None
         try:
             ix = indexer.open_for_reading(gen)
-            index = cls(path, gen, ix, meta)
+            index = cls(path, gen, ix, meta, trust)
             index._searcher = ix.searcher(
                 weighting=weighting()
             )  # opens every segment file: find damage now
@@ -129,30 +139,54 @@ class Index:
     def build(
         cls,
         path: PathLike,
-        seeds: Sequence[PathLike],
+        seeds: Sequence[PathLike] = (),
         *,
+        forget: Sequence[PathLike] = (),
+        default: Sequence[PathLike] = (),
         full: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
+        trust: bool = False,
     ) -> Index:
-        """Build or update the index at ``path`` from seed files and folders; open it.
+        """Build or update the index at ``path`` from its sources; open it.
 
-        An existing index is updated: only added and changed files are read, removed
-        files' entries deleted; ``full`` builds anew. Either way the previous index
-        stays usable until the new one is complete, and the result is the same. The
-        build's report is :attr:`last_build`.
+        The index records the folders and files it is built from (its
+        :attr:`sources`, absolute paths): ``seeds`` are added to them, ``forget``
+        removed (with their entries). An existing index is updated: only added and
+        changed files are read, removed files' entries deleted; ``full`` builds anew.
+        Either way the previous index stays usable until the new one is complete,
+        and the result is the same. The build's report is :attr:`last_build`.
+
+        A recorded source that is missing (a renamed folder, an unmounted disk: also
+        a folder that held seed files and holds none now) or unreadable never loses
+        its entries: the build raises :class:`SourceError` and changes nothing.
 
         Args:
             path: The index folder (created when missing).
-            seeds: Seed files and folders.
-            full: Rebuild from scratch (after an upgrade of kvsearch).
+            seeds: Seed files and folders to add to the recorded sources (none: update
+                from the recorded ones).
+            forget: Recorded sources to drop, with their entries.
+            default: The sources of a new index when no ``seeds`` are given (the CLI
+                passes ``seeds/``).
+            full: Rebuild from scratch (after an upgrade of kvsearch, or to repair a
+                damaged index; its sources are recovered from any generation that
+                still names them).
             wait: Wait for another writer instead of raising IndexLockedError.
             progress: Called as ``progress(stage, done, total)`` while building.
+            trust: Use an existing index folder even when someone else could have
+                written it (see :meth:`open`).
         """
         report = indexer.build(
-            Path(path), [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+            Path(path),
+            [Path(s) for s in seeds],
+            forget=[Path(s) for s in forget],
+            default=[Path(s) for s in default],
+            full=full,
+            wait=wait,
+            progress=progress,
+            trust=trust,
         )
-        index = cls.open(path)
+        index = cls.open(path, trust=trust)
         index.last_build = report
         return index
 
@@ -160,26 +194,36 @@ class Index:
 
     def update(
         self,
-        seeds: Sequence[PathLike],
+        seeds: Sequence[PathLike] = (),
         *,
+        forget: Sequence[PathLike] = (),
         full: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
     ) -> BuildReport:
-        """Update this index from ``seeds`` (see :meth:`build`) and switch to it."""
+        """Update this index from its recorded sources, plus ``seeds``, minus
+        ``forget`` (see :meth:`build`), and switch to it."""
         report = indexer.build(
-            self.path, [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+            self.path,
+            [Path(s) for s in seeds],
+            forget=[Path(s) for s in forget],
+            full=full,
+            wait=wait,
+            progress=progress,
+            trust=self._trust,
         )
         self._reopen()
         self.last_build = report
         return report
 
-    def check(self, seeds: Sequence[PathLike]) -> CheckReport:
-        """Compare this index with ``seeds``: files added, changed or removed since."""
-        return indexer.check(self.path, [Path(s) for s in seeds])
+    def check(self, seeds: Sequence[PathLike] = ()) -> CheckReport:
+        """Compare this index with its recorded sources (plus ``seeds``, as
+        :meth:`update` with them would): files added, changed or removed since, and
+        sources that are missing."""
+        return indexer.check(self.path, [Path(s) for s in seeds], trust=self._trust)
 
     def _reopen(self) -> None:
-        fresh = Index.open(self.path)  # first: if it fails, this index stays usable
+        fresh = Index.open(self.path, trust=self._trust)  # first: if it fails, keep this one
         self.close()
         self._generation, self._ix, self._meta = fresh._generation, fresh._ix, fresh._meta
         self._searcher = fresh._searcher
@@ -215,6 +259,12 @@ class Index:
     def document_count(self) -> int:
         """How many documents the index holds."""
         return int(self._meta["documents"])
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """The folders and files the index is built from (absolute paths); an update
+        without seeds reads them again."""
+        return tuple(Path(x) for x in indexer.recorded_sources(self._meta))
 
     @property
     def info(self) -> dict[str, Any]:

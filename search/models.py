@@ -563,7 +563,10 @@ class BuildReport:
     ``added``, ``changed``, ``removed`` and ``unchanged`` count seed files against the
     previous index (a full build counts every file as added). ``skipped`` and
     ``warnings`` cover every seed file, also those not read again; ``read`` names the
-    files read this time.
+    files read this time. ``sources`` are the folders and files the index is built
+    from now (absolute paths, recorded in the index), ``new_sources`` those this build
+    added, ``forgotten`` those it dropped, each with how many of its files' entries
+    were removed.
     """
 
     files: int
@@ -580,6 +583,9 @@ class BuildReport:
     incremental: bool = False
     changes: Changes = field(default_factory=Changes)
     read: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    new_sources: tuple[str, ...] = ()
+    forgotten: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -594,6 +600,9 @@ class BuildReport:
             "unchanged": self.unchanged,
             "incremental": self.incremental,
             "seconds": round(self.seconds, 3),
+            "sources": list(self.sources),
+            "new_sources": list(self.new_sources),
+            "forgotten": [{"source": s, "files": n} for s, n in self.forgotten],
             "changes": self.changes.to_dict(),
             "skipped": [
                 {"path": s.path, "line": s.line, "code": s.code, "reason": s.reason}
@@ -608,7 +617,12 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """How an index compares with its seeds (see ``Index.check``)."""
+    """How an index compares with its seeds (see ``Index.check``).
+
+    ``sources`` are the folders and files compared with (absolute); ``missing`` those
+    of them that are gone, empty or unreadable (their files are not counted as
+    removed: an update refuses to run until they are back or forgotten).
+    """
 
     index_path: str
     documents: int
@@ -621,8 +635,11 @@ class CheckReport:
     #: What looking for seed files could not use (folders that cannot be listed, links
     #: to nothing); said, not counted against being up to date.
     skipped: tuple[Skipped, ...] = ()
+    sources: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
 
     @property
     def up_to_date(self) -> bool:
-        """True when the index holds exactly the seeds and has no problems."""
-        return not (self.added or self.changed or self.removed or self.problems)
+        """True when the index holds exactly the seeds, all its sources are there and
+        it has no problems."""
+        return not (self.added or self.changed or self.removed or self.problems or self.missing)
