@@ -16,11 +16,13 @@ from search.errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexPathError,
+    IndexUntrustedError,
     IndexVersionError,
     QuerySyntaxError,
     SearchError,
     SeedError,
     SeedParseError,
+    SourceError,
 )
 from search.index import Index
 from search.models import (
@@ -57,6 +59,7 @@ __all__ = [
     "IndexLockedError",
     "IndexNotFoundError",
     "IndexPathError",
+    "IndexUntrustedError",
     "IndexVersionError",
     "Member",
     "Question",
@@ -68,4 +71,5 @@ __all__ = [
     "SeedParseError",
     "Skipped",
     "Snippet",
+    "SourceError",
 ]
