@@ -65,6 +65,7 @@ def test_question_style_query_keeps_its_meaning(index: Index) -> None:
     assert [h.entry_id for h in results.hits[:2]] == ["2024Z00001#4", "2024Z00001#1"]
 
 
+@pytest.mark.whole_corpus  # commonness applies from 200 entries on: not to the fixtures
 def test_words_every_kamervraag_shares_weigh_little(corpus_index: Index) -> None:
     # minister is in nearly every entry (the addressee), so the entries whose subject
     # happens to say "minister" no longer come before the waiting lists.

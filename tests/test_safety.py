@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from search import Index, IndexUntrustedError
 from search.cli import main
-from tests.conftest import CORPUS, ROOT, SEED_FILE, VARIANTS
+from tests.conftest import FIXTURES, ROOT, SEED_FILE, VARIANTS
 
 
 def _cli(
@@ -67,12 +67,10 @@ def _many_seeds(folder: Path) -> None:
     """Enough seed files for the build to parse them in a pool of processes."""
     from search import indexer
 
-    if not CORPUS.is_dir():
-        pytest.skip("no shared corpus")
     if indexer._usable_cpus() < 2:
         pytest.skip("the parse pool needs two CPUs")
     folder.mkdir()
-    files = sorted(CORPUS.glob("*.txt"))
+    files = sorted(FIXTURES.glob("*.txt"))
     copies = -(-indexer.PARALLEL_PARSE_FILES // len(files))
     for n in range(copies):
         for f in files:

@@ -246,10 +246,10 @@ def test_folder_that_cannot_be_listed_keeps_its_entries_and_is_said(
 # --- what the parser keeps and reports, through the command -----------------------------
 
 
-def test_notice_only_kamervraag_is_shown_and_found(corpus_index_path: Path) -> None:
+def test_notice_only_kamervraag_is_shown_and_found(fixture_index_path: Path) -> None:
     # #13: `kvsearch show 2024Z17538` said "Fout: geen vraag of document".
     runner = CliRunner()
-    index_dir = ["--index-dir", str(corpus_index_path)]
+    index_dir = ["--index-dir", str(fixture_index_path)]
     shown = runner.invoke(main, ["show", "2024Z17538", *index_dir])
     assert shown.exit_code == 0, shown.output
     lines = shown.stdout.splitlines()
@@ -268,12 +268,14 @@ def test_notice_only_kamervraag_is_shown_and_found(corpus_index_path: Path) -> N
     assert entry["notice"].startswith("Mededeling van staatssecretaris Rummenie")
 
 
-def test_notice_of_a_kamervraag_with_questions_is_shown(corpus_index_path: Path) -> None:
-    proc = _run(["show", "2024Z16988", "--index-dir", str(corpus_index_path)], ROOT)
+def test_notice_of_a_kamervraag_with_questions_is_shown(fixture_index_path: Path) -> None:
+    proc = _run(["show", "ah-tk-20242025-545", "--index-dir", str(fixture_index_path)], ROOT)
     assert proc.returncode == 0, proc.stderr
-    assert "Mededeling (ontvangen 15 november 2024)" in proc.stdout
-    assert "De reden van het uitstel is dat de afstemming" in " ".join(proc.stdout.split())
-    assert proc.stdout.count("\nVraag ") == 9
+    assert "Status: uitgesteld" in proc.stdout.splitlines()
+    assert "Mededeling (ontvangen 14 november 2024)" in proc.stdout
+    text = " ".join(proc.stdout.split())
+    assert "niet binnen de gebruikelijke termijn kunnenworden beantwoord" in text
+    assert proc.stdout.count("\nVraag ") == 6
 
 
 ODD_SEED = (
