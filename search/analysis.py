@@ -139,8 +139,10 @@ def stem(word: str) -> str:
         # and Porter keeps -en after a vowel (technologieen, then jaren's long-vowel rule
         # below would make it technologien): the plural of technologie, zee.
         word = word[:-2]
-    elif _ies_plural(word):
-        word = word[:-1]  # sancties -> sanctie, as Porter leaves -ies plurals alone
+    elif word.endswith("ies") and len(word) > 5:
+        # sancties -> sanctie, as Porter leaves -ies plurals alone. Past five letters
+        # only: the -ies of vries, kies is the whole root.
+        word = word[:-1]
     result: str = _stem_word(word)
     # Dutch spelling alternations Porter leaves apart (Kraaij-Pohlmann merges them):
     # huizen/huis, brieven/brief (z/s, v/f), financieel/financiële, jaar/jaren
@@ -149,18 +151,12 @@ def stem(word: str) -> str:
         result = result[:-1] + "s"
     elif result.endswith("v"):
         result = result[:-1] + "f"
-    if _ies_plural(result):
+    if result.endswith("ies") and len(result) > 5:
         # The -ies rule again, on the stem, so that the forms meet whichever way they
         # reach -ies: adviezen -> adviez -> advies -> advie as advies -> advie, and
         # preciese -> precies (Porter drops the e) -> precie as precies -> precie.
         result = result[:-1]
     return _CLOSED_LONG_VOWEL.sub(r"\1\2", result)
-
-
-def _ies_plural(word: str) -> bool:
-    """Whether :func:`stem` reads a final ``-ies`` as ``-ie`` + plural ``s``: past five
-    letters (sancties, advies, but not vries, kies, whose -ies is the whole root)."""
-    return len(word) > 5 and word.endswith("ies")
 
 
 #: Stemming changes at most this many characters at the end of a stem: every word
