@@ -38,6 +38,8 @@ from search.errors import (
 )
 from search.highlight import make_snippet, mark_all, mark_names
 from search.indexer import Progress
+from search.interpret import interpret
+from search.interpret import preference_weight as interpretation_weight
 from search.models import (
     BuildReport,
     CheckReport,
@@ -45,6 +47,7 @@ from search.models import (
     Filters,
     Group,
     Hit,
+    Preference,
     Question,
     SearchResults,
     Snippet,
@@ -382,6 +385,7 @@ class Index:
             run.unknown,
             run.corrections,
             parsed.ignored,
+            run.preferences,
         )
 
     def iter_hits(
@@ -438,8 +442,12 @@ class Index:
         suggestion: str | None = None
         corrections: tuple[tuple[str, str], ...] = ()
         unknown: tuple[str, ...] = ()
+        preferences: tuple[Preference, ...] = ()
         if parsed.clauses:
             reader = searcher.reader()
+            if not exact:
+                understood = interpret(reader, parsed)
+                parsed, preferences = understood.parsed, understood.preferences
             unknown = _unknown_words(searcher, parsed)
             if not exact and unknown:
                 parsed, suggestion, corrections = self._correct(reader, parsed, query)
@@ -459,6 +467,7 @@ class Index:
             ]
         if sortedby is None and parsed.clauses:
             scores = _query_scores(searcher, parsed)
+            _prefer(searcher, scores, preferences)
             results = _collect(searcher, q, allow, _depth(limit), None, scores)
             _rerank(searcher, results, parsed, allow, related=related)
         else:
@@ -466,7 +475,7 @@ class Index:
         marks = _Marks(
             *highlight_terms(parsed), scored=sortedby is None, names=name_marks(parsed, flags)
         )
-        return _Run(searcher, parsed, results, marks, suggestion, corrections, unknown)
+        return _Run(searcher, parsed, results, marks, suggestion, corrections, unknown, preferences)
 
     @staticmethod
     def _hit(hit: Any, rank: int, marks: _Marks) -> Hit:
@@ -636,6 +645,7 @@ class _Run:
     suggestion: str | None = None
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
+    preferences: tuple[Preference, ...] = ()
 
 
 def _text_matches(text: str, marks: _Marks) -> bool:
@@ -734,6 +744,17 @@ _ID_RE = re.compile(r"^\s*(?:\d{4}Z\d{5}|ah-tk-\d{8}-\d+|[^\s\"*:]+#\d+)(?:#\d+)
 def _looks_like_id(query: str) -> bool:
     """``2019Z12806``, ``2019Z12806#4``, ``ah-tk-20232024-1314``: worth a direct look-up."""
     return bool(_ID_RE.match(query))
+
+
+def _prefer(searcher: Any, scores: dict[int, float], preferences: Sequence[Preference]) -> None:
+    """Raise the scores of the entries that meet each preference (in place)."""
+    for preference in preferences:
+        factor = 1.0 + interpretation_weight(preference)
+        allow = filter_query(preference.filters)
+        if allow is None or factor == 1.0:
+            continue
+        for docnum in matching_docs(searcher, allow) & scores.keys():
+            scores[docnum] *= factor
 
 
 def _scores(searcher: Any, q: Any) -> dict[int, float]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
-import gc
 import hashlib
 import json
 import marshal
@@ -1112,22 +1111,8 @@ def _write_whoosh(
     one is forked now); an update goes through Whoosh's own writer (a new segment,
     merged by Whoosh's policy).
     """
-    with _no_gc():
+    with _ingest().no_gc():
         return _write_entries(gen, documents, replace_ids, progress, helper)
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Without the cyclic garbage collector: a build keeps millions of small objects
-    alive (posting lists, parsed entries) that every full collection would walk again
-    (12 % of a 10k build's time); what the build creates holds no cycles to collect."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _write_entries(

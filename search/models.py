@@ -272,6 +272,27 @@ def _as_session(value: object) -> str:
     return f"{span[0].year}-{span[0].year + 1}"
 
 
+@dataclass(frozen=True)
+class Preference:
+    """One recognised word: what it was taken as.
+
+    Attributes:
+        kind: ``member``, ``party``, ``minister``, ``year`` or ``status``.
+        value: The name, party, year or status (``answered``...).
+        words: The words of the query it came from.
+        filters: The entries it prefers.
+    """
+
+    kind: str
+    value: str
+    words: str
+    filters: Filters
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {"kind": self.kind, "value": self.value, "words": self.words}
+
+
 #: Facet counts: per facet name (party, member, ministry, year), (value, count) pairs,
 #: most frequent first.
 Facets = dict[str, tuple[tuple[str, int], ...]]
@@ -415,6 +436,9 @@ class SearchResults:
             compound, split into its parts (``zonnepark`` -> ``zon park``).
         ignored: Common words of the query that were not searched (``de``, ``wat``);
             with no other word, nothing is searched and ``total`` is 0.
+        interpreted: The words taken as a member, party, minister, year or status that
+            entries preferably meet (:class:`Preference`; not with
+            ``exact``).
     """
 
     query: str
@@ -430,6 +454,7 @@ class SearchResults:
     unknown_words: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
     ignored: tuple[str, ...] = ()
+    interpreted: tuple[Preference, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The results as JSON-ready data."""
@@ -444,6 +469,7 @@ class SearchResults:
             "unknown_words": list(self.unknown_words),
             "corrected": dict(self.corrections),
             "ignored_words": list(self.ignored),
+            "interpreted": [p.to_dict() for p in self.interpreted],
         }
         if self.facets is not None:
             data["facets"] = {

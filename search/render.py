@@ -188,9 +188,33 @@ def results_text(results: SearchResults, color: bool) -> str:
     return "\n".join(lines)
 
 
+#: What a recognised word was taken as, in Dutch.
+PREFERENCE_NL = {
+    "member": "lid",
+    "party": "partij",
+    "minister": "minister",
+    "year": "jaar",
+    "status": "status",
+}
+
+
+def interpretation_text(results: SearchResults) -> str | None:
+    """``Gezocht als: ontwikkelingshulp (voorkeur: lid Boswijk)``, or None."""
+    if not results.interpreted:
+        return None
+    wanted = "; ".join(
+        f"{PREFERENCE_NL.get(p.kind, p.kind)} {STATUS_NL.get(p.value, p.value)}"
+        for p in results.interpreted
+    )
+    return f"Gezocht als: {results.normalized} (voorkeur: {wanted}; letterlijk: --exact)"
+
+
 def _notice_lines(results: SearchResults) -> list[str]:
     """What the search did with the words it could not use as typed."""
     lines = []
+    interpreted = interpretation_text(results)
+    if interpreted:
+        lines.append(interpreted)
     corrected = dict(results.corrections)
     for word in results.unknown_words:
         instead = corrected.get(word)

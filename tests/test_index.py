@@ -145,11 +145,23 @@ def _live(path: Path) -> Path:
     return path / (path / "CURRENT").read_text().strip()
 
 
-def test_other_analysis_version_is_refused(seed_index_path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("stemmer", "dutch"),
+        # Stems changed with version 3 (advies/adviezen, technologieën): an index built
+        # by version 2 asks for a rebuild.
+        ("analyzer", "kvsearch-dutch/2"),
+    ],
+)
+def test_other_analysis_version_is_refused(
+    seed_index_path: Path, tmp_path: Path, key: str, value: str
+) -> None:
     path = _copy_index(seed_index_path, tmp_path)
     meta_file = _live(path) / "kvsearch.json"
     meta = json.loads(meta_file.read_text())
-    meta["analysis"]["stemmer"] = "dutch"
+    assert meta["analysis"][key] != value
+    meta["analysis"][key] = value
     meta_file.write_text(json.dumps(meta))
     with pytest.raises(IndexVersionError) as info:
         Index.open(path)

@@ -106,3 +106,67 @@ def test_place_forms_are_stemmed_only_where_a_word_can_be_one() -> None:
     others = [analyze(w)[0] for w in ("kustwacht", "chin", "c", "amerikanen", "belg", "e")]
     for stem in [*table, *others]:
         assert related_stems(stem) == frozenset(table.get(stem, ())), stem
+
+
+FORMS_SEED = """## 2025Z00001
+
+Vragen van het lid **Jansen** (SP) aan de Minister van Klimaat (ingezonden 3 maart 2025).
+
+### Vraag 1
+
+Welke adviezen heeft de Raad gegeven over nieuwe technologieën?
+
+### Antwoord 1
+
+Geen.
+
+### Vraag 2
+
+Hoe groot is het stikstofverlies van melkveebedrijven?
+
+### Antwoord 2
+
+Dat is niet bekend.
+
+### Vraag 3
+
+Volgt u het advies over de technologie van warmtepompen?
+
+### Antwoord 3
+
+Ja.
+
+### Vraag 4
+
+Hoe groot zijn de stikstofverliezen in de akkerbouw?
+
+### Antwoord 4
+
+Dat is onbekend.
+"""
+
+
+@pytest.fixture(scope="module")
+def forms_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Index]:
+    seeds = tmp_path_factory.mktemp("forms")
+    (seeds / "forms.txt").write_text(FORMS_SEED, encoding="utf-8")
+    with Index.build(seeds.parent / "forms-index", [seeds]) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize(
+    ("query", "entries"),
+    [
+        # #16: the forms the -ies rule and the z/s alternation used to keep apart.
+        ("advies", {1, 3}),
+        ("adviezen", {1, 3}),
+        ("stikstofverlies", {2, 4}),
+        ("stikstofverliezen", {2, 4}),
+        # The plural -ën after -ie, typed with or without its diaeresis.
+        ("technologie", {1, 3}),
+        ("technologieën", {1, 3}),
+        ("technologieen", {1, 3}),
+    ],
+)
+def test_word_forms_find_each_other(forms_index: Index, query: str, entries: set[int]) -> None:
+    assert set(_ids(forms_index, query)) == {f"2025Z00001#{n}" for n in entries}
