@@ -106,7 +106,7 @@ def _whole_corpus_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def corpus_index_path(request: pytest.FixtureRequest, _whole_corpus_index_path: Path) -> Path:
+def corpus_index_path(request: pytest.FixtureRequest) -> Path:
     """An index of the seed plus the whole shared corpus of 117 real documents, for
     ``whole_corpus`` tests only (the others use ``fixture_index_path``)."""
     if request.node.get_closest_marker("whole_corpus") is None:
@@ -114,7 +114,8 @@ def corpus_index_path(request: pytest.FixtureRequest, _whole_corpus_index_path: 
             f"{request.node.nodeid} uses the whole corpus: mark it whole_corpus, or use "
             "the fixture corpus (fixture_index)"
         )
-    return _whole_corpus_index_path
+    path: Path = request.getfixturevalue("_whole_corpus_index_path")
+    return path
 
 
 @pytest.fixture
