@@ -24,12 +24,13 @@ from typing import Any
 from whoosh import collectors, searching, sorting
 from whoosh import query as wq
 
-from search import indexer
+from search import indexer, integrity
 from search.analysis import analyze
 from search.compounds import split_compound
 from search.errors import EntryNotFoundError, IndexClosedError, IndexCorruptError, SearchError
 from search.highlight import make_snippet
 from search.indexer import Progress
+from search.integrity import VerifyReport, guard_iteration, guard_reads
 from search.models import (
     BuildReport,
     CheckReport,
@@ -166,6 +167,11 @@ class Index:
         """Compare this index with ``seeds``: files added, changed or removed since."""
         return indexer.check(self.path, [Path(s) for s in seeds])
 
+    def verify(self) -> VerifyReport:
+        """Read every file of the live generation and compare it with the checksum
+        recorded when it was written (see :mod:`search.integrity`)."""
+        return integrity.verify(self.path, indexer.live_generation(self.path))
+
     def _reopen(self) -> None:
         fresh = Index.open(self.path)  # first: if it fails, this index stays usable
         self.close()
@@ -228,6 +234,7 @@ class Index:
             self._searcher = self._ix.searcher(weighting=weighting())
         return self._searcher
 
+    @guard_reads
     def search(
         self,
         query: str,
@@ -301,6 +308,7 @@ class Index:
             query, normalized, total, page, limit, hits, suggestion, counts, groups, n_related
         )
 
+    @guard_iteration
     def iter_hits(
         self,
         query: str,
@@ -313,8 +321,7 @@ class Index:
 
         It reads with a searcher of its own, so using the index meanwhile is safe.
         """
-        if self._ix is None:
-            raise IndexClosedError(self.path)
+        self._get_searcher()  # follows a new generation, as search does
         searcher = self._ix.searcher(weighting=weighting())
         try:
             run = self._run(query, filters, sort, None, searcher, related=related)
@@ -388,18 +395,22 @@ class Index:
 
     # --- looking up ----------------------------------------------------------------
 
+    @guard_reads
     def get(self, entry_id: str) -> Question | None:
         """The entry with this id (``2019Z12806#4``), or None."""
         return _get(self._get_searcher(), entry_id)
 
+    @guard_reads
     def document(self, document_id: str) -> tuple[Question, ...]:
         """The entries of a document (``2019Z12806``), in question order; () if unknown."""
         return _document(self._get_searcher(), document_id)
 
+    @guard_reads
     def lookup(self, ident: str) -> tuple[Question, ...]:
         """The entry or the document that ``ident`` names, or ()."""
         return _lookup(self._get_searcher(), ident)
 
+    @guard_reads
     def similar(
         self,
         entry_id: str | None = None,
