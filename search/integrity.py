@@ -23,9 +23,10 @@ The checksums are compared
 them. ``zlib.error``, ``pickle.UnpicklingError``, ``struct.error`` and ``EOFError`` only
 come from decoding stored data: they always become ``IndexCorruptError``. ``ValueError``,
 ``TypeError``, ``KeyError``, ``IndexError``, ``AttributeError``, ``OverflowError``,
-``ImportError`` (a pickle naming a garbled module) and ``MemoryError`` (a garbled
-length) may be bugs too: they become ``IndexCorruptError`` only when the generation's
-files fail their checksums or a mapped file was truncated; otherwise they propagate.
+``ImportError`` (a pickle naming a garbled module), ``MemoryError`` (a garbled
+length) and a bare ``Exception`` (Whoosh's "Block tag error") may be bugs too: they
+become ``IndexCorruptError`` only when the generation's files fail their checksums or a
+mapped file was truncated; otherwise they propagate.
 
 **Truncation.** Before each public read the sizes of the generation's memory-mapped
 files are compared with their maps (:meth:`search.storage.MappedStorage.truncated`, an
@@ -291,7 +292,10 @@ def _check_mapped(index: _Reader) -> None:
 
 def _as_corrupt(index: _Reader, gen: Path, exc: Exception) -> IndexCorruptError | None:
     """The ``IndexCorruptError`` that ``exc`` stands for, or None when it is no damage."""
-    if isinstance(exc, SearchError) or not isinstance(exc, DECODE_ERRORS + SUSPECT_ERRORS):
+    if isinstance(exc, SearchError):
+        return None
+    # Whoosh raises a bare Exception for a bad block tag or header ("Block tag error").
+    if not isinstance(exc, DECODE_ERRORS + SUSPECT_ERRORS) and type(exc) is not Exception:
         return None
     try:
         _check_mapped(index)
