@@ -31,6 +31,7 @@ from search.errors import EntryNotFoundError, IndexClosedError, IndexCorruptErro
 from search.highlight import make_snippet
 from search.indexer import Progress
 from search.integrity import VerifyReport, guard_iteration, guard_reads
+from search.live import break_ties
 from search.models import (
     BuildReport,
     CheckReport,
@@ -538,8 +539,8 @@ def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any
     """Run ``q``: the top ``limit`` by score (every match with None), counted.
 
     In relevance order every match is scored by :mod:`search.scoring` (Whoosh's BM25F
-    scores, summed posting block by posting block), then ranked as Whoosh ranks: higher
-    score first, lower document number on a tie.
+    scores, summed posting block by posting block), then ranked: higher score first, on
+    a tie by the entries' order keys (:func:`search.live.break_ties`).
     """
     if sortedby is not None:
         return searcher.search(q, filter=allow, limit=limit, sortedby=sortedby)
@@ -555,8 +556,9 @@ def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any
         candidates = {d: s for d, s in scores.items() if s >= floor}
     else:
         candidates = scores
-    best = sorted(((-s, d) for d, s in candidates.items()))[:limit]
-    results = searching.Results(searcher, q, [(-s, d) for s, d in best], docset=set(scores))
+    best = [(-s, d) for s, d in sorted((-s, d) for d, s in candidates.items())]
+    best = break_ties(searcher, best)[:limit]  # as in a fresh build (search/live.py)
+    results = searching.Results(searcher, q, best, docset=set(scores))
     results._total = len(scores)
     return results
 
@@ -617,7 +619,7 @@ def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, rel
             return [d for d in documents_entries(document_id) if d not in matched]
 
     ranked, added = fuse(head, column.__getitem__, siblings, number)
-    results.top_n = ranked + tail
+    results.top_n = break_ties(searcher, ranked) + tail
     results.related = added - matched
     matched.update(added)
     results._total = len(matched)  # Whoosh caches the count of the collector's matches

@@ -25,6 +25,7 @@ from typing import Any
 from whoosh import query as wq
 
 from search.analysis import QUERY_STOP_WORDS, analyze
+from search.live import LiveFuzzyTerm, LivePrefix
 from search.models import Filters
 from search.parliament import known_ministry_key, party_key, session_range
 from search.places import RELATED_WEIGHT, related_stems
@@ -288,10 +289,11 @@ def clause_query(clause: Clause, *, places: bool = True) -> Any:
         return wq.Term("party_key", party_key(clause.text))
     if clause.prefix or clause.fuzzy:
         # On the literal words (and compound parts): a stem is no prefix of anything.
+        # Only words of live entries (search/live.py): as a fresh build after an update.
         (word,) = analyze(clause.text, stemmed=False)
         if clause.prefix:
-            return wq.Prefix("exact", word)
-        return wq.FuzzyTerm("exact", word, maxdist=clause.fuzzy, prefixlength=1)
+            return LivePrefix("exact", word)
+        return LiveFuzzyTerm("exact", word, maxdist=clause.fuzzy, prefixlength=1)
     if clause.field == "addressees" and known_ministry_key(clause.text):
         return _ministry_query(clause.text, boost=FIELD_BOOSTS["addressees"])
     fields: tuple[str, ...]

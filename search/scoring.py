@@ -10,8 +10,9 @@ sum, exactly as Whoosh's :class:`whoosh.scoring.BM25F` computes it (same idf, av
 field length and encoded field lengths; the tests compare the scores).
 
 Only the shapes kvsearch's query builder makes are evaluated here: terms on scorable
-fields, ``Or``, ``And``, ``AndMaybe``, ``AndNot`` and boosts. Anything else (phrases,
-prefixes, fuzzy terms, ranges) is run by Whoosh's own matcher for that part of the tree.
+fields, ``Or``, ``And``, ``AndMaybe``, ``AndNot``, phrases, prefixes and fuzzy terms (as
+the sum of their words' scores) and boosts. Anything else (ranges…) is run by Whoosh's
+own matcher for that part of the tree.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from whoosh.formats import Positions
 from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from search.live import expansions
 
 __all__ = [
     "BM25_B",
@@ -126,6 +129,14 @@ class _Scorer:
             if scores:
                 excluded = self.run(q.b)
                 scores = {d: s for d, s in scores.items() if d not in excluded}
+        elif isinstance(q, (wq.Prefix, wq.FuzzyTerm)):
+            # The sum of the BM25F scores of the words it stands for, over the whole
+            # index. Whoosh expands per segment and then scores by the segment's size
+            # (a constant 1.0 under 5,000 entries, BM25F above), so an update's small
+            # segment ranked its entries apart from a fresh build's (search/live.py).
+            scores = {}
+            for text in expansions(self.searcher.reader(), q):
+                self._term(wq.Term(q.fieldname, text), into=scores)
         else:
             return self._whoosh(q)  # carries its own boost
         boost = q.boost
