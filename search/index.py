@@ -21,8 +21,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from whoosh import collectors, searching, sorting
 from whoosh import query as wq
+from whoosh import searching, sorting
 
 from search import indexer, integrity
 from search.analysis import analyze
@@ -564,17 +564,12 @@ def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any
 
 
 def _collect_whoosh(searcher: Any, q: Any, allow: Any, limit: int | None) -> Any:
-    """Whoosh's own collection, for a weighting :mod:`search.scoring` does not know.
-
-    Without block skipping, one pass both ranks and counts.
-    """
-    if limit is None:
-        return searcher.search(q, filter=allow, limit=None)
-    collector: Any = collectors.TopCollector(limit=limit, usequality=False)
-    if allow is not None:
-        collector = collectors.FilterCollector(collector, allow=allow)
-    searcher.search_with_collector(q, collector)
-    return collector.results()
+    """Whoosh's own collection, for a weighting :mod:`search.scoring` does not know
+    (only ``bench/tune.py`` makes one): every match, ranked as :func:`_collect` ranks
+    (ties by entry), then cut at ``limit``."""
+    results = searcher.search(q, filter=allow, limit=None)
+    results.top_n = break_ties(searcher, results.top_n)[:limit]
+    return results
 
 
 def _depth(limit: int | None) -> int | None:
