@@ -136,12 +136,15 @@ def _index_files(gen: Path) -> list[str]:
 
 
 def _crc(path: Path) -> tuple[int, int]:
-    """(size, CRC-32) of a file, read in chunks."""
+    """(size, CRC-32) of a file, read in chunks into one buffer (not mapped: a file
+    truncated meanwhile must not end the process with SIGBUS)."""
     crc, size = 0, 0
-    with open(path, "rb") as stream:
-        while chunk := stream.read(_CHUNK):
-            crc = zlib.crc32(chunk, crc)
-            size += len(chunk)
+    buffer = bytearray(_CHUNK)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as stream:
+        while n := stream.readinto(buffer):
+            crc = zlib.crc32(view[:n], crc)
+            size += n
     return size, crc
 
 
