@@ -40,6 +40,7 @@ from search.errors import (
 )
 from search.index import Index
 from search.indexer import read_current
+from search.integrity import VerifyReport
 from search.models import BuildReport, Filters, Hit, Skipped
 from search.parliament import FIRST_YEAR, LAST_YEAR
 from search.render import (
@@ -98,6 +99,11 @@ def dutch_message(exc: SearchError) -> str:
         return (
             f"de index in {exc.path}/ is gemaakt met een andere {_WHAT.get(exc.what, exc.what)} "
             f"({exc.found}; nu {exc.expected}). Bouw hem opnieuw met `kvsearch rebuild`."
+        )
+    if isinstance(exc, IndexCorruptError) and exc.damaged:
+        return (
+            f"de index in {exc.path}/ is beschadigd ({_damaged_nl(exc.damaged)}). "
+            "Bouw hem opnieuw met `kvsearch rebuild`."
         )
     if isinstance(exc, IndexCorruptError):
         return (
@@ -213,6 +219,21 @@ def _source_message(exc: SourceError) -> str:
 
 
 _WHAT = {"analysis": "taalanalyse", "schema version": "schemaversie"}
+
+#: Dutch for the problems of :class:`search.integrity.Damage`.
+DAMAGE_NL = {
+    "missing": "ontbreekt",
+    "size": "heeft een andere grootte dan vastgelegd",
+    "checksum": "klopt niet met zijn controlegetal",
+    "truncated": "is ingekort",
+    "unreadable": "is onleesbaar",
+}
+
+
+def _damaged_nl(files: Sequence[str]) -> str:
+    shown = ", ".join(files[:3]) + (f" en {len(files) - 3} meer" if len(files) > 3 else "")
+    return f"{'bestand' if len(files) == 1 else 'bestanden'} {shown} beschadigd"
+
 
 #: Dutch for the reasons that library errors carry (system errors stay as they are).
 _REASONS_NL = {
@@ -619,19 +640,27 @@ def _interrupted(index_dir: Path, live_before: str | None) -> str:
 @main.command("check", short_help="Vergelijk de index met de seeds.")
 @seeds_argument
 @index_dir_option
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Lees ook elk indexbestand en vergelijk het met zijn controlegetal.",
+)
 @help_option
-def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
+def check_command(seeds: tuple[Path, ...], index_dir: Path, verify: bool) -> None:
     """Vergelijk de index met zijn bronnen: welke bestanden zijn nieuw, gewijzigd of weg,
     en welke bronnen ontbreken. Met SEEDS: ook met die (zoals `kvsearch index SEEDS`).
 
-    Afsluitstatus 0 als de index bij is, 1 als `kvsearch index` nodig is.
+    Afsluitstatus 0 als de index bij is, 1 als `kvsearch index` nodig is (of, met
+    --verify, als een indexbestand beschadigd is).
 
     \b
-    Voorbeeld:
+    Voorbeelden:
       kvsearch check
+      kvsearch check --verify
     """
     with Index.open(index_dir, trust=_trust()) as index:
         report = index.check(seeds)
+        verified = index.verify() if verify else None
     click.echo(
         f"Index in {report.index_path}/: "
         f"{plural(report.documents, 'document', 'documenten')}, "
@@ -653,11 +682,38 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
         click.echo(f"probleem: {problem}")
     for skip in report.skipped:
         click.echo(f"overgeslagen: {skip_text(skip)}", err=True)
+    intact = verified is None or _verify(verified)
     if report.up_to_date:
         click.echo(f"Bij: {plural(report.unchanged, 'bestand', 'bestanden')} ongewijzigd.")
     else:
         click.echo("Niet bij: voer `kvsearch index` uit.")
+    if not (report.up_to_date and intact):
         sys.exit(1)
+
+
+def _verify(result: VerifyReport) -> bool:
+    """``check --verify``: what :meth:`Index.verify` found, in Dutch; True when every
+    file is in order."""
+    where = f"{result.index_path}/{result.generation}"
+    if not result.recorded:
+        click.echo(
+            f"Fout: {where} heeft geen controlegetallen (gemaakt door een oudere kvsearch); "
+            "bouw de index opnieuw met `kvsearch rebuild`.",
+            err=True,
+        )
+        return False
+    for damage in result.damaged:
+        problem = DAMAGE_NL.get(damage.problem, damage.problem)
+        click.echo(f"beschadigd: {where}/{damage.file} {problem}")
+    if result.damaged:
+        click.echo(
+            f"Fout: de index in {result.index_path}/ is beschadigd; "
+            "bouw hem opnieuw met `kvsearch rebuild`.",
+            err=True,
+        )
+        return False
+    click.echo(f"Controle: {plural(result.files, 'bestand', 'bestanden')} in orde.")
+    return True
 
 
 def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:

@@ -57,11 +57,16 @@ class IndexVersionError(SearchError):
 
 
 class IndexCorruptError(SearchError):
-    """The index exists but cannot be read (missing or damaged files)."""
+    """The index exists but cannot be read (missing or damaged files).
 
-    def __init__(self, path: Path, reason: str) -> None:
+    ``damaged`` names the files of the generation that failed their checksums or were
+    truncated, when that is known (see :mod:`search.integrity`).
+    """
+
+    def __init__(self, path: Path, reason: str, *, damaged: tuple[str, ...] = ()) -> None:
         self.path = path
         self.reason = reason
+        self.damaged = damaged
         super().__init__(
             f"The index at {path} is damaged ({reason}). Run `kvsearch rebuild` to rebuild it."
         )

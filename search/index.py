@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import heapq
-import itertools
 import json
 import os
 import re
@@ -22,10 +21,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from whoosh import collectors, searching, sorting
 from whoosh import query as wq
+from whoosh import searching, sorting
 
-from search import indexer
+from search import indexer, integrity
 from search.analysis import analyze
 from search.compounds import split_compound
 from search.errors import (
@@ -38,8 +37,10 @@ from search.errors import (
 )
 from search.highlight import make_snippet, mark_all, mark_names
 from search.indexer import Progress
+from search.integrity import VerifyReport, guard_iteration, guard_reads
 from search.interpret import interpret
 from search.interpret import preference_weight as interpretation_weight
+from search.live import LiveFuzzyTerm, LivePrefix, break_ties, expansions
 from search.models import (
     BuildReport,
     CheckReport,
@@ -225,6 +226,11 @@ class Index:
         sources that are missing."""
         return indexer.check(self.path, [Path(s) for s in seeds], trust=self._trust)
 
+    def verify(self) -> VerifyReport:
+        """Read every file of the live generation and compare it with the checksum
+        recorded when it was written (see :mod:`search.integrity`)."""
+        return integrity.verify(self.path, indexer.live_generation(self.path))
+
     def _reopen(self) -> None:
         fresh = Index.open(self.path, trust=self._trust)  # first: if it fails, keep this one
         self.close()
@@ -293,6 +299,7 @@ class Index:
             self._searcher = self._ix.searcher(weighting=weighting())
         return self._searcher
 
+    @guard_reads
     def search(
         self,
         query: str,
@@ -388,6 +395,7 @@ class Index:
             run.preferences,
         )
 
+    @guard_iteration
     def iter_hits(
         self,
         query: str,
@@ -402,8 +410,7 @@ class Index:
 
         It reads with a searcher of its own, so using the index meanwhile is safe.
         """
-        if self._ix is None:
-            raise IndexClosedError(self.path)
+        self._get_searcher()  # follows a new generation, as search does
         searcher = self._ix.searcher(weighting=weighting())
         try:
             run = self._run(query, filters, sort, None, searcher, related=related, exact=exact)
@@ -502,18 +509,22 @@ class Index:
 
     # --- looking up ----------------------------------------------------------------
 
+    @guard_reads
     def get(self, entry_id: str) -> Question | None:
         """The entry with this id (``2019Z12806#4``), or None."""
         return _get(self._get_searcher(), entry_id)
 
+    @guard_reads
     def document(self, document_id: str) -> tuple[Question, ...]:
         """The entries of a document (``2019Z12806``), in question order; () if unknown."""
         return _document(self._get_searcher(), document_id)
 
+    @guard_reads
     def lookup(self, ident: str) -> tuple[Question, ...]:
         """The entry or the document that ``ident`` names, or ()."""
         return _lookup(self._get_searcher(), ident)
 
+    @guard_reads
     def similar(
         self,
         entry_id: str | None = None,
@@ -703,17 +714,11 @@ def _check_expansions(searcher: Any, query: str, parsed: ParsedQuery) -> None:
         if not (clause.prefix or clause.fuzzy):
             continue
         (word,) = analyze(clause.text, stemmed=False)
-        if clause.prefix:
-            words = reader.expand_prefix("exact", word)
+        if clause.prefix:  # counted as a fresh build would: words of live entries
+            q: Any = LivePrefix("exact", word)
         else:
-            words = iter(
-                {
-                    w
-                    for leaf, _ in reader.leaf_readers()
-                    for w in leaf.terms_within("exact", word, clause.fuzzy, prefix=1)
-                }
-            )
-        if sum(1 for _ in itertools.islice(words, MAX_EXPANSIONS + 1)) > MAX_EXPANSIONS:
+            q = LiveFuzzyTerm("exact", word, maxdist=clause.fuzzy, prefixlength=1)
+        if len(expansions(reader, q)) > MAX_EXPANSIONS:
             raise QuerySyntaxError(
                 query,
                 f"it stands for more than {MAX_EXPANSIONS} words; make it longer",
@@ -822,7 +827,8 @@ def _collect(
 
     In relevance order every match is scored by :mod:`search.scoring` (Whoosh's BM25F
     scores, summed posting block by posting block; or ``scores``, computed already),
-    then ranked as Whoosh ranks: higher score first, lower document number on a tie.
+    then ranked: higher score first, on a tie by the entries' order keys
+    (:func:`search.live.break_ties`).
     """
     if sortedby is not None:
         return searcher.search(q, filter=allow, limit=limit, sortedby=sortedby)
@@ -839,24 +845,20 @@ def _collect(
         candidates = {d: s for d, s in scores.items() if s >= floor}
     else:
         candidates = scores
-    best = sorted(((-s, d) for d, s in candidates.items()))[:limit]
-    results = searching.Results(searcher, q, [(-s, d) for s, d in best], docset=set(scores))
+    best = [(-s, d) for s, d in sorted((-s, d) for d, s in candidates.items())]
+    best = break_ties(searcher, best)[:limit]  # as in a fresh build (search/live.py)
+    results = searching.Results(searcher, q, best, docset=set(scores))
     results._total = len(scores)
     return results
 
 
 def _collect_whoosh(searcher: Any, q: Any, allow: Any, limit: int | None) -> Any:
-    """Whoosh's own collection, for a weighting :mod:`search.scoring` does not know.
-
-    Without block skipping, one pass both ranks and counts.
-    """
-    if limit is None:
-        return searcher.search(q, filter=allow, limit=None)
-    collector: Any = collectors.TopCollector(limit=limit, usequality=False)
-    if allow is not None:
-        collector = collectors.FilterCollector(collector, allow=allow)
-    searcher.search_with_collector(q, collector)
-    return collector.results()
+    """Whoosh's own collection, for a weighting :mod:`search.scoring` does not know
+    (only ``bench/tune.py`` makes one): every match, ranked as :func:`_collect` ranks
+    (ties by entry), then cut at ``limit``."""
+    results = searcher.search(q, filter=allow, limit=None)
+    results.top_n = break_ties(searcher, results.top_n)[:limit]
+    return results
 
 
 def _depth(limit: int | None) -> int | None:
@@ -901,7 +903,7 @@ def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, rel
             return [d for d in documents_entries(document_id) if d not in matched]
 
     ranked, added = fuse(head, column.__getitem__, siblings, number)
-    results.top_n = ranked + tail
+    results.top_n = break_ties(searcher, ranked) + tail
     results.related = added - matched
     matched.update(added)
     results._total = len(matched)  # Whoosh caches the count of the collector's matches

@@ -38,6 +38,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from search import integrity
 from search.analysis import ANALYSIS, add_words, analyse_new_words, known_words
 from search.errors import (
     IndexCorruptError,
@@ -814,6 +815,7 @@ def build(
                 _link_generation(live[0], gen)
             spooled = SpooledDocuments(gen, [w for w, _ in documents])
             entries = _write_whoosh(gen, spooled, affected if live else None, progress, helper)
+            integrity.record(gen, live[0] if live else None)
             spool.remove()
             manifest = [records[name] for _, name in plan.files]
             doc_ids = {d for r in manifest for d in r["documents"]}
@@ -1043,7 +1045,9 @@ def _open_for_writing(gen: Path) -> Any:
 
 
 def _link_generation(live: Path, gen: Path) -> None:
-    """Start a generation as the live one: hard links (Whoosh never rewrites a file)."""
+    """Start a generation as the live one: hard links (Whoosh never rewrites a file),
+    after checking the files against their checksums (a damaged file would live on)."""
+    integrity.verify_for_link(live)
     for file in live.iterdir():
         if file.name == META_FILE or file.name.endswith("_LOCK") or not file.is_file():
             continue

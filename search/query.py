@@ -35,6 +35,7 @@ from whoosh import query as wq
 
 from search.analysis import QUERY_STOP_WORDS, analyze
 from search.errors import FilterError, QuerySyntaxError
+from search.live import LiveFuzzyTerm, LivePrefix
 from search.models import STATUS_NAMES, Filters
 from search.parliament import known_ministry_key, party_key, session_range
 from search.places import RELATED_WEIGHT, related_stems
@@ -394,11 +395,12 @@ def clause_query(clause: Clause, *, places: bool = True) -> Any:
         # On the literal words (and compound parts): a stem is no prefix of anything.
         # The word itself, in every form, matches too: ``stikstof~`` finds at least
         # what ``stikstof`` finds.
+        # Only words of live entries (search/live.py): as a fresh build after an update.
         (word,) = analyze(clause.text, stemmed=False)
         plain = clause_query(Clause(clause.text), places=places)
         if clause.prefix:
-            return wq.Or([plain, wq.Prefix("exact", word)])
-        return wq.Or([plain, wq.FuzzyTerm("exact", word, maxdist=clause.fuzzy, prefixlength=1)])
+            return wq.Or([plain, LivePrefix("exact", word)])
+        return wq.Or([plain, LiveFuzzyTerm("exact", word, maxdist=clause.fuzzy, prefixlength=1)])
     if clause.field == "addressees" and known_ministry_key(clause.text):
         return _ministry_query(clause.text, boost=FIELD_BOOSTS["addressees"])
     fields: tuple[str, ...]

@@ -10,8 +10,9 @@ sum, exactly as Whoosh's :class:`whoosh.scoring.BM25F` computes it (same idf, av
 field length and encoded field lengths; the tests compare the scores).
 
 Only the shapes kvsearch's query builder makes are evaluated here: terms on scorable
-fields, ``Or``, ``And``, ``AndMaybe``, ``AndNot`` and boosts. Anything else (phrases,
-prefixes, fuzzy terms, ranges) is run by Whoosh's own matcher for that part of the tree.
+fields, ``Or``, ``And``, ``AndMaybe``, ``AndNot``, phrases, prefixes and fuzzy terms (as
+the sum of their words' scores) and boosts. Anything else (ranges…) is run by Whoosh's
+own matcher for that part of the tree.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from io import BytesIO
 from itertools import accumulate
+from math import log
 from pickle import UnpicklingError, loads
 from pickle import load as pickle_load
 from typing import Any
@@ -31,6 +33,8 @@ from whoosh.formats import Positions
 from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from search.live import expansions
 
 __all__ = [
     "BM25_B",
@@ -93,6 +97,7 @@ class _Scorer:
         self.b = b
         self.k1 = k1
         self.leaves: list[tuple[Any, int]] = list(searcher.leaf_searchers())
+        self.deletions = any(leaf.reader().has_deletions() for leaf, _ in self.leaves)
 
     def run(self, q: Any) -> Scores:
         if isinstance(q, wq.Term):
@@ -126,6 +131,14 @@ class _Scorer:
             if scores:
                 excluded = self.run(q.b)
                 scores = {d: s for d, s in scores.items() if d not in excluded}
+        elif isinstance(q, (wq.Prefix, wq.FuzzyTerm)):
+            # The sum of the BM25F scores of the words it stands for, over the whole
+            # index. Whoosh expands per segment and then scores by the segment's size
+            # (a constant 1.0 under 5,000 entries, BM25F above), so an update's small
+            # segment ranked its entries apart from a fresh build's (search/live.py).
+            scores = {}
+            for text in expansions(self.searcher.reader(), q):
+                self._term(wq.Term(q.fieldname, text), into=scores)
         else:
             return self._whoosh(q)  # carries its own boost
         boost = q.boost
@@ -199,8 +212,7 @@ class _Scorer:
             return scores
         if (fieldname, text) not in searcher.reader():
             return scores
-        idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
+        idf, avgfl = self._statistics(fieldname, text)
         # bm25(): idf * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * fl / avgfl))
         top = idf * (self.k1 + 1) * boost
         get = scores.get
@@ -252,6 +264,29 @@ class _Scorer:
                     if values is not None:
                         values[doc + offset] = raw[i]
         return scores
+
+    def _statistics(self, fieldname: str, text: bytes) -> tuple[float, float]:
+        """BM25's idf and average field length of a term: Whoosh's, but over the live
+        entries only, as a fresh build of them has them.
+
+        Whoosh counts deleted entries until their segment is merged away: the number
+        of entries, the term's document frequency and the field's total length. Here
+        the first two are exact; of the length, a deleted entry's is known only as
+        Whoosh stores it per entry, rounded to one byte (up to ~3 % for long texts),
+        so the average differs from a fresh build's by a fraction of that.
+        """
+        searcher = self.searcher
+        if not self.deletions:
+            return searcher.idf(fieldname, text), searcher.avg_field_length(fieldname) or 1
+        live = searcher.doc_count()
+        frequency = sum(
+            _live_doc_frequency(leaf.reader(), fieldname, text)
+            for leaf, _ in self.leaves
+            if (fieldname, text) in leaf.reader()
+        )
+        idf = log(live / (frequency + 1)) + 1 if live else 1.0
+        length = sum(_live_field_length(leaf.reader(), fieldname) for leaf, _ in self.leaves)
+        return idf, (length / live if live else 0) or 1
 
     def _phrase_field(self, q: Any) -> bool:
         """Whether ``q``'s field has positions (else Whoosh runs the phrase)."""
@@ -327,6 +362,41 @@ class _Scorer:
                 scores[matcher.id() + offset] = matcher.score()
                 matcher.next()
         return scores
+
+
+def _live_doc_frequency(reader: Any, fieldname: str, text: bytes) -> int:
+    """How many live entries of one segment have the term (cached with the segment's
+    reader): only the posting blocks that hold a deleted entry are read."""
+    frequency = int(reader.doc_frequency(fieldname, text))
+    if not reader.has_deletions():
+        return frequency
+    cache: dict[Any, int] = reader._perdoc.__dict__.setdefault("_kvsearch_live_df", {})
+    key = (fieldname, text)
+    live = cache.get(key)
+    if live is None:
+        deleted = reader.deleted_docs_set
+        blocks = _blocks(reader, fieldname, text, wanted=sorted(deleted))
+        gone = sum(len(deleted.intersection(ids)) for ids, _, _ in blocks)
+        live = cache[key] = frequency - gone
+    return live
+
+
+def _live_field_length(reader: Any, fieldname: str) -> int:
+    """The total length of a field over the live entries of one segment, the deleted
+    ones' lengths as stored (rounded to a byte); cached with the segment's reader."""
+    total = int(reader.field_length(fieldname))
+    if not reader.has_deletions():
+        return total
+    cache: dict[str, int] = reader._perdoc.__dict__.setdefault("_kvsearch_live_length", {})
+    live = cache.get(fieldname)
+    if live is None:
+        perdoc = reader._perdoc
+        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+        lengths = column._dbfile.get(column._basepos, column._count) if column else b""
+        n = len(lengths)  # an entry past the column has no text in the field
+        gone = sum(_LENGTHS[lengths[d]] for d in reader.deleted_docs_set if d < n)
+        live = cache[fieldname] = max(0, total - gone)
+    return live
 
 
 def _norms(reader: Any, fieldname: str, k1: float, b: float, avgfl: float) -> array[float]:

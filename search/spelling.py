@@ -8,6 +8,9 @@ the corrected query as a suggestion ("Bedoelde u: …").
 
 Parliamentary text is well edited, so its own vocabulary is a better dictionary than a
 web word list (which holds misspellings such as ``belastingsdienst``).
+
+Only words of live entries count (:mod:`search.live`): after an update a word that
+occurs only in deleted entries is unknown, and no correction, as in a fresh build.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.analysis import analyze
+from search.live import has_live_posting, live_doc_frequency
 from search.query import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = ["correct_word", "correctable", "inflection_of", "is_unknown"]
@@ -31,9 +35,9 @@ def is_unknown(reader: Any, word: str) -> bool:
     if not folded:
         return False
     for plain, stem in zip(folded, stems, strict=True):
-        if any(reader.doc_frequency(f, plain) for f in ("exact", *NAME_FIELDS)):
+        if any(has_live_posting(reader, f, plain) for f in ("exact", *NAME_FIELDS)):
             return False  # a word of the text, or a member's, party's or minister's name
-        if any(reader.doc_frequency(f, stem) for f in STEMMED_FIELDS):
+        if any(has_live_posting(reader, f, stem) for f in STEMMED_FIELDS):
             return False
     return True
 
@@ -87,16 +91,19 @@ def correct_word(reader: Any, word: str) -> str | None:
 
     real_word = text in lexicon()
     # Dutch typists write y for ij (lelylyn for lelylijn): try those spellings first.
-    variants = [v for v in _ij_variants(text) if reader.doc_frequency("exact", v)]
+    frequencies = {v: live_doc_frequency(reader, "exact", v) for v in _ij_variants(text)}
+    variants = [v for v, freq in frequencies.items() if freq]
     if variants and not real_word:
-        return max(variants, key=lambda v: reader.doc_frequency("exact", v))
+        return max(variants, key=frequencies.__getitem__)
     maxdist = 2 if len(text) >= 8 else 1
     best: tuple[int, int, str] | None = None
     for dist in range(1, maxdist + 1):
         for candidate in _terms_within(reader, text, dist):
             if candidate == text or (real_word and not inflection_of(text, candidate)):
                 continue
-            freq = reader.doc_frequency("exact", candidate)
+            freq = live_doc_frequency(reader, "exact", candidate)
+            if not freq:  # only in deleted entries
+                continue
             key = (dist, -freq, candidate)
             if best is None or key < best:
                 best = key

@@ -8,22 +8,43 @@ correction's walk over the term dictionary makes ~75,000 of them).
 
 :class:`MappedStorage` maps each file once and hands Whoosh views of the map: nothing is
 copied at open, pages are read by the OS when first touched, and Whoosh's positional
-reads (``get``, ``get_int``, …) are slices of memory. A mapped file must never be
-truncated under its reader (that would be a bus error, not an exception): Whoosh never
-rewrites a segment file, and a build removes a generation's folder only when it is
-neither live nor the previous one (``search/indexer.py``); a removed file stays mapped.
+reads (``get``, ``get_int``, …) are slices of memory.
+
+**Truncation.** Touching a page of a map beyond the end of a file truncated since is a
+bus error (SIGBUS), which kills the process rather than raising. kvsearch itself never
+truncates a mapped file: Whoosh never rewrites a segment file, and a build removes a
+generation's folder only when it is neither live nor the previous one
+(``search/indexer.py``); a removed file stays mapped. Against anyone else doing it (a
+user, a tool, a full disk being cleaned up), two defences:
+
+- files of at most :data:`COPY_BELOW` bytes (tables of contents, the small segments an
+  update adds) are read into memory at open, not mapped: nothing can pull them away;
+- every mapped file keeps its descriptor, and :meth:`MappedStorage.truncated` compares
+  its size now with the map's (one ``fstat`` per file). :class:`search.Index` calls it
+  before each public read (``search/integrity.py``), so a file truncated between two
+  reads gives ``IndexCorruptError``, not SIGBUS.
+
+What remains: a file truncated *during* one read (between the check and the access,
+within the same call) can still end the process with SIGBUS. Checking before every
+slice would cost a system call per posting block and term look-up (tens of thousands
+per typo correction); copying every file would cost the memory and the time that the
+maps save.
 """
 
 from __future__ import annotations
 
 import mmap
 import os
+import weakref
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 
-__all__ = ["MappedStorage"]
+__all__ = ["COPY_BELOW", "MappedStorage"]
+
+#: Files up to this size are read into memory at open instead of mapped (see above).
+COPY_BELOW = 1 << 20
 
 
 class _ViewReader:
@@ -98,13 +119,51 @@ class MappedStorage(FileStorage):  # type: ignore[misc]  # Whoosh is untyped
 
     def __init__(self, path: str, *, writable: bool = False) -> None:
         super().__init__(path, supports_mmap=False, readonly=not writable)
+        #: (the map, its descriptor, its length, the file name) of each mapped file.
+        self._maps: list[tuple[weakref.ref[mmap.mmap], int, int, str]] = []
 
     def open_file(self, name: str, **kwargs: Any) -> Any:
         path = self._fpath(name)
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size == 0:  # an empty file cannot be mapped
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        mapped: mmap.mmap | None = None
+        try:
+            size = os.fstat(fd).st_size
+            if size > COPY_BELOW:
+                mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+            else:
+                data = _read_all(fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        if mapped is None:
+            os.close(fd)
+            if not data:  # an empty file cannot be mapped
                 return super().open_file(name, **kwargs)
-            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        # The map outlives the descriptor; it is unmapped when its last view is freed.
+            return _MappedFile(memoryview(data), name=name, **kwargs)
+        # The descriptor lives as long as the map (for truncated()); both go when the
+        # map's last view is freed.
+        weakref.finalize(mapped, os.close, fd)
+        self._maps = [m for m in self._maps if m[0]() is not None]
+        self._maps.append((weakref.ref(mapped), fd, size, name))
         return _MappedFile(memoryview(mapped), name=name, **kwargs)
+
+    def truncated(self) -> list[str]:
+        """The names of mapped files that are shorter now than their maps."""
+        names = []
+        for ref, fd, size, name in self._maps:
+            if ref() is None:  # unmapped, its descriptor closed
+                continue
+            try:
+                if os.fstat(fd).st_size < size:
+                    names.append(name)
+            except OSError:
+                continue
+        return names
+
+
+def _read_all(fd: int) -> bytes:
+    """The whole file behind ``fd``, read (not mapped)."""
+    chunks = []
+    while chunk := os.read(fd, COPY_BELOW + 1):
+        chunks.append(chunk)
+    return b"".join(chunks)

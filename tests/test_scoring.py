@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from whoosh import collectors
+from whoosh import query as wq
 
 from search import Index
+from search.live import expansions
 from search.query import parse, to_whoosh
 from search.scoring import score_query
 from tests.conftest import FIXTURES, SEED_FILE
@@ -37,8 +39,18 @@ QUERIES = [
 
 def _whoosh_scores(searcher: Any, q: Any) -> dict[int, float]:
     collector = collectors.TopCollector(limit=10**9, usequality=False)
-    searcher.search_with_collector(q, collector)
+    searcher.search_with_collector(_expanded(q, searcher.reader()), collector)
     return {docnum: score for score, docnum in collector.results().top_n}
+
+
+def _expanded(q: Any, reader: Any) -> Any:
+    """``q`` with each prefix and fuzzy term written out as the ``Or`` of the words it
+    stands for: what kvsearch scores (and Whoosh, in a segment of over 5,000 entries;
+    in a smaller one it gives them a constant score, see search/live.py)."""
+    if isinstance(q, (wq.Prefix, wq.FuzzyTerm)):
+        terms = [wq.Term(q.fieldname, text) for text in expansions(reader, q)]
+        return wq.Or(terms, boost=q.boost) if terms else wq.NullQuery
+    return q.apply(lambda sub: _expanded(sub, reader))
 
 
 def _assert_same(index: Index) -> None:
@@ -65,7 +77,39 @@ def test_same_scores_as_whoosh_on_the_whole_corpus(corpus_index: Index) -> None:
     _assert_same(corpus_index)
 
 
-def test_same_scores_with_several_segments_and_deletions(tmp_path: Path) -> None:
+def test_same_scores_with_several_segments(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    files = sorted(FIXTURES.glob("*.txt"))
+    for f in [SEED_FILE, *files[:10]]:
+        shutil.copy(f, seeds)
+    with Index.build(tmp_path / "index", [seeds]):
+        pass
+    for f in files[10:]:  # added only: a second segment, nothing deleted
+        shutil.copy(f, seeds)
+    with Index.open(tmp_path / "index") as index:
+        index.update([seeds])
+        reader = index._get_searcher().reader()
+        assert not reader.is_atomic() and not reader.has_deletions()
+        _assert_same(index)
+
+
+def _scores_by_entry(index: Index) -> dict[str, dict[str, float]]:
+    searcher = index._get_searcher()
+    scores = {}
+    for text in QUERIES:
+        found = score_query(searcher, to_whoosh(parse(text)))
+        assert found is not None
+        scores[text] = {searcher.stored_fields(d)["entry_id"]: s for d, s in found.items()}
+    return scores
+
+
+def test_scores_with_deletions_are_a_fresh_builds(tmp_path: Path) -> None:
+    """Deleted entries do not count in the BM25 statistics (as they do in Whoosh's):
+    the entry count and document frequencies are a fresh build's, the average field
+    lengths nearly (a deleted entry's length is known as Whoosh stores it, rounded).
+    Measured: at most 0.11 % from the fresh build's scores (median 0.012 %); with
+    Whoosh's statistics 6.2 % (median 2.2 %), on the whole corpus."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     files = sorted(FIXTURES.glob("*.txt"))
@@ -77,11 +121,22 @@ def test_same_scores_with_several_segments_and_deletions(tmp_path: Path) -> None
         shutil.copy(f, seeds)
     for f in files[3:6]:
         (seeds / f.name).unlink()
+    for f in files[8:12]:
+        changed = seeds / f.name
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with Index.build(tmp_path / "fresh", [seeds]) as fresh:
+        theirs = _scores_by_entry(fresh)
     with Index.open(tmp_path / "index") as index:
         index.update([seeds])
         reader = index._get_searcher().reader()
         assert not reader.is_atomic() and reader.has_deletions()
-        _assert_same(index)
+        ours = _scores_by_entry(index)
+    worst = 0.0
+    for text in QUERIES:
+        assert ours[text].keys() == theirs[text].keys(), text
+        for entry, score in theirs[text].items():
+            worst = max(worst, abs(ours[text][entry] - score) / score)
+    assert worst < 2e-3, worst
 
 
 def test_an_excluded_word_excludes_the_first_match_too(fixture_index: Index) -> None:
