@@ -234,6 +234,8 @@ def entry_view(entries: tuple[Question, ...], color: bool, width: int = 88) -> s
         who = f" door {answered.answered_by}" if answered.answered_by else ""
         lines += wrap.wrap(f"Beantwoord: {dutch_date(answered.answered)}{who}")
     lines.append(f"Status: {status_text(answered or first)}")
+    if first.url:
+        lines.append(f"Officiële tekst: {first.url}")
     lines.append(f"Bron: {'; '.join(first.all_sources)}")
     for e in entries:
         numbers = " en ".join(str(n) for n in e.numbers)
@@ -270,6 +272,7 @@ def export_row(hit: Hit) -> dict[str, Any]:
         "related": "ja" if hit.related else "",
         "question": e.question,
         "answer": e.answer,
+        "url": e.url or "",
         "source": f"{e.source}:{e.line}",
     }
 
