@@ -21,6 +21,10 @@ from search.errors import (
     SearchError,
     SeedError,
     SeedParseError,
+    WatchExistsError,
+    WatchNameError,
+    WatchNotFoundError,
+    WatchStoreError,
 )
 from search.index import Index
 from search.models import (
@@ -39,6 +43,7 @@ from search.models import (
     Skipped,
     Snippet,
 )
+from search.watch import Watch, Watches, WatchNews
 
 __all__ = [
     "BuildReport",
@@ -68,4 +73,11 @@ __all__ = [
     "SeedParseError",
     "Skipped",
     "Snippet",
+    "Watch",
+    "WatchExistsError",
+    "WatchNameError",
+    "WatchNews",
+    "WatchNotFoundError",
+    "WatchStoreError",
+    "Watches",
 ]

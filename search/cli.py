@@ -8,6 +8,7 @@ in one place (:class:`KvGroup`).
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import os
@@ -35,19 +36,26 @@ from search.errors import (
     SearchError,
     SeedError,
     SeedParseError,
+    WatchExistsError,
+    WatchNameError,
+    WatchNotFoundError,
+    WatchStoreError,
 )
 from search.index import Index
 from search.models import BuildReport, Filters, Hit, Skipped
 from search.parliament import FIRST_YEAR, LAST_YEAR
 from search.render import (
     changes_lines,
+    dutch_date,
     entry_view,
     export_row,
+    news_lines,
     plural,
     results_text,
     similar_text,
 )
 from search.version import installed_version
+from search.watch import Watch, WatchNews, filters_to_json
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
@@ -109,7 +117,36 @@ def dutch_message(exc: SearchError) -> str:
         return _query_message(exc)
     if isinstance(exc, IndexClosedError):
         return f"de index in {exc.path}/ is gesloten. Open hem opnieuw."
+    if isinstance(exc, WatchNotFoundError | WatchExistsError | WatchNameError | WatchStoreError):
+        return _watch_message(exc)
     return str(exc)
+
+
+def _watch_message(
+    exc: WatchNotFoundError | WatchExistsError | WatchNameError | WatchStoreError,
+) -> str:
+    if isinstance(exc, WatchNotFoundError):
+        return f"geen gevolgde zoekvraag '{exc.name}'. Zie `kvsearch watch list` voor de namen."
+    if isinstance(exc, WatchExistsError):
+        return (
+            f"er is al een gevolgde zoekvraag '{exc.name}'. Kies een andere naam, of verwijder "
+            "hem eerst met `kvsearch watch remove`."
+        )
+    if isinstance(exc, WatchNameError):
+        if exc.code == "too-long":
+            return "de naam is te lang; hoogstens 60 tekens."
+        if exc.code == "characters":
+            return "de naam mag geen stuur- of onzichtbare tekens bevatten."
+        return "geef een naam voor de zoekvraag."
+    if exc.code == "version":
+        return (
+            f"{exc.path} is gemaakt door een nieuwere kvsearch (versie {exc.found}). "
+            "Werk kvsearch bij; het bestand blijft zoals het is."
+        )
+    return (
+        f"{exc.path} is geen leesbaar bestand met gevolgde zoekvragen ({exc.reason}). "
+        "Herstel of verplaats het; kvsearch overschrijft het niet."
+    )
 
 
 def _filter_message(exc: FilterError) -> str:
@@ -242,7 +279,7 @@ class KvGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (FilterError, QuerySyntaxError) as exc:  # the user's input: a usage error
+        except (FilterError, QuerySyntaxError, WatchNameError) as exc:  # the user's input
             click.echo(f"Fout: {dutch_message(exc)}", err=True)
             ctx.exit(2)
         except SearchError as exc:
@@ -436,6 +473,32 @@ class _ProgressLine:
             click.echo(f"\r{'':<70}\r", nl=False, err=True)
 
 
+#: How many entries per saved search the summary of ``kvsearch index`` names.
+WATCH_LINES = 10
+
+
+def _watch_news(index: Index, report: BuildReport) -> tuple[WatchNews, ...]:
+    """What the build's changes mean for each saved search; a damaged file of saved
+    searches is reported, and the build stands."""
+    try:
+        return index.watches.changes(report.changes)
+    except SearchError as exc:
+        click.echo(f"let op: {dutch_message(exc)}", err=True)
+        return ()
+
+
+def _watch_errors(news: Iterable[WatchNews]) -> None:
+    """A saved search that cannot be run any more: one line on stderr, and it is kept."""
+    for item in news:
+        if item.error is not None:
+            click.echo(
+                f"let op: gevolgde zoekvraag '{item.watch.name}' werkt niet meer: "
+                f"{dutch_message(item.error)} Pas hem aan met `kvsearch watch remove` en "
+                "`kvsearch watch add`; hij blijft bewaard.",
+                err=True,
+            )
+
+
 def _build(
     index_dir: Path,
     seeds: Sequence[Path],
@@ -454,13 +517,28 @@ def _build(
         with Index.build(index_dir, seeds, full=full, wait=wait, progress=progress) as index:
             assert index.last_build is not None
             report = index.last_build
+            news = () if quiet else _watch_news(index, report)
     finally:
         if progress:
             progress.finish()
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = report.to_dict()
+        data["watches"] = [
+            {
+                "name": n.watch.name,
+                "new": [h.entry_id for h in n.new],
+                "answered": [h.entry_id for h in n.answered],
+                "error": str(n.error) if n.error else None,
+            }
+            for n in news
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _report(report, quiet)
+        for item in news:
+            if item.error is None:
+                click.echo("\n".join(news_lines(item, limit=WATCH_LINES)))
+        _watch_errors(news)
     if report.entries == 0 and report.files:
         click.echo("Fout: geen enkele vraag geïndexeerd; zie de meldingen hierboven.", err=True)
         sys.exit(1)
@@ -570,6 +648,70 @@ class SearchCommand(KvCommand):
         return super().parse_args(ctx, [*options, "--", *words])
 
 
+def filter_options(func: Any) -> Any:
+    """The filter flags of ``search``, ``stats`` and ``watch add``; the command gets
+    them as one checked :class:`Filters` argument, ``filters``."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        member: str | None,
+        party: str | None,
+        ministry: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        year: str | None,
+        session: str | None,
+        answered: bool,
+        unanswered: bool,
+        delayed: bool,
+        answered_since: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        statuses = [n for n, on in (("answered", answered), ("unanswered", unanswered),
+                                    ("delayed", delayed)) if on]  # fmt: skip
+        if len(statuses) > 1:
+            flags = " en ".join(f"--{n}" for n in statuses)
+            raise click.UsageError(f"{flags} sluiten elkaar uit; kies er één.")
+        given: dict[str, Any] = {  # as typed: Filters checks and converts them
+            "member": member,
+            "party": party,
+            "ministry": ministry,
+            "date_from": date_from,
+            "date_to": date_to,
+            "year": year,
+            "session": session,
+            "status": statuses[0] if statuses else None,
+            "answered_since": answered_since,
+        }
+        kwargs["filters"] = Filters(**given)
+        return func(*args, **kwargs)
+
+    options = [
+        click.option("--member", "--lid", "member", metavar="NAAM",
+                     help="Gesteld door dit Kamerlid."),
+        click.option("--party", "--partij", "party", metavar="PARTIJ",
+                     help="Van een lid van deze partij."),
+        click.option("--ministry", "--ministerie", "ministry", metavar="WOORDEN",
+                     help="Aan (of beantwoord door) dit ministerie, bv. 'Buitenlandse Zaken'."),
+        click.option("--from", "date_from", metavar="JJJJ-MM-DD",
+                     help="Ingezonden op of na deze datum."),
+        click.option("--to", "date_to", metavar="JJJJ-MM-DD",
+                     help="Ingezonden op of voor deze datum."),
+        click.option("--year", "--jaar", "year", metavar="JJJJ", help="Ingezonden in dit jaar."),
+        click.option("--session", "--vergaderjaar", "session", metavar="JJJJ-JJJJ",
+                     help="Vergaderjaar, bv. 2023-2024."),
+        click.option("--answered", is_flag=True, help="Alleen beantwoorde vragen."),
+        click.option("--unanswered", is_flag=True, help="Alleen onbeantwoorde vragen."),
+        click.option("--delayed", is_flag=True, help="Alleen vragen met uitgesteld antwoord."),
+        click.option("--answered-since", "answered_since", metavar="JJJJ-MM-DD",
+                     help="Beantwoord op of na deze datum (bv. sinds de vorige keer)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 #: ``minister:Buitenlandse Zaken`` as one argument: the shell took the quotes away.
 _FIELD_ARG_RE = re.compile(r"^([+-]?[^\W\d_]+:)([^\s\"]+(?:\s+[^\s\"]+)+)$")
 
@@ -596,26 +738,7 @@ def query_of(words: Sequence[str]) -> str:
     "--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance",
     show_default=True, help="Volgorde: relevantie, datum (oudste eerst), -date (nieuwste eerst).",
 )  # fmt: skip
-@click.option("--member", "--lid", "member", metavar="NAAM", help="Gesteld door dit Kamerlid.")
-@click.option("--party", "--partij", "party", metavar="PARTIJ", help="Van een lid van deze partij.")
-@click.option(
-    "--ministry", "--ministerie", "ministry", metavar="WOORDEN",
-    help="Aan (of beantwoord door) dit ministerie, bv. 'Buitenlandse Zaken'.",
-)  # fmt: skip
-@click.option("--from", "date_from", metavar="JJJJ-MM-DD", help="Ingezonden op of na deze datum.")
-@click.option("--to", "date_to", metavar="JJJJ-MM-DD", help="Ingezonden op of voor deze datum.")
-@click.option("--year", "--jaar", "year", metavar="JJJJ", help="Ingezonden in dit jaar.")
-@click.option(
-    "--session", "--vergaderjaar", "session", metavar="JJJJ-JJJJ",
-    help="Vergaderjaar, bv. 2023-2024.",
-)  # fmt: skip
-@click.option("--answered", is_flag=True, help="Alleen beantwoorde vragen.")
-@click.option("--unanswered", is_flag=True, help="Alleen onbeantwoorde vragen.")
-@click.option("--delayed", is_flag=True, help="Alleen vragen met uitgesteld antwoord.")
-@click.option(
-    "--answered-since", "answered_since", metavar="JJJJ-MM-DD",
-    help="Beantwoord op of na deze datum (bv. sinds de vorige keer).",
-)  # fmt: skip
+@filter_options
 @click.option("--facets", is_flag=True, help="Toon aantallen per partij, lid, ministerie en jaar.")
 @click.option("--group", is_flag=True, help="Eén resultaat per document, met zijn vragen.")
 @click.option(
@@ -624,9 +747,10 @@ def query_of(words: Sequence[str]) -> str:
     "dezelfde Kamervraag.",
 )  # fmt: skip
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
-    show_default=True,
-    help="Uitvoer; jsonl en csv geven álle treffers (tenzij --limit), voor scripts.",
+    "--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "atom"]),
+    default="table", show_default=True,
+    help="Uitvoer; jsonl en csv geven álle treffers (tenzij --limit), voor scripts; atom "
+    "een Atom-feed van de pagina.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Kort voor --format json (met facetten).")
 @click.option(
@@ -642,17 +766,7 @@ def search_command(
     limit: int,
     page: int,
     sort: str,
-    member: str | None,
-    party: str | None,
-    ministry: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    year: str | None,
-    session: str | None,
-    answered: bool,
-    unanswered: bool,
-    delayed: bool,
-    answered_since: str | None,
+    filters: Filters,
     facets: bool,
     group: bool,
     only_matches: bool,
@@ -691,23 +805,6 @@ def search_command(
     query = query_of(words)
     if not query:
         raise click.UsageError("geef een zoekvraag, bijvoorbeeld `kvsearch search stikstof`.")
-    statuses = [n for n, on in (("answered", answered), ("unanswered", unanswered),
-                                ("delayed", delayed)) if on]  # fmt: skip
-    if len(statuses) > 1:
-        flags = " en ".join(f"--{n}" for n in statuses)
-        raise click.UsageError(f"{flags} sluiten elkaar uit; kies er één.")
-    given: dict[str, Any] = {  # as typed: Filters checks and converts them
-        "member": member,
-        "party": party,
-        "ministry": ministry,
-        "date_from": date_from,
-        "date_to": date_to,
-        "year": year,
-        "session": session,
-        "status": statuses[0] if statuses else None,
-        "answered_since": answered_since,
-    }
-    filters = Filters(**given)
     fmt = "json" if as_json else fmt
     if fmt in ("jsonl", "csv") and (group or facets):
         named = [f for f, on in (("--group", group), ("--facets", facets)) if on]
@@ -739,6 +836,17 @@ def search_command(
         )
     if fmt == "json":
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "atom":
+        from search.feed import atom_feed, feed_tag
+
+        described = " ".join([query, *_filter_words(filters)])
+        feed = atom_feed(
+            results.hits,
+            title=f"kvsearch: {described}",
+            feed_id=feed_tag("search", described),
+            subtitle=f"{results.total} treffers voor {described}",
+        )
+        click.echo(feed, nl=False)
     else:
         click.echo(results_text(results, _use_color(ctx)), color=_use_color(ctx))
 
@@ -831,6 +939,204 @@ def similar_command(
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(similar_text(results, _use_color(ctx)), color=_use_color(ctx))
+
+
+#: A filter as the flag that sets it (``--partij D66``), to show a saved search.
+_FLAG_OF = {
+    "member": "--lid",
+    "party": "--partij",
+    "ministry": "--ministerie",
+    "date_from": "--from",
+    "date_to": "--to",
+    "year": "--jaar",
+    "session": "--vergaderjaar",
+    "answered_since": "--answered-since",
+}
+_STATUS_FLAG = {"answered": "--answered", "unanswered": "--unanswered", "delayed": "--delayed"}
+
+
+def _filter_words(filters: Filters | Iterable[tuple[str, Any]]) -> list[str]:
+    """Filters as the flags that set them: ``--partij D66``, ``--answered``."""
+    pairs = filters_to_json(filters).items() if isinstance(filters, Filters) else filters
+    words = []
+    for name, value in pairs:
+        if name == "status":
+            words.append(_STATUS_FLAG.get(str(value), f"status:{value}"))
+            continue
+        text = str(value)
+        words.append(f"{_FLAG_OF.get(name, name)} {repr(text) if ' ' in text else text}")
+    return words
+
+
+def watch_text(watch: Watch) -> str:
+    """A saved search as one would type it: ``jeugdzorg --partij D66``."""
+    parts = [watch.query, *_filter_words(watch.filter_values)]
+    if watch.exact:
+        parts.append("--exact")
+    return " ".join(parts)
+
+
+def _when(value: Any) -> str:
+    """A moment of a saved search in local time: ``2 december 2026 21:03``."""
+    local = value.astimezone()
+    return f"{dutch_date(local.date())} {local:%H:%M}"
+
+
+@main.group("watch", cls=KvGroup, short_help="Volg een onderwerp: bewaarde zoekvragen.")
+@help_option
+def watch_group() -> None:
+    """Volg een onderwerp: bewaar een zoekvraag en zie wat er nieuw is en wat beantwoord.
+
+    Een gevolgde zoekvraag wordt bij de index bewaard (ook na `kvsearch rebuild`). Na elke
+    `kvsearch index` die iets veranderde staat per zoekvraag wat er nieuw of nu beantwoord
+    is; `kvsearch watch check` meldt wat er sinds de vorige keer bijkwam en onthoudt dat.
+
+    \b
+    Voorbeelden:
+      kvsearch watch add jeugdzorg jeugdzorg --partij D66
+      kvsearch watch list
+      kvsearch watch check
+      kvsearch watch check jeugdzorg --format atom > jeugdzorg.xml
+      kvsearch watch remove jeugdzorg
+    """
+
+
+@watch_group.command("add", cls=SearchCommand, short_help="Bewaar een zoekvraag om te volgen.")
+@click.argument("name", metavar="NAAM")
+@click.argument("words", nargs=-1, metavar="[ZOEKWOORDEN]...")
+@index_dir_option
+@filter_options
+@click.option("--exact", is_flag=True, help="Zoek de woorden zoals getypt.")
+@help_option
+def watch_add_command(
+    name: str, words: tuple[str, ...], index_dir: Path, filters: Filters, exact: bool
+) -> None:
+    """Bewaar een zoekvraag (woorden en filters, zoals bij `kvsearch search`) onder NAAM.
+
+    Wat hij nu vindt geldt als gezien; `kvsearch watch check` meldt wat erbij komt.
+    Zonder woorden volgt hij alles wat aan de filters voldoet.
+
+    \b
+    Voorbeelden:
+      kvsearch watch add jeugdzorg jeugdzorg
+      kvsearch watch add d66-zorg zorg --partij D66 --from 2024-01-01
+      kvsearch watch add open-asiel --ministerie 'Asiel en Migratie' --unanswered
+    """
+    query = query_of(words)
+    if not query and not filters:
+        raise click.UsageError("geef zoekwoorden of een filter, bijvoorbeeld `jeugdzorg`.")
+    with Index.open(index_dir) as index:
+        watch = index.watches.add(name, query, filters=filters, exact=exact)
+    click.echo(
+        f"Volg '{watch.name}' ({watch_text(watch)}): nu "
+        f"{plural(watch.seen, 'vraag', 'vragen')}. `kvsearch watch check` meldt wat er "
+        "nieuw is of beantwoord wordt."
+    )
+
+
+@watch_group.command("list", short_help="Toon de gevolgde zoekvragen.")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Als JSON.")
+@help_option
+def watch_list_command(index_dir: Path, as_json: bool) -> None:
+    """Toon de gevolgde zoekvragen: naam, zoekvraag, hoeveel vragen gezien, laatst bekeken.
+
+    \b
+    Voorbeeld:
+      kvsearch watch list
+    """
+    with Index.open(index_dir) as index:
+        watches = index.watches.all()
+    if as_json:
+        data = [w.to_dict() for w in watches]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not watches:
+        click.echo("Geen gevolgde zoekvragen. Voeg er een toe met `kvsearch watch add NAAM …`.")
+        return
+    width = max(len(w.name) for w in watches)
+    for w in watches:
+        checked = f"bekeken {_when(w.checked)}" if w.checked else "nog niet bekeken"
+        click.echo(
+            f"{w.name:<{width}}  {watch_text(w)}  · {plural(w.seen, 'vraag', 'vragen')} gezien"
+            f" · {checked}"
+        )
+
+
+@watch_group.command("remove", short_help="Volg een zoekvraag niet meer.")
+@click.argument("name", metavar="NAAM")
+@index_dir_option
+@help_option
+def watch_remove_command(name: str, index_dir: Path) -> None:
+    """Verwijder de gevolgde zoekvraag NAAM.
+
+    \b
+    Voorbeeld:
+      kvsearch watch remove jeugdzorg
+    """
+    with Index.open(index_dir) as index:
+        watch = index.watches.remove(name)
+    click.echo(f"Niet meer gevolgd: '{watch.name}' ({watch_text(watch)})")
+
+
+@watch_group.command("check", short_help="Wat is er nieuw sinds de vorige keer?")
+@click.argument("name", metavar="[NAAM]", required=False)
+@index_dir_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "jsonl", "atom"]), default="text",
+    show_default=True,
+    help="Uitvoer: tekst, één JSON-object, een JSON-regel per vraag, of een Atom-feed "
+    "(met NAAM).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Kort voor --format json.")
+@help_option
+def watch_check_command(name: str | None, index_dir: Path, fmt: str, as_json: bool) -> None:
+    """Meld per gevolgde zoekvraag (of alleen NAAM) wat er nieuw is sinds de vorige keer
+    en wat toen onbeantwoord was en nu beantwoord is; onthoud daarna dat het gezien is.
+
+    Afsluitstatus 0 als er iets nieuw is, 1 als niet (voor cron: mail alleen bij nieuws).
+
+    \b
+    Voorbeelden:
+      kvsearch watch check
+      kvsearch watch check jeugdzorg --json
+      kvsearch watch check jeugdzorg --format atom > jeugdzorg.xml
+    """
+    fmt = "json" if as_json else fmt
+    if fmt == "atom" and name is None:
+        raise click.UsageError("--format atom geeft de feed van één zoekvraag; geef zijn NAAM.")
+    with Index.open(index_dir) as index:
+        news = index.watches.check(name)
+    if fmt == "json":
+        data = {"news": sum(n.count for n in news), "watches": [n.to_dict() for n in news]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for item in news:
+            for change, hits in (("new", item.new), ("answered", item.answered)):
+                for hit in hits:
+                    row = {"watch": item.watch.name, "change": change, **hit.to_dict()}
+                    click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "atom":
+        from search.feed import atom_feed, feed_tag
+
+        (item,) = news
+        click.echo(
+            atom_feed(
+                (*item.new, *item.answered),
+                title=f"kvsearch: {item.watch.name}",
+                feed_id=feed_tag("watch", item.watch.name),
+                subtitle=watch_text(item.watch),
+            ),
+            nl=False,
+        )
+    else:
+        blocks = ["\n".join(news_lines(n, urls=True)) for n in news if n.error is None]
+        if blocks:
+            click.echo("\n\n".join(blocks))
+        elif not news:
+            click.echo("Geen gevolgde zoekvragen. Voeg er een toe met `kvsearch watch add NAAM …`.")
+    _watch_errors(news)
+    sys.exit(0 if any(n.count for n in news) else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

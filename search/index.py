@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import collectors, searching, sorting
 from whoosh import query as wq
@@ -64,6 +64,9 @@ from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
 from search.scoring import matching_docs, score_query, similar_weighting, weighting
 from search.spelling import correct_word, is_unknown
+
+if TYPE_CHECKING:
+    from search.watch import Watches
 
 __all__ = ["Index"]
 
@@ -218,6 +221,13 @@ class Index:
     def info(self) -> dict[str, Any]:
         """What the index records about itself (versions, seeds, counts, build time)."""
         return copy.deepcopy({k: v for k, v in self._meta.items() if k != "files"})
+
+    @property
+    def watches(self) -> Watches:
+        """The saved searches kept with this index (see :mod:`search.watch`)."""
+        from search.watch import Watches  # imported here: a search does not use it
+
+        return Watches(self)
 
     # --- searching -----------------------------------------------------------------
 

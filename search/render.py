@@ -20,12 +20,14 @@ from search.models import (
     Segment,
     Snippet,
 )
+from search.watch import WatchNews
 
 __all__ = [
     "changes_lines",
     "dutch_date",
     "entry_view",
     "export_row",
+    "news_lines",
     "plural",
     "results_text",
     "similar_text",
@@ -305,4 +307,34 @@ def changes_lines(changes: Changes) -> list[str]:
         lines.append(f"Uitgesteld ({len(changes.delayed)}): {_named(changes.delayed)}")
     if changes.removed:
         lines.append(f"Verwijderd ({len(changes.removed)}): {', '.join(changes.removed)}")
+    return lines
+
+
+def news_lines(news: WatchNews, *, limit: int | None = None, urls: bool = False) -> list[str]:
+    """What is new for a saved search: ``Volg 'jeugdzorg': 3 nieuw, 1 nu beantwoord``
+    (counting questions), then a line per Kamervraag with its questions (at most
+    ``limit`` Kamervragen), and its official URL when ``urls``."""
+    name = news.watch.name
+    counts = [f"{len(news.new)} nieuw"] if news.new else []
+    if news.answered:
+        counts.append(f"{len(news.answered)} nu beantwoord")
+    lines = [f"Volg '{name}': {', '.join(counts) or 'niets nieuw'}"]
+    groups: dict[tuple[str, str], list[Question]] = {}
+    for label, hits in (("nieuw", news.new), ("nu beantwoord", news.answered)):
+        for hit in hits:
+            groups.setdefault((label, hit.document_id), []).append(hit.entry)
+    for (label, document_id), entries in list(groups.items())[:limit]:
+        e = entries[0]
+        numbers = sorted(n for entry in entries for n in entry.numbers[:1])
+        which = ("vraag " if len(numbers) == 1 else "vragen ") + ", ".join(map(str, numbers))
+        lines.append(
+            f"  {label}: {document_id} {which}  {_members(e)} · {dutch_date(e.submitted)} · "
+            f"{status_text(e)}"
+        )
+        if e.subject:
+            lines.append(f"      {_shorten(e.subject, 100)}")
+        if urls and e.url:
+            lines.append(f"      {e.url}")
+    if limit is not None and len(groups) > limit:
+        lines.append(f"  … en {len(groups) - limit} meer: kvsearch watch check '{name}'")
     return lines
