@@ -6,6 +6,8 @@ with Index.build("index", seeds=["seeds"]) as index:
     results = index.search("gezichtsherkenning")
 """
 
+from typing import TYPE_CHECKING
+
 # First: imports Whoosh without the modules kvsearch never uses (see the module).
 from search import dependencies  # noqa: F401
 from search.errors import (
@@ -43,7 +45,6 @@ from search.models import (
     Skipped,
     Snippet,
 )
-from search.watch import Watch, Watches, WatchNews
 
 __all__ = [
     "BuildReport",
@@ -73,6 +74,8 @@ __all__ = [
     "SeedParseError",
     "Skipped",
     "Snippet",
+    "Stats",
+    "StatsRow",
     "Watch",
     "WatchExistsError",
     "WatchNameError",
@@ -81,3 +84,20 @@ __all__ = [
     "WatchStoreError",
     "Watches",
 ]
+
+if TYPE_CHECKING:
+    from search.stats import Stats, StatsRow
+    from search.watch import Watch, Watches, WatchNews
+
+#: Public names of modules a search does not use, imported on first use.
+_LAZY = {"Watch": "watch", "Watches": "watch", "WatchNews": "watch", "Stats": "stats",
+         "StatsRow": "stats"}  # fmt: skip
+
+
+def __getattr__(name: str) -> object:
+    """The saved-search and statistics types, imported on first use."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"search.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'search' has no attribute {name!r}")

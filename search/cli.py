@@ -17,8 +17,9 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -55,7 +56,9 @@ from search.render import (
     similar_text,
 )
 from search.version import installed_version
-from search.watch import Watch, WatchNews, filters_to_json
+
+if TYPE_CHECKING:  # imported when used: a search needs it not
+    from search.watch import Watch, WatchNews
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
@@ -941,6 +944,72 @@ def similar_command(
         click.echo(similar_text(results, _use_color(ctx)), color=_use_color(ctx))
 
 
+def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is geen datum; schrijf JJJJ-MM-DD.") from None
+
+
+@main.command("stats", cls=SearchCommand, short_help="Hoeveel vragen, hoe snel beantwoord.")
+@click.argument("words", nargs=-1, metavar="[ZOEKWOORDEN]...")
+@index_dir_option
+@filter_options
+@click.option(
+    "--by", "by", metavar="GROEP",
+    type=click.Choice(["ministerie", "partij", "lid", "jaar", "maand"]),
+    help="Per ministerie, partij, lid, jaar of maand.",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+    show_default=True, help="Uitvoer: tabel, JSON of CSV.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Kort voor --format json.")
+@click.option(
+    "--today", metavar="JJJJ-MM-DD", callback=_iso_day,
+    help="Tel 'te laat' op deze dag in plaats van vandaag (voor vaste uitkomsten).",
+)  # fmt: skip
+@click.option("--exact", is_flag=True, help="Zoek de woorden zoals getypt.")
+@help_option
+def stats_command(
+    words: tuple[str, ...],
+    index_dir: Path,
+    filters: Filters,
+    by: str | None,
+    fmt: str,
+    as_json: bool,
+    today: date | None,
+    exact: bool,
+) -> None:
+    """Tel Kamervragen en vragen (allemaal, of die bij de zoekwoorden en filters
+    passen): beantwoord, open, uitgesteld (mededeling) en te laat (onbeantwoord, zonder
+    mededeling, meer dan drie weken na indienen), en hoeveel dagen het antwoord duurde
+    (mediaan en 90e percentiel); per groep met --by, met een balk voor het aantal vragen.
+
+    \b
+    Voorbeelden:
+      kvsearch stats --by ministerie
+      kvsearch stats jeugdzorg --by maand
+      kvsearch stats --partij SP --by jaar --format csv > sp.csv
+    """
+    from search.render import stats_rows, stats_text
+
+    with Index.open(index_dir) as index:
+        stats = index.stats(query_of(words), filters=filters, by=by, today=today, exact=exact)
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        rows = stats_rows(stats)
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        click.echo(stats_text(stats))
+
+
 #: A filter as the flag that sets it (``--partij D66``), to show a saved search.
 _FLAG_OF = {
     "member": "--lid",
@@ -957,6 +1026,8 @@ _STATUS_FLAG = {"answered": "--answered", "unanswered": "--unanswered", "delayed
 
 def _filter_words(filters: Filters | Iterable[tuple[str, Any]]) -> list[str]:
     """Filters as the flags that set them: ``--partij D66``, ``--answered``."""
+    from search.watch import filters_to_json
+
     pairs = filters_to_json(filters).items() if isinstance(filters, Filters) else filters
     words = []
     for name, value in pairs:

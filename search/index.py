@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,7 @@ from search.scoring import matching_docs, score_query, similar_weighting, weight
 from search.spelling import correct_word, is_unknown
 
 if TYPE_CHECKING:
+    from search.stats import Stats
     from search.watch import Watches
 
 __all__ = ["Index"]
@@ -228,6 +230,35 @@ class Index:
         from search.watch import Watches  # imported here: a search does not use it
 
         return Watches(self)
+
+    def stats(
+        self,
+        query: str = "*",
+        *,
+        filters: Filters | None = None,
+        by: str | None = None,
+        today: date | None = None,
+        exact: bool = False,
+    ) -> Stats:
+        """How many Kamervragen and questions match, how many are answered, open,
+        delayed and overdue on ``today`` (default: today), and how many days answering
+        took (median, 90th percentile); per ministry, party, member, year or month
+        with ``by`` (see :mod:`search.stats`). Counts the entries that match the query
+        themselves (``related=False``).
+
+        Raises:
+            FilterError: ``by`` is no grouping, or a filter has a bad value.
+            QuerySyntaxError: A part of the query cannot be searched.
+        """
+        from search import stats  # imported here: a search does not use it
+
+        grouping = stats.check_by(by)  # before searching: a bad value fails fast
+        hits = self.iter_hits(
+            query.strip() or "*", filters=filters, sort="-date", related=False, exact=exact
+        )
+        return stats.compute(
+            (h.entry for h in hits), query=query, filters=filters, by=grouping, today=today
+        )
 
     # --- searching -----------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "ministries_in",
     "ministry_of",
     "official_url",
     "party_display",
@@ -119,6 +120,15 @@ def ministry_keys(addressee: str) -> list[str]:
     ``economischezakenenklimaat`` for the Minister van Economische Zaken en Klimaat."""
     text = _ministry_key(addressee)
     return [key for key in _MINISTRY_LOOKUP if key in text]
+
+
+def ministries_in(addressee: str) -> list[str]:
+    """The known ministries an addressee names, by their usual names, longest match
+    only (``Minister van Economische Zaken en Klimaat`` names *Economische Zaken en
+    Klimaat*, not also *Economische Zaken*); also for addressees the PDF glued
+    together. Empty when it names none of :data:`MINISTRIES`."""
+    keys = ministry_keys(addressee)
+    return [_MINISTRY_LOOKUP[k] for k in keys if not any(k != o and k in o for o in keys)]
 
 
 def known_ministry_key(name: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.models import (
     Changes,
@@ -20,7 +20,10 @@ from search.models import (
     Segment,
     Snippet,
 )
-from search.watch import WatchNews
+
+if TYPE_CHECKING:  # imported when used: a search needs neither
+    from search.stats import Stats, StatsRow
+    from search.watch import WatchNews
 
 __all__ = [
     "changes_lines",
@@ -31,6 +34,8 @@ __all__ = [
     "plural",
     "results_text",
     "similar_text",
+    "stats_rows",
+    "stats_text",
 ]
 
 MONTHS = (
@@ -338,3 +343,120 @@ def news_lines(news: WatchNews, *, limit: int | None = None, urls: bool = False)
     if limit is not None and len(groups) > limit:
         lines.append(f"  … en {len(groups) - limit} meer: kvsearch watch check '{name}'")
     return lines
+
+
+#: The groupings in Dutch (``kvsearch stats --by``).
+BY_NL = {"ministry": "ministerie", "party": "partij", "member": "lid", "year": "jaar",
+         "month": "maand"}  # fmt: skip
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+#: The width of the longest bar, in characters.
+BAR_WIDTH = 16
+#: A run of at least this many months without questions is one line of the table.
+EMPTY_MONTHS = 3
+
+
+def bar(value: int, largest: int, width: int = BAR_WIDTH) -> str:
+    """A horizontal bar of Unicode blocks, ``value`` of ``largest`` over ``width``
+    characters, in eighths of a character; a value above 0 shows at least ▏."""
+    if value <= 0 or largest <= 0:
+        return ""
+    eighths = max(1, round(value / largest * width * 8))
+    return "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+
+
+def _days(value: float | None) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text} d"
+
+
+def _group_name(row: StatsRow, by: str | None) -> str:
+    if row.group is not None:
+        return row.group
+    return "zonder datum" if by in ("year", "month") else "onbekend"
+
+
+#: The columns of the statistics table: heading and value.
+_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("Kamervragen", lambda r: plural(r.documents, "", "").strip()),
+    ("vragen", lambda r: plural(r.questions, "", "").strip()),
+    ("beantwoord", lambda r: str(r.answered)),
+    ("open", lambda r: str(r.open)),
+    ("uitgesteld", lambda r: str(r.delayed)),
+    ("te laat", lambda r: str(r.overdue)),
+    ("mediaan", lambda r: _days(r.median_days)),
+    ("p90", lambda r: _days(r.p90_days)),
+)
+
+
+def stats_text(stats: Stats, width: int = 41) -> str:
+    """The statistics as an aligned table, a bar per row for its questions."""
+    from search.stats import DEADLINE_DAYS
+    from search.stats import StatsRow as StatsRowType
+
+    what = "alle vragen" if stats.query.strip() in ("", "*") else f"{stats.query.strip()!r}"
+    per = f", per {BY_NL[stats.by]}" if stats.by else ""
+    lines = [
+        f"{plural(stats.total.questions, 'vraag', 'vragen')} in "
+        f"{plural(stats.total.documents, 'Kamervraag', 'Kamervragen')} voor {what}{per}",
+        f"te laat: onbeantwoord, zonder mededeling, meer dan {DEADLINE_DAYS} dagen na indienen "
+        f"(op {dutch_date(stats.today)}); mediaan en p90: dagen tot het antwoord",
+        "",
+    ]
+    label = BY_NL[stats.by] if stats.by else ""
+    shown = _collapse_months(stats.rows) if stats.by == "month" else list(stats.rows)
+    names = [
+        _shorten(_group_name(r, stats.by), width) if isinstance(r, StatsRowType) else r
+        for r in shown
+    ]
+    labels = [n for n, r in zip(names, shown, strict=True) if isinstance(r, StatsRowType)]
+    first = max([len(label), len("totaal"), *map(len, labels)])
+    cells = [[f(r) for _, f in _COLUMNS] for r in (*stats.rows, stats.total)]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, (h, _) in enumerate(_COLUMNS)]
+    head = "  ".join(h.rjust(w) for (h, _), w in zip(_COLUMNS, widths, strict=True))
+    lines.append(f"{label:<{first}}  {head}")
+    largest = max((r.questions for r in stats.rows), default=0)
+    by_row = dict(zip((id(r) for r in stats.rows), cells, strict=False))
+    for name, row in zip(names, shown, strict=True):
+        if not isinstance(row, StatsRowType):  # a run of empty months
+            lines.append(name)
+            continue
+        values = "  ".join(c.rjust(w) for c, w in zip(by_row[id(row)], widths, strict=True))
+        lines.append(f"{name:<{first}}  {values}  {bar(row.questions, largest)}".rstrip())
+    total = "  ".join(c.rjust(w) for c, w in zip(cells[-1], widths, strict=True))
+    lines.append(f"{'totaal':<{first}}  {total}")
+    return "\n".join(lines)
+
+
+def _collapse_months(rows: tuple[StatsRow, ...]) -> list[StatsRow | str]:
+    """The month rows, with each run of :data:`EMPTY_MONTHS` or more empty months as
+    one line (``2015-01 – 2019-05: geen vragen (53 maanden)``)."""
+    out: list[StatsRow | str] = []
+    run: list[StatsRow] = []
+
+    def flush() -> None:
+        if len(run) >= EMPTY_MONTHS:
+            out.append(f"{run[0].group} – {run[-1].group}: geen vragen ({len(run)} maanden)")
+        else:
+            out.extend(run)
+        run.clear()
+
+    for row in rows:
+        if row.questions == 0 and row.group is not None:
+            run.append(row)
+            continue
+        flush()
+        out.append(row)
+    flush()
+    return out
+
+
+def stats_rows(stats: Stats) -> list[dict[str, Any]]:
+    """The statistics as flat rows (CSV): one per group, then ``totaal``."""
+    rows = []
+    for row in (*stats.rows, stats.total):
+        data = row.to_dict()
+        data["group"] = "totaal" if row is stats.total else _group_name(row, stats.by)
+        rows.append(data)
+    return rows
