@@ -253,9 +253,8 @@ class Index:
         from search import stats  # imported here: a search does not use it
 
         grouping = stats.check_by(by)  # before searching: a bad value fails fast
-        hits = self.iter_hits(
-            query.strip() or "*", filters=filters, sort="-date", related=False, exact=exact
-        )
+        query = query.strip() or "*"
+        hits = self.iter_hits(query, filters=filters, sort="-date", related=False, exact=exact)
         return stats.compute(
             (h.entry for h in hits), query=query, filters=filters, by=grouping, today=today
         )
