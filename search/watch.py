@@ -391,6 +391,8 @@ def _write(path: Path, data: dict[str, Any]) -> None:
     """Replace the file atomically. The temporary file's name does not start with a
     dot: a build removes ``.*.tmp`` leftovers of its own in the index folder."""
     data["format"], data["version"] = FORMAT, VERSION
+    for stale in path.parent.glob(f"{path.name}.*.new"):  # of a killed process (we hold the lock)
+        stale.unlink(missing_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.new")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:

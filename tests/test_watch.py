@@ -153,6 +153,20 @@ def test_the_watch_flow_through_the_cli(setup: tuple[Path, Path]) -> None:
     ] == ["China"]
 
 
+def test_index_json_names_the_news_per_watch(setup: tuple[Path, Path]) -> None:
+    seeds, index = setup
+    assert _invoke("watch", "add", "alles", "*", index=index).exit_code == 0
+    (index / f"{WATCH_FILE}.999999.new").write_text("{", encoding="utf-8")  # a killed write
+    shutil.copy(VARIANTS[1], seeds)  # 2024Z00003, an answer document
+    result = _invoke("index", seeds, "--json", index=index)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["watches"] == [
+        {"name": "alles", "new": ["2024Z00003#1", "2024Z00003#2"], "answered": [], "error": None}
+    ]
+    assert _invoke("watch", "check", index=index).exit_code == 0
+    assert not list(index.glob(f"{WATCH_FILE}.*"))  # the leftover went with the next write
+
+
 def test_watch_input_errors(setup: tuple[Path, Path]) -> None:
     _, index = setup
     assert _invoke("watch", "add", "zorg", "zorg", index=index).exit_code == 0
