@@ -847,7 +847,7 @@ def search_command(
             results.hits,
             title=f"kvsearch: {described}",
             feed_id=feed_tag("search", described),
-            subtitle=f"{results.total} treffers voor {described}",
+            subtitle=f"{plural(results.total, 'treffer', 'treffers')} voor {described}",
         )
         click.echo(feed, nl=False)
     else:

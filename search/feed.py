@@ -116,5 +116,6 @@ def atom_feed(
         content = e.question + (f"\n\nAntwoord:\n{e.answer}" if e.answer else "")
         _add(item, "content", content, type="text")
     stamp.text = _stamp(latest if latest is not None else fallback)
+    ET.indent(feed)  # whitespace between elements only: texts stay as they are
     body = ET.tostring(feed, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'

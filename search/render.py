@@ -315,6 +315,21 @@ def changes_lines(changes: Changes) -> list[str]:
     return lines
 
 
+def _runs(numbers: list[int]) -> str:
+    """``1, 2, 4`` and ``1–14``: three or more numbers in a row as a range."""
+    parts: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        run = [str(start)] if start == prev else [str(start), str(prev)]
+        parts.append(f"{start}–{prev}" if prev - start >= 2 else ", ".join(run))
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
 def news_lines(news: WatchNews, *, limit: int | None = None, urls: bool = False) -> list[str]:
     """What is new for a saved search: ``Volg 'jeugdzorg': 3 nieuw, 1 nu beantwoord``
     (counting questions), then a line per Kamervraag with its questions (at most
@@ -331,7 +346,7 @@ def news_lines(news: WatchNews, *, limit: int | None = None, urls: bool = False)
     for (label, document_id), entries in list(groups.items())[:limit]:
         e = entries[0]
         numbers = sorted(n for entry in entries for n in entry.numbers[:1])
-        which = ("vraag " if len(numbers) == 1 else "vragen ") + ", ".join(map(str, numbers))
+        which = ("vraag " if len(numbers) == 1 else "vragen ") + _runs(numbers)
         lines.append(
             f"  {label}: {document_id} {which}  {_members(e)} · {dutch_date(e.submitted)} · "
             f"{status_text(e)}"
