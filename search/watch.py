@@ -209,11 +209,11 @@ class Watches:
         name = check_name(name)
         query = query.strip() or "*"
         filters = filters or Filters()
-        with _locked(self.path):
+        with _locked(self.path), self._live() as live:
             data = _read(self.path)
             if any(r["name"].casefold() == name.casefold() for r in data["watches"]):
                 raise WatchExistsError(self._index.path, name)
-            hits = self._matches(query, filters, exact)
+            hits = _matches(live, query, filters, exact)
             record = {
                 "name": name,
                 "query": query,
@@ -250,14 +250,14 @@ class Watches:
         Raises:
             WatchNotFoundError: ``name`` names no watch.
         """
-        with _locked(self.path):
+        with _locked(self.path), self._live() as live:
             data = _read(self.path)
             records = [_find(data, self.path, name)] if name is not None else data["watches"]
             out = []
             for record in records:
                 watch = _watch(record)
                 try:
-                    hits = self._matches(watch.query, watch.filters, watch.exact)
+                    hits = _matches(live, watch.query, watch.filters, watch.exact)
                 except (QuerySyntaxError, FilterError) as exc:
                     out.append(WatchNews(watch, error=exc))
                     continue
@@ -287,7 +287,7 @@ class Watches:
         out = []
         for watch in self.all():
             try:
-                hits = self._matches(watch.query, watch.filters, watch.exact)
+                hits = _matches(self._index, watch.query, watch.filters, watch.exact)
             except (QuerySyntaxError, FilterError) as exc:
                 out.append(WatchNews(watch, error=exc))
                 continue
@@ -299,12 +299,20 @@ class Watches:
                 out.append(WatchNews(watch, _ranked(new), _ranked(answered)))
         return tuple(out)
 
-    def _matches(self, query: str, filters: Filters, exact: bool) -> list[Hit]:
-        """Every entry the search matches itself (no neighbours brought in by their
-        Kamervraag: which those are depends on the ranking), newest first."""
-        return list(
-            self._index.iter_hits(query, filters=filters, sort="-date", related=False, exact=exact)
-        )
+    def _live(self) -> Index:
+        """The index as it is live now, opened afresh. Checks search it under the lock,
+        so each searches a generation at least as new as the one before it: a check
+        that opened the index before a build and got the lock after another check
+        must not mark an entry unanswered again that the other saw answered."""
+        from search.index import Index  # search.index imports this module lazily
+
+        return Index.open(self._index.path)
+
+
+def _matches(index: Index, query: str, filters: Filters, exact: bool) -> list[Hit]:
+    """Every entry the search matches itself (no neighbours brought in by their
+    Kamervraag: which those are depends on the ranking), newest first."""
+    return list(index.iter_hits(query, filters=filters, sort="-date", related=False, exact=exact))
 
 
 def _ranked(hits: list[Hit]) -> tuple[Hit, ...]:

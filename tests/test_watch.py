@@ -167,6 +167,28 @@ def test_index_json_names_the_news_per_watch(setup: tuple[Path, Path]) -> None:
     assert not list(index.glob(f"{WATCH_FILE}.*"))  # the leftover went with the next write
 
 
+def test_a_check_through_an_index_opened_before_a_build_marks_nothing_back(
+    setup: tuple[Path, Path],
+) -> None:
+    """A check that opened the index before a build, and runs after another check saw
+    an answer, searches the live index: it does not mark the entry unanswered again
+    (which would report it as answered a second time)."""
+    seeds, index = setup
+    (seeds / "new.txt").write_text(QUESTION, encoding="utf-8")
+    with Index.build(index, [seeds]) as ix:
+        ix.watches.add("stikstof", "stikstof")
+    with Index.open(index) as before:  # opened before the answer came
+        (seeds / "new.txt").write_text(ANSWERED, encoding="utf-8")
+        with Index.build(index, [seeds]) as after:
+            (news,) = after.watches.check()
+            assert [h.entry_id for h in news.answered] == ["2024Z00009#1", "2024Z00009#2"]
+        (late,) = before.watches.check()
+        assert late.count == 0 and late.error is None
+    with Index.open(index) as ix:
+        (again,) = ix.watches.check()
+        assert again.count == 0
+
+
 def test_watch_input_errors(setup: tuple[Path, Path]) -> None:
     _, index = setup
     assert _invoke("watch", "add", "zorg", "zorg", index=index).exit_code == 0
