@@ -328,7 +328,7 @@ def main() -> None:
       kvsearch index                      index maken of bijwerken uit seeds/
       kvsearch search gezichtsherkenning  zoeken
       kvsearch search '"social credit"' --json
-      kvsearch watch add jeugdzorg jeugdzorg  een onderwerp volgen
+      kvsearch watch add zorg jeugdzorg   een onderwerp volgen
       kvsearch watch check                wat is er nieuw of beantwoord?
       kvsearch stats --by ministerie      hoeveel vragen, hoe snel beantwoord
     """
