@@ -85,17 +85,17 @@ __all__ = [
     "Watches",
 ]
 
+from search.stats import Stats, StatsRow
+
 if TYPE_CHECKING:
-    from search.stats import Stats, StatsRow
     from search.watch import Watch, Watches, WatchNews
 
-#: Public names of modules a search does not use, imported on first use.
-_LAZY = {"Watch": "watch", "Watches": "watch", "WatchNews": "watch", "Stats": "stats",
-         "StatsRow": "stats"}  # fmt: skip
+#: Public names of a module a search does not use, imported on first use.
+_LAZY = {"Watch": "watch", "Watches": "watch", "WatchNews": "watch"}
 
 
 def __getattr__(name: str) -> object:
-    """The saved-search and statistics types, imported on first use."""
+    """The saved-search types, imported on first use."""
     if name in _LAZY:
         import importlib
 

@@ -65,9 +65,9 @@ from search.ranking import RERANK_DEPTH, fuse
 from search.schema import entry_from_stored
 from search.scoring import matching_docs, score_query, similar_weighting, weighting
 from search.spelling import correct_word, is_unknown
+from search.stats import Stats, check_by, compute
 
 if TYPE_CHECKING:
-    from search.stats import Stats
     from search.watch import Watches
 
 __all__ = ["Index"]
@@ -250,12 +250,10 @@ class Index:
             FilterError: ``by`` is no grouping, or a filter has a bad value.
             QuerySyntaxError: A part of the query cannot be searched.
         """
-        from search import stats  # imported here: a search does not use it
-
-        grouping = stats.check_by(by)  # before searching: a bad value fails fast
+        grouping = check_by(by)  # before searching: a bad value fails fast
         query = query.strip() or "*"
         hits = self.iter_hits(query, filters=filters, sort="-date", related=False, exact=exact)
-        return stats.compute(
+        return compute(
             (h.entry for h in hits), query=query, filters=filters, by=grouping, today=today
         )
 

@@ -13,7 +13,6 @@ earliest submission date of its questions to the latest answer date.
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -160,6 +159,17 @@ def _ministries(addressees: Iterable[str]) -> list[str]:
     return found
 
 
+def _median(values: list[int]) -> float | None:
+    """The median (the mean of the middle two of an even number), None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def percentile(values: list[int], share: float) -> int:
     """The nearest-rank percentile: the smallest value with at least ``share`` of the
     values at or below it."""
@@ -195,7 +205,7 @@ def _row(group: str | None, entries: list[Question], today: date) -> StatsRow:
         open=open_,
         delayed=delayed,
         overdue=overdue,
-        median_days=float(statistics.median(days)) if days else None,
+        median_days=_median(days),
         p90_days=percentile(days, 0.9) if days else None,
     )
 

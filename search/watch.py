@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from search.errors import (
     FilterError,
@@ -36,10 +36,8 @@ from search.errors import (
     WatchNotFoundError,
     WatchStoreError,
 )
+from search.index import Index
 from search.models import Changes, Filters, Hit
-
-if TYPE_CHECKING:
-    from search.index import Index
 
 __all__ = ["WATCH_FILE", "Watch", "WatchNews", "Watches", "filters_from_json", "filters_to_json"]
 
@@ -304,8 +302,6 @@ class Watches:
         so each searches a generation at least as new as the one before it: a check
         that opened the index before a build and got the lock after another check
         must not mark an entry unanswered again that the other saw answered."""
-        from search.index import Index  # search.index imports this module lazily
-
         return Index.open(self._index.path)
 
 
