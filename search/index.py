@@ -636,6 +636,8 @@ def _text_matches(text: str, marks: _Marks) -> bool:
 def _marked_lines(entry: Question, marks: _Marks) -> tuple[Snippet, ...]:
     """The subject, members and addressees lines of a hit that have a match, marked."""
     words, parties = marks.names
+    if not (marks.terms or marks.prefixes or marks.fuzzy or words or parties):
+        return ()  # nothing can match: skip analysing the names (``*``, stats, watches)
     lines = [
         mark_all("subject", entry.subject or "", marks.terms, marks.prefixes, marks.fuzzy),
         mark_names("members", ((m.name, m.party) for m in entry.members), words, parties),
