@@ -252,7 +252,9 @@ class Index:
         """
         grouping = check_by(by)  # before searching: a bad value fails fast
         query = query.strip() or "*"
-        hits = self.iter_hits(query, filters=filters, sort="-date", related=False, exact=exact)
+        hits = self.iter_hits(
+            query, filters=filters, sort="-date", related=False, exact=exact, marked=False
+        )
         return compute(
             (h.entry for h in hits), query=query, filters=filters, by=grouping, today=today
         )
@@ -378,9 +380,14 @@ class Index:
         sort: str = "relevance",
         related: bool = True,
         exact: bool = False,
+        marked: bool = True,
     ) -> Iterator[Hit]:
         """Every hit of a query, in order, one at a time (for export); the arguments
         are :meth:`search`'s.
+
+        With ``marked=False`` the hits carry no marks: the snippet is the entry's first
+        passage unmarked, ``matched_in`` and ``marked`` are empty. That is several times
+        faster, for counting or listing many entries (statistics, saved searches).
 
         It reads with a searcher of its own, so using the index meanwhile is safe.
         """
@@ -391,8 +398,9 @@ class Index:
             run = self._run(query, filters, sort, None, searcher, related=related, exact=exact)
             if isinstance(run, ParsedQuery):
                 return
+            marks = run.marks if marked else _Marks(frozenset(), frozenset(), (), run.marks.scored)
             for rank, hit in enumerate(run.results, start=1):
-                yield self._hit(hit, rank, run.marks)
+                yield self._hit(hit, rank, marks)
         finally:
             searcher.close()
 

@@ -269,6 +269,15 @@ class Watches:
                 ]
                 seen.update((h.entry_id, h.entry.status) for h in hits)
                 record["checked"] = _now()
+                if new or answered:  # the news with its matches marked, from the same index
+                    wanted = {h.entry_id for h in (*new, *answered)}
+                    full = {
+                        h.entry_id: h
+                        for h in _matches(live, watch.query, watch.filters, watch.exact, True)
+                        if h.entry_id in wanted
+                    }
+                    new = [full.get(h.entry_id, h) for h in new]
+                    answered = [full.get(h.entry_id, h) for h in answered]
                 out.append(WatchNews(watch, _ranked(new), _ranked(answered)))
             if records:
                 _write(self.path, data)
@@ -305,10 +314,16 @@ class Watches:
         return Index.open(self._index.path)
 
 
-def _matches(index: Index, query: str, filters: Filters, exact: bool) -> list[Hit]:
+def _matches(
+    index: Index, query: str, filters: Filters, exact: bool, marked: bool = False
+) -> list[Hit]:
     """Every entry the search matches itself (no neighbours brought in by their
-    Kamervraag: which those are depends on the ranking), newest first."""
-    return list(index.iter_hits(query, filters=filters, sort="-date", related=False, exact=exact))
+    Kamervraag: which those are depends on the ranking), newest first; with their
+    matches marked only when ``marked`` (which costs several times more)."""
+    hits = index.iter_hits(
+        query, filters=filters, sort="-date", related=False, exact=exact, marked=marked
+    )
+    return list(hits)
 
 
 def _ranked(hits: list[Hit]) -> tuple[Hit, ...]:

@@ -216,6 +216,17 @@ def test_stats_as_a_subprocess(corpus_index: Index) -> None:
     assert json.loads(proc.stdout) == json.loads(json.dumps(expected))
 
 
+def test_unmarked_hits_are_the_same_entries(corpus_index: Index) -> None:
+    """Statistics and saved searches list hits without marks: the same entries, in
+    the same order, with the first passage as snippet."""
+    for query in ("asiel", "jeugdzorg partij:D66", "*"):
+        marked = list(corpus_index.iter_hits(query, sort="-date", related=False))
+        plain = list(corpus_index.iter_hits(query, sort="-date", related=False, marked=False))
+        assert [h.entry for h in plain] == [h.entry for h in marked] and plain, query
+        assert all(not h.snippet.matches and not h.matched_in and not h.marked for h in plain)
+    assert any(h.snippet.matches for h in corpus_index.iter_hits("asiel", related=False))
+
+
 def test_bar_in_eighths() -> None:
     assert bar(8, 8, 2) == "██"
     assert bar(1, 8, 2) == "▎"  # a quarter of a character

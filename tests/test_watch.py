@@ -118,6 +118,7 @@ def test_the_watch_flow_through_the_cli(setup: tuple[Path, Path]) -> None:
     assert by_name["stikstof"]["answered"] == [] and by_name["China"]["new"] == []
     first = by_name["stikstof"]["new"][0]
     assert first["url"] == "https://zoek.officielebekendmakingen.nl/kv-tk-2024Z00009.html"
+    assert first["snippet"] == "Hoeveel **stikstofruimte** is er nog?"  # the match marked
     again = _invoke("watch", "check", index=index)
     assert again.exit_code == 1
     assert _lines(again.stdout, "Volg 'stikstof'") == ["Volg 'stikstof': niets nieuw"]
