@@ -50,6 +50,7 @@ from search.render import (
     dutch_date,
     entry_view,
     export_row,
+    filter_words,
     news_lines,
     plural,
     results_text,
@@ -845,7 +846,7 @@ def search_command(
     elif fmt == "atom":
         from search.feed import atom_feed, feed_tag
 
-        described = " ".join([query, *_filter_words(filters)])
+        described = " ".join([query, *filter_words(filters)])
         feed = atom_feed(
             results.hits,
             title=f"kvsearch: {described}",
@@ -1013,38 +1014,9 @@ def stats_command(
         click.echo(stats_text(stats))
 
 
-#: A filter as the flag that sets it (``--partij D66``), to show a saved search.
-_FLAG_OF = {
-    "member": "--lid",
-    "party": "--partij",
-    "ministry": "--ministerie",
-    "date_from": "--from",
-    "date_to": "--to",
-    "year": "--jaar",
-    "session": "--vergaderjaar",
-    "answered_since": "--answered-since",
-}
-_STATUS_FLAG = {"answered": "--answered", "unanswered": "--unanswered", "delayed": "--delayed"}
-
-
-def _filter_words(filters: Filters | Iterable[tuple[str, Any]]) -> list[str]:
-    """Filters as the flags that set them: ``--partij D66``, ``--answered``."""
-    from search.watch import filters_to_json
-
-    pairs = filters_to_json(filters).items() if isinstance(filters, Filters) else filters
-    words = []
-    for name, value in pairs:
-        if name == "status":
-            words.append(_STATUS_FLAG.get(str(value), f"status:{value}"))
-            continue
-        text = str(value)
-        words.append(f"{_FLAG_OF.get(name, name)} {repr(text) if ' ' in text else text}")
-    return words
-
-
 def watch_text(watch: Watch) -> str:
     """A saved search as one would type it: ``jeugdzorg --partij D66``."""
-    parts = [watch.query, *_filter_words(watch.filter_values)]
+    parts = [watch.query, *filter_words(watch.filter_values)]
     if watch.exact:
         parts.append("--exact")
     return " ".join(parts)

@@ -7,12 +7,14 @@ without it matches are marked ``**like this**``.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from search.models import (
     Changes,
     DocumentChange,
+    Filters,
     Group,
     Hit,
     Question,
@@ -30,6 +32,7 @@ __all__ = [
     "dutch_date",
     "entry_view",
     "export_row",
+    "filter_words",
     "news_lines",
     "plural",
     "results_text",
@@ -410,7 +413,11 @@ def stats_text(stats: Stats, width: int = 41) -> str:
     from search.stats import DEADLINE_DAYS
     from search.stats import StatsRow as StatsRowType
 
-    what = "alle vragen" if stats.query.strip() in ("", "*") else f"{stats.query.strip()!r}"
+    query = stats.query.strip()
+    what = "alle vragen" if query in ("", "*") else f"'{query}'"
+    flags = filter_words(stats.filters)
+    if flags:
+        what += f" met {' '.join(flags)}"
     per = f", per {BY_NL[stats.by]}" if stats.by else ""
     lines = [
         f"{plural(stats.total.questions, 'vraag', 'vragen')} in "
@@ -475,3 +482,32 @@ def stats_rows(stats: Stats) -> list[dict[str, Any]]:
         data["group"] = "totaal" if row is stats.total else _group_name(row, stats.by)
         rows.append(data)
     return rows
+
+
+#: A filter as the flag that sets it (``--partij D66``), to show a saved search.
+_FLAG_OF = {
+    "member": "--lid",
+    "party": "--partij",
+    "ministry": "--ministerie",
+    "date_from": "--from",
+    "date_to": "--to",
+    "year": "--jaar",
+    "session": "--vergaderjaar",
+    "answered_since": "--answered-since",
+}
+_STATUS_FLAG = {"answered": "--answered", "unanswered": "--unanswered", "delayed": "--delayed"}
+
+
+def filter_words(filters: Filters | Iterable[tuple[str, Any]]) -> list[str]:
+    """Filters as the flags that set them: ``--partij D66``, ``--answered``."""
+    from search.watch import filters_to_json  # imported here: a search does not use it
+
+    pairs = filters_to_json(filters).items() if isinstance(filters, Filters) else filters
+    words = []
+    for name, value in pairs:
+        if name == "status":
+            words.append(_STATUS_FLAG.get(str(value), f"status:{value}"))
+            continue
+        text = str(value)
+        words.append(f"{_FLAG_OF.get(name, name)} {repr(text) if ' ' in text else text}")
+    return words
