@@ -76,6 +76,11 @@ def test_the_watch_flow_through_the_cli(setup: tuple[Path, Path]) -> None:
     listed = _invoke("watch", "list", index=index)
     assert [line.split()[0] for line in listed.stdout.splitlines()] == ["stikstof", "China"]
     assert "nog niet bekeken" in listed.stdout
+    as_json = json.loads(_invoke("watch", "list", "--json", index=index).stdout)
+    assert [(w["name"], w["query"], w["filters"], w["seen"], w["checked"]) for w in as_json] == [
+        ("stikstof", "stikstof", {}, 0, None),
+        ("China", "china", {"party": "PvdA"}, 7, None),
+    ]
     # Nothing new yet: exit 1 (for cron), and the seen marks hold what matched at add.
     quiet = _invoke("watch", "check", index=index)
     assert quiet.exit_code == 1
