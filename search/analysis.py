@@ -50,7 +50,9 @@ __all__ = [
 ]
 
 ANALYZER_NAME = "kvsearch-dutch"
-ANALYZER_VERSION = 2
+#: 3: -ies forms meet their -iezen forms (advies/adviezen -> advie), -ieën/-eeën plurals
+#: their singular (technologieën -> technologie), overheids- meets overheid.
+ANALYZER_VERSION = 3
 STEMMER_ALGORITHM = DUTCH_PORTER
 
 #: Words, numbers with decimal marks (3.141, 1,5) and a trailing possessive/plural
@@ -63,8 +65,10 @@ TOKEN_PATTERN = re.compile(r"\w+(?:[.,]\d+)*(?:['’]s\b)?")
 STEM_OVERRIDES: dict[str, str] = {
     "overheid": "overheid",
     "overheden": "overheid",
+    "overheids": "overheid",  # overheids- en bedrijfsleven: Porter makes it over too
     "rijksoverheid": "rijksoverheid",
     "rijksoverheden": "rijksoverheid",
+    "rijksoverheids": "rijksoverheid",
     "stad": "stad",
     "steden": "stad",
     "lid": "lid",
@@ -117,6 +121,9 @@ _STEMMER = dutch_porter_stemmer()  # snowballstemmer's, without its other langua
 #: one (a BaseStemmer, with set_current), our port: the same stems, 20 times faster.
 _stem_word = stem_word if hasattr(_STEMMER, "set_current") else _STEMMER.stemWord
 _CLOSED_LONG_VOWEL = re.compile(r"(?<![aeou])([aeou])\1([^aeiou])$")
+#: Folded endings of the plural -ën after a word ending in -ie or -ee (technologieën,
+#: ideeën): without the diaeresis the ending would run into the vowel before it.
+_TREMA_PLURALS = ("ieen", "eeen")
 
 
 @lru_cache(maxsize=200_000)
@@ -127,8 +134,15 @@ def stem(word: str) -> str:
         return override
     if not word.isalpha() and any(c.isdigit() for c in word):
         return word
-    if word.endswith("ies") and len(word) > 5:
-        word = word[:-1]  # sancties -> sanctie, as Porter leaves -ies plurals alone
+    if word.endswith(_TREMA_PLURALS) and len(word) > 4:
+        # technologieën, zeeën: folding lost the diaeresis that marks -ën as an ending,
+        # and Porter keeps -en after a vowel (technologieen, then jaren's long-vowel rule
+        # below would make it technologien): the plural of technologie, zee.
+        word = word[:-2]
+    elif word.endswith("ies") and len(word) > 5:
+        # sancties -> sanctie, as Porter leaves -ies plurals alone. Past five letters
+        # only: the -ies of vries, kies is the whole root.
+        word = word[:-1]
     result: str = _stem_word(word)
     # Dutch spelling alternations Porter leaves apart (Kraaij-Pohlmann merges them):
     # huizen/huis, brieven/brief (z/s, v/f), financieel/financiële, jaar/jaren
@@ -137,6 +151,11 @@ def stem(word: str) -> str:
         result = result[:-1] + "s"
     elif result.endswith("v"):
         result = result[:-1] + "f"
+    if result.endswith("ies") and len(result) > 5:
+        # The -ies rule again, on the stem, so that the forms meet whichever way they
+        # reach -ies: adviezen -> adviez -> advies -> advie as advies -> advie, and
+        # preciese -> precies (Porter drops the e) -> precie as precies -> precie.
+        result = result[:-1]
     return _CLOSED_LONG_VOWEL.sub(r"\1\2", result)
 
 
@@ -144,8 +163,9 @@ def stem(word: str) -> str:
 #: starts with its stem but for the stem's last ``STEM_TAIL`` characters (see
 #: :func:`stem_prefix`). Snowball's ``dutch_porter`` only removes endings, replaces
 #: ``heden`` by ``heid`` and undoubles a final consonant or the long vowel before the
-#: last consonant; the rules of :func:`stem` change the last letter (z/s, v/f) or
-#: undouble that vowel again, and the overrides keep to it too (``leden`` -> ``lid``).
+#: last consonant; the rules of :func:`stem` change the last letter (z/s, v/f), undouble
+#: that vowel again or remove an ending (the s of -ies, the -en of -ieën), and the
+#: overrides keep to it too (``leden`` -> ``lid``).
 #: Checked on the lexicon and on random words by ``tests/test_analysis.py``.
 STEM_TAIL = 2
 

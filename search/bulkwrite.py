@@ -510,9 +510,9 @@ class _TermIndex(OrderedHashWriter):  # type: ignore[misc]  # Whoosh is untyped
         self._hashes = self._positions = []
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Have the kernel kill this (forked) process when its parent dies (Linux), so that
-    a killed build leaves no writer holding the index lock."""
+    a killed build leaves no helper or parse worker behind."""
     try:
         import ctypes  # builds only
 
@@ -612,7 +612,7 @@ class HelperProcess:
         pid = os.fork()
         if pid == 0:  # the helper: never returns, never runs the parent's cleanup
             os.close(write_fd)
-            _die_with_parent(parent)
+            die_with_parent(parent)
             _serve(read_fd, folder, parent)
         os.close(read_fd)
         self.pid = pid
@@ -745,7 +745,7 @@ class BulkWriter:
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the helper: never returns, never runs the parent's cleanup
-            _die_with_parent(parent)
+            die_with_parent(parent)
             status = 1
             out = _Helper(os.getpid(), self._folder)
             try:

@@ -32,17 +32,20 @@ from search.errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexPathError,
+    IndexUntrustedError,
     IndexVersionError,
     QuerySyntaxError,
     SearchError,
     SeedError,
     SeedParseError,
+    SourceError,
     WatchExistsError,
     WatchNameError,
     WatchNotFoundError,
     WatchStoreError,
 )
 from search.index import Index
+from search.indexer import read_current
 from search.models import BuildReport, Filters, Hit, Skipped
 from search.parliament import FIRST_YEAR, LAST_YEAR
 from search.render import (
@@ -54,6 +57,7 @@ from search.render import (
     news_lines,
     plural,
     results_text,
+    shown_path,
     similar_text,
 )
 from search.version import installed_version
@@ -70,8 +74,13 @@ SKIP_REASONS_NL: dict[str, str] = {
     "too-large": "te groot voor een seed ({detail}; hoogstens 20 MB)",
     "binary": "geen tekst maar een binair bestand",
     "unreadable": "kan niet gelezen worden ({detail})",
+    "dangling-link": "symbolische link naar {detail}, dat niet bestaat; herstel of verwijder hem",
+    "link-loop": "symbolische link die naar zichzelf terugleidt; herstel of verwijder hem",
+    "not-a-file": "geen gewoon bestand",
     "no-questions": "document {detail} bevat geen blokken `Vraag N`",
     "legacy-encoding": "geen UTF-8; gelezen als {detail}",
+    "invalid-utf8": "bytes die geen UTF-8 zijn ({detail}); alleen die zijn als cp1252 "
+    "gelezen, controleer deze regel",
     "no-heading": "geen kop `## <documentnummer>`; het document heet {detail}, naar het bestand",
     "duplicate-id": "een documentnummer staat twee keer in het bestand; dit document heet {detail}",
     "merge-conflict": "{detail} verschilt van het andere document met dit nummer; "
@@ -79,6 +88,13 @@ SKIP_REASONS_NL: dict[str, str] = {
     "notice-only": "document {detail} is een mededeling zonder vragen",
     "repeated-question": "vraag {detail} staat er twee keer; de tekst is samengevoegd",
     "answer-without-question": "antwoord {detail} heeft geen vraagblok",
+    "unknown-heading": "onbekende kop `{detail}`; de tekst eronder hoort nu bij de vraag, het "
+    "antwoord of de mededeling erboven",
+    "unknown-heading-lost": "onbekende kop `{detail}` vóór de eerste vraag; de tekst eronder "
+    "is niet geïndexeerd (maak er een `### Vraag N` van of verplaats hem)",
+    "invalid-date": "de datum {detail} bestaat niet; geïndexeerd zonder datum, verbeter de datum",
+    "name-not-utf8": "bestandsnaam is geen UTF-8; geïndexeerd als {detail} "
+    "(geef het bestand een UTF-8-naam)",
     "not-utf8": "geen UTF-8-tekst",
     "no-document": "geen kop `## <documentnummer>`, dus geen document gevonden",
 }
@@ -97,7 +113,7 @@ def dutch_message(exc: SearchError) -> str:
         )
     if isinstance(exc, IndexCorruptError):
         return (
-            f"de index in {exc.path}/ is beschadigd ({exc.reason}). "
+            f"de index in {exc.path}/ is beschadigd ({_corrupt_reason(exc.reason)}). "
             "Bouw hem opnieuw met `kvsearch rebuild`."
         )
     if isinstance(exc, IndexLockedError):
@@ -109,8 +125,9 @@ def dutch_message(exc: SearchError) -> str:
             "Kies een andere --index-dir."
         )
     if isinstance(exc, SeedError):
+        shown = shown_path(os.fsencode(str(exc.path)).decode("utf-8", "backslashreplace"))
         return (
-            f"{exc.path}: {_REASONS_NL.get(exc.reason, exc.reason)}. "
+            f"{shown}: {_REASONS_NL.get(exc.reason, exc.reason)}. "
             "Geef een map of bestand met Kamervragen op."
         )
     if isinstance(exc, SeedParseError):
@@ -123,6 +140,20 @@ def dutch_message(exc: SearchError) -> str:
         return f"de index in {exc.path}/ is gesloten. Open hem opnieuw."
     if isinstance(exc, WatchNotFoundError | WatchExistsError | WatchNameError | WatchStoreError):
         return _watch_message(exc)
+    if isinstance(exc, SourceError):
+        return _source_message(exc)
+    if isinstance(exc, IndexUntrustedError):
+        what = {
+            "owner": f"is van een andere gebruiker (uid {exc.owner})",
+            "writable": "is schrijfbaar voor groep of anderen",
+            "symlink": "is een symbolische link",
+            "links": "heeft nog andere harde links",
+        }.get(exc.reason, exc.reason)
+        return (
+            f"de index in {exc.path}/ wordt niet geopend: {exc.file} {what}, en een index "
+            "bevat code. Vertrouwt u hem, gebruik dan --trust of "
+            f"KVSEARCH_TRUST_INDEX={exc.path}."
+        )
     return str(exc)
 
 
@@ -203,6 +234,25 @@ def _query_message(exc: QuerySyntaxError) -> str:
     return str(exc)
 
 
+def _source_message(exc: SourceError) -> str:
+    """A :class:`SourceError` in Dutch: which source, and what to do."""
+    names = ", ".join(shown_path(x) for x in exc.sources)
+    if exc.reason == "unknown":
+        recorded = ", ".join(shown_path(x) for x in exc.recorded) or "geen"
+        return f"{names} is geen bron van de index in {exc.path}/; de bronnen zijn: {recorded}."
+    many = len(exc.sources) > 1
+    what = {
+        "missing": "ontbreken" if many else "ontbreekt",
+        "unreadable": "kunnen niet gelezen worden" if many else "kan niet gelezen worden",
+        "empty": "zijn leeg" if many else "is leeg",
+    }.get(exc.reason, exc.reason)
+    noun, their = ("bronnen", "hun") if many else ("bron", "haar")
+    return (
+        f"{noun} {names} {what}; gebruik --forget om {their} entries te verwijderen "
+        "(de index is niet gewijzigd)."
+    )
+
+
 _WHAT = {"analysis": "taalanalyse", "schema version": "schemaversie"}
 
 #: Dutch for the reasons that library errors carry (system errors stay as they are).
@@ -210,16 +260,43 @@ _REASONS_NL = {
     "it is a file": "het is een bestand",
     "the folder is not empty and holds no kvsearch index": "de map is niet leeg en is geen index",
     "no such file or folder": "bestaat niet",
+    "no seeds given": "geen seeds opgegeven",
     "Permission denied": "geen toegang",
     "Not a directory": "een deel van het pad is een bestand",
     "Read-only file system": "alleen-lezen bestandssysteem",
 }
 
 
+#: Dutch for the reasons of :class:`IndexCorruptError` that kvsearch words itself (by
+#: their start; what Whoosh or the system says stays as it is).
+_CORRUPT_NL = {
+    "CURRENT cannot be read": "CURRENT is onleesbaar",
+    "CURRENT is missing": "CURRENT ontbreekt",
+    "CURRENT names a missing generation": "CURRENT noemt een generatie die ontbreekt:",
+    "kvsearch.json is missing or unreadable": "kvsearch.json ontbreekt of is onleesbaar",
+    "kvsearch.json is not a kvsearch index description": "kvsearch.json beschrijft geen index",
+    "kvsearch.json lacks a count of": "in kvsearch.json ontbreekt het aantal",
+    "kvsearch.json names no sources": "kvsearch.json noemt geen bronnen",
+    "kvsearch.json has an unreadable list of sources": "kvsearch.json: bronnen onleesbaar",
+    "kvsearch.json has an unreadable list of seed files": "kvsearch.json: bestanden onleesbaar",
+    "its metadata and sources cannot be read": "beschrijving en bronnen zijn onleesbaar",
+}
+
+
+def _corrupt_reason(reason: str) -> str:
+    for english, dutch in _CORRUPT_NL.items():
+        if reason.startswith(english):
+            return dutch + reason[len(english) :]
+    return reason
+
+
 def skip_text(skip: Skipped) -> str:
     """A :class:`Skipped` in Dutch: ``path:line: reason``."""
-    reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=skip.detail)
-    return f"{skip.path}:{skip.line}: {reason}"
+    detail = _REASONS_NL.get(skip.detail, skip.detail)
+    if skip.code == "name-not-utf8":  # the name it is indexed under: a path
+        detail = shown_path(detail)
+    reason = SKIP_REASONS_NL.get(skip.code, skip.reason).format(detail=detail)
+    return f"{shown_path(skip.path)}:{skip.line}: {reason}"
 
 
 #: click's own help headings, in Dutch.
@@ -290,7 +367,7 @@ class KvGroup(click.Group):
             click.echo(f"Fout: {dutch_message(exc)}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("\nAfgebroken; een vorige index blijft in gebruik.", err=True)
+            click.echo("\nAfgebroken.", err=True)
             ctx.exit(130)
 
 
@@ -326,7 +403,7 @@ def main() -> None:
 
     \b
     Voorbeelden:
-      kvsearch index                      index maken of bijwerken uit seeds/
+      kvsearch index                      index maken (uit seeds/) of bijwerken
       kvsearch search gezichtsherkenning  zoeken
       kvsearch search '"social credit"' --json
       kvsearch watch add zorg jeugdzorg   een onderwerp volgen
@@ -335,8 +412,29 @@ def main() -> None:
     """
 
 
+#: Where ``--trust`` is kept in the click context's ``meta``.
+_TRUST = "kvsearch.trust"
+
+
+def _remember_trust(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    ctx.meta[_TRUST] = bool(value)
+
+
+def _trust() -> bool:
+    """Whether ``--trust`` was given to the running command."""
+    return bool(click.get_current_context().meta.get(_TRUST, False))
+
+
 def index_dir_option(func: Any) -> Any:
-    """The ``--index-dir`` option shared by every command."""
+    """The ``--index-dir`` and ``--trust`` options shared by every command."""
+    func = click.option(
+        "--trust",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_trust,
+        help="Open de index ook als hij van een andere gebruiker is of door anderen "
+        "beschreven kan worden (een index bevat code; ook via KVSEARCH_TRUST_INDEX=MAP).",
+    )(func)
     return click.option(
         "--index-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -356,6 +454,12 @@ def _report(report: BuildReport, quiet: bool = False) -> None:
                 f"{report.added} toegevoegd, {report.changed} gewijzigd, "
                 f"{report.removed} verwijderd, {report.unchanged} ongewijzigd"
             )
+        for source in report.new_sources:
+            if report.incremental:
+                click.echo(f"Nieuwe bron: {shown_path(source)}")
+        for source, count in report.forgotten:
+            removed = plural(count, "bestand", "bestanden")
+            click.echo(f"Bron vergeten: {shown_path(source)} ({removed} verwijderd)")
         for line in changes_lines(report.changes):
             click.echo(line)
         click.echo(
@@ -410,26 +514,38 @@ def _build_command(name: str, *, full: bool, short_help: str, help_text: str) ->
     @main.command(name, short_help=short_help, help=help_text)
     @seeds_argument
     @index_dir_option
+    @click.option(
+        "--forget",
+        multiple=True,
+        metavar="PAD",
+        type=click.Path(path_type=Path),
+        help="Laat deze bron los en verwijder haar vragen uit de index (herhaalbaar).",
+    )
     @build_options
     @help_option
     def command(
         seeds: tuple[Path, ...],
         index_dir: Path,
+        forget: tuple[Path, ...],
         quiet: bool,
         wait: bool,
         strict: bool,
         as_json: bool,
     ) -> None:
-        _build(index_dir, seeds or (Path(DEFAULT_SEEDS),), quiet, wait, strict, as_json, full=full)
+        _build(index_dir, seeds, forget, quiet, wait, strict, as_json, full=full)
 
 
 _build_command(
     "index",
     full=False,
-    short_help="Maak of werk de index bij uit seeds/.",
+    short_help="Maak of werk de index bij uit zijn bronnen.",
     help_text="""Maak de index, of werk hem bij na toegevoegde, gewijzigde of verwijderde seeds.
 
-    Zonder SEEDS wordt seeds/ gebruikt. Alleen nieuwe en gewijzigde bestanden worden
+    De index onthoudt zijn bronnen (mappen en bestanden). Zonder SEEDS wordt hij
+    bijgewerkt uit die bronnen (een nieuwe index: uit seeds/); SEEDS worden eraan
+    toegevoegd, --forget laat er een los. Ontbreekt een bron (hernoemd, schijf niet
+    aangesloten), dan stopt het bijwerken en blijft de index ongewijzigd.
+    Alleen nieuwe en gewijzigde bestanden worden
     opnieuw gelezen; het resultaat is gelijk aan een nieuwe index. De vorige index
     blijft bruikbaar tot de nieuwe klaar is, ook als het bijwerken wordt afgebroken.
     Een bestand dat niet gelezen kan worden wordt gemeld (bestand en regel) en
@@ -439,6 +555,7 @@ _build_command(
     Voorbeelden:
       kvsearch index
       kvsearch index seeds/ ../meer-vragen/ --index-dir /tmp/kv
+      kvsearch index --forget ../meer-vragen/
     """,
 )
 _build_command(
@@ -448,6 +565,7 @@ _build_command(
     help_text="""Bouw de index helemaal opnieuw (na een nieuwe versie van kvsearch).
 
     De nieuwe index wordt naast de oude gebouwd en in één stap in gebruik genomen.
+    Zonder SEEDS uit de bronnen van de index. Herstelt ook een beschadigde index.
 
     \b
     Voorbeeld:
@@ -509,6 +627,7 @@ def _watch_errors(news: Iterable[WatchNews]) -> None:
 def _build(
     index_dir: Path,
     seeds: Sequence[Path],
+    forget: Sequence[Path],
     quiet: bool,
     wait: bool,
     strict: bool,
@@ -520,11 +639,24 @@ def _build(
     ``strict``, when anything was skipped or odd)."""
     show = not quiet and not as_json and sys.stderr.isatty()
     progress = _ProgressLine() if show else None
+    live_before = read_current(index_dir)
     try:
-        with Index.build(index_dir, seeds, full=full, wait=wait, progress=progress) as index:
+        with Index.build(
+            index_dir,
+            seeds,
+            forget=forget,
+            default=[Path(DEFAULT_SEEDS)],
+            full=full,
+            wait=wait,
+            progress=progress,
+            trust=_trust(),
+        ) as index:
             assert index.last_build is not None
             report = index.last_build
             news = () if quiet else _watch_news(index, report)
+    except KeyboardInterrupt:
+        click.echo(f"\n{_interrupted(index_dir, live_before)}", err=True)
+        sys.exit(130)
     finally:
         if progress:
             progress.finish()
@@ -559,21 +691,32 @@ def _build(
         sys.exit(1)
 
 
+def _interrupted(index_dir: Path, live_before: str | None) -> str:
+    """What an interrupted build leaves in use: CURRENT tells, not where it stopped."""
+    live = read_current(index_dir)
+    if live is None:
+        return f"Afgebroken; er is nog geen index in {index_dir}/."
+    if live != live_before:
+        return f"Afgebroken, maar de nieuwe index in {index_dir}/ was al klaar en is in gebruik."
+    return f"Afgebroken; de vorige index in {index_dir}/ blijft in gebruik."
+
+
 @main.command("check", short_help="Vergelijk de index met de seeds.")
 @seeds_argument
 @index_dir_option
 @help_option
 def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
-    """Vergelijk de index met de seeds: welke bestanden zijn nieuw, gewijzigd of weg.
+    """Vergelijk de index met zijn bronnen: welke bestanden zijn nieuw, gewijzigd of weg,
+    en welke bronnen ontbreken. Met SEEDS: ook met die (zoals `kvsearch index SEEDS`).
 
     Afsluitstatus 0 als de index bij is, 1 als `kvsearch index` nodig is.
 
     \b
     Voorbeeld:
-      kvsearch check seeds/
+      kvsearch check
     """
-    with Index.open(index_dir) as index:
-        report = index.check(seeds or (Path(DEFAULT_SEEDS),))
+    with Index.open(index_dir, trust=_trust()) as index:
+        report = index.check(seeds)
     click.echo(
         f"Index in {report.index_path}/: "
         f"{plural(report.documents, 'document', 'documenten')}, "
@@ -585,9 +728,16 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
         ("verwijderd", report.removed),
     ):
         for name in names:
-            click.echo(f"{label}: {name}")
+            click.echo(f"{label}: {shown_path(name)}")
+    for source in report.missing:
+        click.echo(
+            f"bron ontbreekt: {shown_path(source)} (sluit haar weer aan, of "
+            f"`kvsearch index --forget {shown_path(source)}`)"
+        )
     for problem in report.problems:
         click.echo(f"probleem: {problem}")
+    for skip in report.skipped:
+        click.echo(f"overgeslagen: {skip_text(skip)}", err=True)
     if report.up_to_date:
         click.echo(f"Bij: {plural(report.unchanged, 'bestand', 'bestanden')} ongewijzigd.")
     else:
@@ -598,7 +748,7 @@ def check_command(seeds: tuple[Path, ...], index_dir: Path) -> None:
 def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:
     """Open the index; build the default one from seeds/ when it does not exist yet."""
     try:
-        return Index.open(index_dir)
+        return Index.open(index_dir, trust=_trust())
     except IndexNotFoundError:
         explicit = ctx.get_parameter_source("index_dir") == ParameterSource.COMMANDLINE
         if explicit or not Path(DEFAULT_SEEDS).is_dir():
@@ -607,7 +757,7 @@ def _open_for_search(ctx: click.Context, index_dir: Path) -> Index:
         f"Nog geen index in {index_dir}/: die wordt eerst gemaakt uit {DEFAULT_SEEDS}/.",
         err=True,
     )
-    index = Index.build(index_dir, [Path(DEFAULT_SEEDS)])
+    index = Index.build(index_dir, [Path(DEFAULT_SEEDS)], trust=_trust())
     assert index.last_build is not None
     _report(index.last_build, quiet=True)
     return index
@@ -1000,7 +1150,7 @@ def stats_command(
     """
     from search.render import stats_rows, stats_text
 
-    with Index.open(index_dir) as index:
+    with Index.open(index_dir, trust=_trust()) as index:
         stats = index.stats(query_of(words), filters=filters, by=by, today=today, exact=exact)
     fmt = "json" if as_json else fmt
     if fmt == "json":
@@ -1071,7 +1221,7 @@ def watch_add_command(
     query = query_of(words)
     if not query and not filters:
         raise click.UsageError("geef zoekwoorden of een filter, bijvoorbeeld `jeugdzorg`.")
-    with Index.open(index_dir) as index:
+    with Index.open(index_dir, trust=_trust()) as index:
         watch = index.watches.add(name, query, filters=filters, exact=exact)
     click.echo(
         f"Volg '{watch.name}' ({watch_text(watch)}): nu "
@@ -1091,7 +1241,7 @@ def watch_list_command(index_dir: Path, as_json: bool) -> None:
     Voorbeeld:
       kvsearch watch list
     """
-    with Index.open(index_dir) as index:
+    with Index.open(index_dir, trust=_trust()) as index:
         watches = index.watches.all()
     if as_json:
         data = [w.to_dict() for w in watches]
@@ -1120,7 +1270,7 @@ def watch_remove_command(name: str, index_dir: Path) -> None:
     Voorbeeld:
       kvsearch watch remove jeugdzorg
     """
-    with Index.open(index_dir) as index:
+    with Index.open(index_dir, trust=_trust()) as index:
         watch = index.watches.remove(name)
     click.echo(f"Niet meer gevolgd: '{watch.name}' ({watch_text(watch)})")
 
@@ -1151,7 +1301,7 @@ def watch_check_command(name: str | None, index_dir: Path, fmt: str, as_json: bo
     fmt = "json" if as_json else fmt
     if fmt == "atom" and name is None:
         raise click.UsageError("--format atom geeft de feed van één zoekvraag; geef zijn NAAM.")
-    with Index.open(index_dir) as index:
+    with Index.open(index_dir, trust=_trust()) as index:
         news = index.watches.check(name)
     if fmt == "json":
         data = {"news": sum(n.count for n in news), "watches": [n.to_dict() for n in news]}

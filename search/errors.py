@@ -212,3 +212,67 @@ class WatchStoreError(SearchError):
             f"The saved searches in {path} cannot be read ({reason}). "
             "Fix or move the file; kvsearch does not overwrite it."
         )
+
+
+class SourceError(SearchError):
+    """A source of the index cannot be used; nothing was changed.
+
+    ``reason`` is one of ``missing`` (a recorded source folder or file is gone),
+    ``empty`` (a recorded folder that held seed files holds none now: an unmounted
+    disk looks like this), ``unreadable`` (it cannot be listed) or ``unknown`` (a
+    path to forget that is not a source of the index). ``sources`` are the paths
+    concerned, absolute; ``recorded`` are the index's sources.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        sources: tuple[str, ...],
+        reason: str,
+        recorded: tuple[str, ...] = (),
+    ) -> None:
+        self.path = path
+        self.sources = sources
+        self.reason = reason
+        self.recorded = recorded
+        names = ", ".join(sources)
+        if reason == "unknown":
+            message = (
+                f"{names} is not a source of the index at {path}; "
+                f"its sources are: {', '.join(recorded) or 'none'}."
+            )
+        else:
+            message = (
+                f"The source {names} of the index at {path} is {reason}; the index was "
+                "not changed. Bring it back, or forget it (and its entries) with "
+                "forget= (`kvsearch index --forget`)."
+            )
+        super().__init__(message)
+
+
+class IndexUntrustedError(SearchError):
+    """The index folder, or a file in it, could have been written by someone else.
+
+    Opening an index runs code from it (Whoosh stores pickles), so like git with a
+    repository of another user, kvsearch refuses it unless it is trusted explicitly.
+    ``reason`` is ``owner`` (``owner`` holds the uid), ``writable`` (by group or
+    others), ``symlink`` (a symbolic link inside the index) or ``links`` (a lock file
+    with other hard links).
+    """
+
+    def __init__(self, path: Path, file: Path, reason: str, owner: int | None = None) -> None:
+        self.path = path
+        self.file = file
+        self.reason = reason
+        self.owner = owner
+        what = {
+            "owner": f"is owned by another user (uid {owner})",
+            "writable": "is writable by group or others",
+            "symlink": "is a symbolic link",
+            "links": "has other hard links",
+        }.get(reason, reason)
+        super().__init__(
+            f"Refusing the index at {path}: {file} {what}, and opening an index runs code "
+            f"from it. If you trust it, set KVSEARCH_TRUST_INDEX={path} (or pass trust=True, "
+            "`--trust`)."
+        )

@@ -39,6 +39,8 @@ from search.errors import (
 )
 from search.highlight import make_snippet, mark_all, mark_names
 from search.indexer import Progress
+from search.interpret import interpret
+from search.interpret import preference_weight as interpretation_weight
 from search.models import (
     BuildReport,
     CheckReport,
@@ -46,12 +48,15 @@ from search.models import (
     Filters,
     Group,
     Hit,
+    Preference,
     Question,
     SearchResults,
     Snippet,
 )
 from search.query import (
+    NAME_FIELDS,
     STEMMED_FIELDS,
+    Clause,
     ParsedQuery,
     clause_query,
     filter_query,
@@ -61,7 +66,7 @@ from search.query import (
     parse,
     to_whoosh,
 )
-from search.ranking import RERANK_DEPTH, fuse
+from search.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
 from search.schema import entry_from_stored
 from search.scoring import matching_docs, score_query, similar_weighting, weighting
 from search.spelling import correct_word, is_unknown
@@ -82,9 +87,12 @@ class Index:
     release its files.
     """
 
-    def __init__(self, path: Path, generation: Path, ix: Any, meta: dict[str, Any]) -> None:
+    def __init__(
+        self, path: Path, generation: Path, ix: Any, meta: dict[str, Any], trust: bool = False
+    ) -> None:
         """Internal: use :meth:`open` or :meth:`build`."""
         self.path = path
+        self._trust = trust
         self._generation = generation
         self._ix = ix
         self._meta = meta
@@ -93,19 +101,25 @@ class Index:
     # --- lifecycle -----------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: PathLike) -> Index:
+    def open(cls, path: PathLike, *, trust: bool = False) -> Index:
         """Open the index at ``path``.
+
+        Opening an index runs code from its files (Whoosh stores pickles): an index
+        folder or file that belongs to another user or that group or others can
+        write is refused unless ``trust`` or ``KVSEARCH_TRUST_INDEX`` names it (see
+        :mod:`search.trust`).
 
         Raises:
             IndexNotFoundError: There is no index at ``path``.
             IndexVersionError: It was built with another schema or analysis.
             IndexCorruptError: It is damaged.
+            IndexUntrustedError: Someone else could have written it.
         """
         path = Path(path)
         for attempt in range(3):
             gen = indexer.live_generation(path)
             try:
-                return cls._open_generation(path, gen)
+                return cls._open_generation(path, gen, trust)
             except SearchError:
                 # A build may have swapped generations while we opened: try the new one.
                 if attempt == 2 or indexer.read_current(path) == gen.name:
@@ -113,12 +127,13 @@ class Index:
         raise AssertionError("unreachable")  # pragma: no cover
 
     @classmethod
-    def _open_generation(cls, path: Path, gen: Path) -> Index:
+    def _open_generation(cls, path: Path, gen: Path, trust: bool = False) -> Index:
+        indexer.check_trust(path, gen, trust=trust)
         meta = indexer.read_meta(path, gen, manifest=False)  # searching needs no manifest
         ix: Any = None
         try:
             ix = indexer.open_for_reading(gen)
-            index = cls(path, gen, ix, meta)
+            index = cls(path, gen, ix, meta, trust)
             index._searcher = ix.searcher(
                 weighting=weighting()
             )  # opens every segment file: find damage now
@@ -132,30 +147,54 @@ class Index:
     def build(
         cls,
         path: PathLike,
-        seeds: Sequence[PathLike],
+        seeds: Sequence[PathLike] = (),
         *,
+        forget: Sequence[PathLike] = (),
+        default: Sequence[PathLike] = (),
         full: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
+        trust: bool = False,
     ) -> Index:
-        """Build or update the index at ``path`` from seed files and folders; open it.
+        """Build or update the index at ``path`` from its sources; open it.
 
-        An existing index is updated: only added and changed files are read, removed
-        files' entries deleted; ``full`` builds anew. Either way the previous index
-        stays usable until the new one is complete, and the result is the same. The
-        build's report is :attr:`last_build`.
+        The index records the folders and files it is built from (its
+        :attr:`sources`, absolute paths): ``seeds`` are added to them, ``forget``
+        removed (with their entries). An existing index is updated: only added and
+        changed files are read, removed files' entries deleted; ``full`` builds anew.
+        Either way the previous index stays usable until the new one is complete,
+        and the result is the same. The build's report is :attr:`last_build`.
+
+        A recorded source that is missing (a renamed folder, an unmounted disk: also
+        a folder that held seed files and holds none now) or unreadable never loses
+        its entries: the build raises :class:`SourceError` and changes nothing.
 
         Args:
             path: The index folder (created when missing).
-            seeds: Seed files and folders.
-            full: Rebuild from scratch (after an upgrade of kvsearch).
+            seeds: Seed files and folders to add to the recorded sources (none: update
+                from the recorded ones).
+            forget: Recorded sources to drop, with their entries.
+            default: The sources of a new index when no ``seeds`` are given (the CLI
+                passes ``seeds/``).
+            full: Rebuild from scratch (after an upgrade of kvsearch, or to repair a
+                damaged index; its sources are recovered from any generation that
+                still names them).
             wait: Wait for another writer instead of raising IndexLockedError.
             progress: Called as ``progress(stage, done, total)`` while building.
+            trust: Use an existing index folder even when someone else could have
+                written it (see :meth:`open`).
         """
         report = indexer.build(
-            Path(path), [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+            Path(path),
+            [Path(s) for s in seeds],
+            forget=[Path(s) for s in forget],
+            default=[Path(s) for s in default],
+            full=full,
+            wait=wait,
+            progress=progress,
+            trust=trust,
         )
-        index = cls.open(path)
+        index = cls.open(path, trust=trust)
         index.last_build = report
         return index
 
@@ -163,26 +202,36 @@ class Index:
 
     def update(
         self,
-        seeds: Sequence[PathLike],
+        seeds: Sequence[PathLike] = (),
         *,
+        forget: Sequence[PathLike] = (),
         full: bool = False,
         wait: bool = False,
         progress: Progress | None = None,
     ) -> BuildReport:
-        """Update this index from ``seeds`` (see :meth:`build`) and switch to it."""
+        """Update this index from its recorded sources, plus ``seeds``, minus
+        ``forget`` (see :meth:`build`), and switch to it."""
         report = indexer.build(
-            self.path, [Path(s) for s in seeds], full=full, wait=wait, progress=progress
+            self.path,
+            [Path(s) for s in seeds],
+            forget=[Path(s) for s in forget],
+            full=full,
+            wait=wait,
+            progress=progress,
+            trust=self._trust,
         )
         self._reopen()
         self.last_build = report
         return report
 
-    def check(self, seeds: Sequence[PathLike]) -> CheckReport:
-        """Compare this index with ``seeds``: files added, changed or removed since."""
-        return indexer.check(self.path, [Path(s) for s in seeds])
+    def check(self, seeds: Sequence[PathLike] = ()) -> CheckReport:
+        """Compare this index with its recorded sources (plus ``seeds``, as
+        :meth:`update` with them would): files added, changed or removed since, and
+        sources that are missing."""
+        return indexer.check(self.path, [Path(s) for s in seeds], trust=self._trust)
 
     def _reopen(self) -> None:
-        fresh = Index.open(self.path)  # first: if it fails, this index stays usable
+        fresh = Index.open(self.path, trust=self._trust)  # first: if it fails, keep this one
         self.close()
         self._generation, self._ix, self._meta = fresh._generation, fresh._ix, fresh._meta
         self._searcher = fresh._searcher
@@ -218,6 +267,12 @@ class Index:
     def document_count(self) -> int:
         """How many documents the index holds."""
         return int(self._meta["documents"])
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """The folders and files the index is built from (absolute paths); an update
+        without seeds reads them again."""
+        return tuple(Path(x) for x in indexer.recorded_sources(self._meta))
 
     @property
     def info(self) -> dict[str, Any]:
@@ -370,6 +425,7 @@ class Index:
             run.unknown,
             run.corrections,
             parsed.ignored,
+            run.preferences,
         )
 
     def iter_hits(
@@ -432,8 +488,12 @@ class Index:
         suggestion: str | None = None
         corrections: tuple[tuple[str, str], ...] = ()
         unknown: tuple[str, ...] = ()
+        preferences: tuple[Preference, ...] = ()
         if parsed.clauses:
             reader = searcher.reader()
+            if not exact:
+                understood = interpret(reader, parsed)
+                parsed, preferences = understood.parsed, understood.preferences
             unknown = _unknown_words(searcher, parsed)
             if not exact and unknown:
                 parsed, suggestion, corrections = self._correct(reader, parsed, query)
@@ -452,14 +512,16 @@ class Index:
                 sorting.FieldFacet("order"),
             ]
         if sortedby is None and parsed.clauses:
-            results = _collect(searcher, q, allow, _depth(limit), None)
+            scores = _query_scores(searcher, parsed)
+            _prefer(searcher, scores, preferences)
+            results = _collect(searcher, q, allow, _depth(limit), None, scores)
             _rerank(searcher, results, parsed, allow, related=related)
         else:
             results = _collect(searcher, q, allow, limit, sortedby)
         marks = _Marks(
             *highlight_terms(parsed), scored=sortedby is None, names=name_marks(parsed, flags)
         )
-        return _Run(searcher, parsed, results, marks, suggestion, corrections, unknown)
+        return _Run(searcher, parsed, results, marks, suggestion, corrections, unknown, preferences)
 
     @staticmethod
     def _hit(hit: Any, rank: int, marks: _Marks) -> Hit:
@@ -629,6 +691,7 @@ class _Run:
     suggestion: str | None = None
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
+    preferences: tuple[Preference, ...] = ()
 
 
 def _text_matches(text: str, marks: _Marks) -> bool:
@@ -731,16 +794,88 @@ def _looks_like_id(query: str) -> bool:
     return bool(_ID_RE.match(query))
 
 
-def _collect(searcher: Any, q: Any, allow: Any, limit: int | None, sortedby: Any) -> Any:
+def _prefer(searcher: Any, scores: dict[int, float], preferences: Sequence[Preference]) -> None:
+    """Raise the scores of the entries that meet each preference (in place)."""
+    for preference in preferences:
+        factor = 1.0 + interpretation_weight(preference)
+        allow = filter_query(preference.filters)
+        if allow is None or factor == 1.0:
+            continue
+        for docnum in matching_docs(searcher, allow) & scores.keys():
+            scores[docnum] *= factor
+
+
+def _scores(searcher: Any, q: Any) -> dict[int, float]:
+    """Every entry ``q`` matches with its score: by :mod:`search.scoring`, or by
+    Whoosh's matchers for a weighting that module does not compute."""
+    scores = score_query(searcher, q)
+    if scores is None:
+        scores = {docnum: score for score, docnum in searcher.search(q, limit=None).top_n}
+    return scores
+
+
+def _query_scores(searcher: Any, parsed: ParsedQuery) -> dict[int, float]:
+    """Every entry a query with words matches, scored: the optional words' BM25F scores
+    weighed by their commonness and coordinated (:func:`search.ranking.coordinate`),
+    plus the required clauses' scores; excluded entries left out. The same entries as
+    :func:`search.query.to_whoosh`'s query matches."""
+    should = [c for c in parsed.clauses if not (c.required or c.negated)]
+    must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
+    nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
+    if not should and not must:
+        return _scores(searcher, to_whoosh(parsed))  # only exclusions: every entry
+    reader = searcher.reader()
+    count = reader.doc_count()
+    parts = [_scores(searcher, clause_query(clause)) for clause in should]
+    weights = [commonness_weight(_document_frequency(reader, c), count) for c in should]
+    scores = coordinate(parts, weights)
+    if must:
+        required = _scores(searcher, must[0] if len(must) == 1 else wq.And(must))
+        get = scores.get
+        scores = {d: s + get(d, 0.0) for d, s in required.items()}
+    if nots and scores:
+        excluded = matching_docs(searcher, nots[0] if len(nots) == 1 else wq.Or(nots))
+        scores = {d: s for d, s in scores.items() if d not in excluded}
+    return scores
+
+
+def _document_frequency(reader: Any, clause: Clause) -> int:
+    """In how many entries a clause's words occur, in any text or name field (the most
+    for one field, a lower bound); a word of several tokens counts its rarest one, a
+    prefix or fuzzy word 0 (it is weighed fully)."""
+    if clause.prefix or clause.fuzzy:
+        return 0
+    plains, stems = analyze(clause.text, stemmed=False), analyze(clause.text)
+    return min(  # Whoosh is untyped
+        int(
+            max(
+                reader.doc_frequency("exact", plain),
+                *(reader.doc_frequency(f, plain) for f in NAME_FIELDS),
+                *(reader.doc_frequency(f, stem) for f in STEMMED_FIELDS),
+            )
+        )
+        for plain, stem in zip(plains, stems, strict=True)
+    )
+
+
+def _collect(
+    searcher: Any,
+    q: Any,
+    allow: Any,
+    limit: int | None,
+    sortedby: Any,
+    scores: dict[int, float] | None = None,
+) -> Any:
     """Run ``q``: the top ``limit`` by score (every match with None), counted.
 
     In relevance order every match is scored by :mod:`search.scoring` (Whoosh's BM25F
-    scores, summed posting block by posting block), then ranked as Whoosh ranks: higher
-    score first, lower document number on a tie.
+    scores, summed posting block by posting block; or ``scores``, computed already),
+    then ranked as Whoosh ranks: higher score first, lower document number on a tie.
     """
     if sortedby is not None:
         return searcher.search(q, filter=allow, limit=limit, sortedby=sortedby)
-    scores = score_query(searcher, q)
+    if scores is None:
+        scores = score_query(searcher, q)
     if scores is None:
         return _collect_whoosh(searcher, q, allow, limit)
     if allow is not None:

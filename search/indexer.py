@@ -5,7 +5,10 @@ An index directory holds generations::
     index/
       CURRENT              name of the live generation
       .lock                held (flock) by the one process that writes
-      gen-<time>-<pid>/    a complete Whoosh index + kvsearch.json
+      PREVIOUS             name of the generation CURRENT named before the last swap
+      gen-<time>-<pid>-<random>/
+                           a complete Whoosh index + kvsearch.json (versions, the
+                           sources, the manifest of seed files by absolute path)
 
 A build writes a new generation beside the live one and then replaces ``CURRENT``
 (an atomic rename), so a reader sees the old index or the new one, never a half-built
@@ -23,7 +26,10 @@ import hashlib
 import json
 import marshal
 import os
+import secrets
 import shutil
+import signal
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,9 +45,12 @@ from search.errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexPathError,
+    IndexUntrustedError,
     IndexVersionError,
     SearchError,
+    SeedError,
     SeedParseError,
+    SourceError,
 )
 from search.models import (
     BuildReport,
@@ -78,10 +87,19 @@ FORMAT = "kvsearch-index"
 def read_current(path: Path) -> str | None:
     """The name of the live generation, or None when there is no (readable) one."""
     try:
-        name = (path / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        name = _read_small(path / CURRENT_FILE).decode("utf-8").strip()
     except (OSError, ValueError):
         return None
     return name if name.startswith(GEN_PREFIX) and "/" not in name else None
+
+
+def _read_small(file: Path) -> bytes:
+    """A small file of the index folder, never through a symbolic link."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        return os.read(fd, 4096)
+    finally:
+        os.close(fd)
 
 
 def live_generation(path: Path) -> Path:
@@ -91,6 +109,8 @@ def live_generation(path: Path) -> Path:
         IndexNotFoundError: ``path`` holds no kvsearch index.
     """
     if not (path / CURRENT_FILE).exists():
+        if _complete_generations(path):
+            raise IndexCorruptError(path, f"{CURRENT_FILE} is missing")
         raise IndexNotFoundError(path)
     name = read_current(path)
     if name is None:
@@ -119,10 +139,10 @@ def read_meta(path: Path, gen: Path, *, manifest: bool = True) -> dict[str, Any]
     file = gen / META_FILE
     try:
         head = None if manifest else _read_meta_head(file)
-        meta: dict[str, Any] = head or json.loads(file.read_text(encoding="utf-8"))
+        meta: Any = head or json.loads(file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(path, f"{META_FILE} is missing or unreadable") from exc
-    if meta.get("format") != FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise IndexCorruptError(path, f"{META_FILE} is not a kvsearch index description")
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise IndexVersionError(
@@ -131,7 +151,42 @@ def read_meta(path: Path, gen: Path, *, manifest: bool = True) -> dict[str, Any]
     found = meta.get("analysis")
     if found != ANALYSIS:
         raise IndexVersionError(path, "analysis", _describe(found), _describe(ANALYSIS))
+    problem = _meta_problem(meta, manifest=manifest)
+    if problem:
+        raise IndexCorruptError(path, f"{META_FILE} {problem}")
     return meta
+
+
+def _meta_problem(meta: dict[str, Any], *, manifest: bool) -> str | None:
+    """What is wrong with the shape of readable metadata (a hand edit, a damaged
+    disk), or None: every key the code reads is there, of the type it expects."""
+    for key in ("documents", "entries"):
+        if type(meta.get(key)) is not int:
+            return f"lacks a count of {key}"
+    if "sources" not in meta and not isinstance(meta.get("seeds"), list):
+        return "names no sources"  # an index from before sources names its seeds
+    sources = meta.get("sources", [])
+    if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+        return "has an unreadable list of sources"
+    if not manifest:
+        return None
+    files = meta.get("files")
+    if not isinstance(files, list) or not all(_valid_record(r) for r in files):
+        return "has an unreadable list of seed files"
+    return None
+
+
+def _valid_record(record: Any) -> bool:
+    """A manifest record as :func:`_parse_one` writes it."""
+    if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+        return False
+    if not isinstance(record.get("documents"), list):
+        return False
+    return all(
+        isinstance(record.get(key), list)
+        and all(isinstance(p, list) and len(p) == 3 for p in record[key])
+        for key in ("skipped", "warnings")
+    )
 
 
 #: Where the manifest starts in ``kvsearch.json`` as :func:`_dump_meta` writes it:
@@ -174,20 +229,53 @@ def _describe(analysis: object) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(analysis.items()))
 
 
+#: Descriptors of the writer locks this process holds: a forked child (a parse
+#: worker, the write helper) closes them at once (:func:`_close_locks_in_child`), so
+#: that a child that outlives a killed build cannot keep the lock taken.
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_locks_in_child() -> None:
+    """In a forked child: close the inherited lock descriptors (never unlock them: the
+    lock belongs to the open file, which the parent still holds)."""
+    for fd in list(_HELD_LOCKS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_locks_in_child)
+
+
 @contextlib.contextmanager
-def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
+def writer_lock(path: Path, *, wait: bool = False, trust: bool = False) -> Iterator[None]:
     """Hold the index's writer lock; another writer gets :class:`IndexLockedError`,
     or waits for it with ``wait``.
 
     The lock is an ``flock``: the kernel drops it when the process dies, so a killed
-    build never leaves a stale lock behind.
+    build never leaves a stale lock behind. Its descriptor is not inherited: closed on
+    exec, and closed in forked children (:func:`_close_locks_in_child`). The lock file
+    is never reached through a symbolic link, and one with other hard links (or, unless
+    ``trust``, of another user) is refused before it is written: a planted ``.lock``
+    cannot make a writer truncate someone's file.
     """
+    lock = path / LOCK_FILE
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+        path.mkdir(mode=0o755, parents=True, exist_ok=True)
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(lock, flags | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IndexUntrustedError(path, lock, "symlink") from exc
         raise IndexPathError(path, exc.strerror or str(exc)) from exc
+    _HELD_LOCKS.add(fd)
     try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            raise IndexUntrustedError(path, lock, "links")
+        if not trust and hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+            raise IndexUntrustedError(path, lock, "owner", st.st_uid)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -203,7 +291,23 @@ def writer_lock(path: Path, *, wait: bool = False) -> Iterator[None]:
             os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        _HELD_LOCKS.discard(fd)
         os.close(fd)
+
+
+def _fault(point: str) -> None:
+    """A test hook: with ``KVSEARCH_FAULT=<point>:<signal>`` in the environment (say
+    ``switched:INT``), a build sends itself that signal when it reaches ``point``, so
+    that tests can kill or interrupt it at an exact moment instead of after a delay.
+
+    The points: ``parsing`` (the pool of parse workers has returned its first file)
+    and ``switched`` (``CURRENT`` names the new generation).
+    """
+    wanted = os.environ.get("KVSEARCH_FAULT")
+    if wanted:
+        where, _, name = wanted.partition(":")
+        if where == point:
+            os.kill(os.getpid(), signal.Signals[f"SIG{name or 'KILL'}"])
 
 
 def _check_target(path: Path) -> None:
@@ -219,9 +323,30 @@ def _check_target_dir(path: Path) -> None:
         raise IndexPathError(path, "it is a file")
     if not path.is_dir() or (path / CURRENT_FILE).exists():
         return
-    foreign = [p.name for p in path.iterdir() if p.name != LOCK_FILE]
-    if foreign and not all(n.startswith(GEN_PREFIX) for n in foreign):
+    if not all(_ours(p.name) for p in path.iterdir()):
         raise IndexPathError(path, "the folder is not empty and holds no kvsearch index")
+
+
+def _ours(name: str) -> bool:
+    """Whether a name in an index folder is one kvsearch makes there: a folder of
+    only such names is an index, whole or damaged, and may be rebuilt."""
+    if name in (CURRENT_FILE, PREVIOUS_FILE, LOCK_FILE) or name.startswith(GEN_PREFIX):
+        return True
+    from search import watch  # the saved searches kept beside the generations
+
+    if name in (watch.WATCH_FILE, watch.LOCK_FILE) or watch.is_temporary(name):
+        return True
+    return name.startswith(".") and name.endswith(".tmp")  # see _write_atomic
+
+
+def _complete_generations(path: Path) -> list[str]:
+    """The generations in ``path`` that a build finished (their metadata is written
+    last), newest first."""
+    try:
+        names = [p.name for p in path.iterdir() if p.name.startswith(GEN_PREFIX)]
+    except OSError:
+        return []
+    return sorted((n for n in names if (path / n / META_FILE).exists()), reverse=True)
 
 
 #: A seed file larger than this is skipped: Kamervragen documents are tens of KB, and
@@ -260,6 +385,8 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
     """Parse a seed file into its manifest record and its documents; never raises
     for bad content (it is recorded as skipped)."""
     record: dict[str, Any] = {"path": name, "documents": [], "skipped": [], "warnings": []}
+    renamed = [[0, "name-not-utf8", name]] if name != str(file) else []
+    record["warnings"] = renamed
     try:
         record.update(_fingerprint(file))
         if record["size"] > MAX_SEED_BYTES:
@@ -276,7 +403,7 @@ def _parse_one(file: Path, name: str) -> tuple[dict[str, Any], list[Document]]:
         record["skipped"] = [[0, "unreadable", str(exc.strerror or exc)]]
         return record, []
     record["skipped"] = [[s.line, s.code, s.detail] for s in parsed.skipped]
-    record["warnings"] = [[w.line, w.code, w.detail] for w in parsed.warnings]
+    record["warnings"] = renamed + [[w.line, w.code, w.detail] for w in parsed.warnings]
     record["documents"] = sorted({d.document_id for d in parsed.documents})
     return record, list(parsed.documents)
 
@@ -320,12 +447,18 @@ def _parse_many(
 
     files, names = [f for f, _ in todo], [n for _, n in todo]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    from search.bulkwrite import die_with_parent
+
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         chunk = max(1, min(64, len(todo) // (workers * 8)))
         folders = [folder] * len(files)
         results = pool.map(_parse_and_analyse, files, names, folders, chunksize=chunk)
-        for name, (record, parsed, words) in zip(names, results, strict=True):
+        for i, (name, (record, parsed, words)) in enumerate(zip(names, results, strict=True)):
             add_words(words)
+            if i == 0:
+                _fault("parsing")
             yield name, (record, parsed)
 
 
@@ -384,9 +517,15 @@ class _Plan:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
-    """Classify seed files as added, changed, removed or unchanged (stat, then hash)."""
-    plan = _Plan([(f, str(f)) for f in files])
+def _plan(
+    files: list[Path], old: dict[str, dict[str, Any]], found: Sequence[Skipped] = ()
+) -> _Plan:
+    """Classify seed files as added, changed, removed or unchanged (stat, then hash).
+
+    A file of the index under a folder that cannot be listed now (``found``: what
+    looking for seeds reported) is kept as it is, not removed: it may well be there.
+    """
+    plan = _Plan([(f, _ingest().source_name(f)) for f in files])
     for file, name in plan.files:
         record = old.get(name)
         if record is None:
@@ -404,8 +543,165 @@ def _plan(files: list[Path], old: dict[str, dict[str, Any]]) -> _Plan:
         except OSError:  # unreadable now: read it again, so that it is reported
             plan.changed.append(name)
     names = {name for _, name in plan.files}
-    plan.removed = sorted(n for n in old if n not in names)
+    hidden = tuple(f"{s.path.rstrip('/')}/" for s in found if s.code == "unreadable")
+    for name in sorted(n for n in old if n not in names):
+        if name.startswith(hidden):
+            plan.files.append((Path(name), name))
+            plan.unchanged.append(name)
+        else:
+            plan.removed.append(name)
     return plan
+
+
+def _abs(path: str | os.PathLike[str]) -> str:
+    """An absolute, normalized path: ``..`` folded by name, symbolic links kept (a
+    source reached through a link stays the path the user gave)."""
+    return os.path.abspath(os.fspath(path))
+
+
+def _unique(paths: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(paths))
+
+
+def _under(name: str, source: str) -> bool:
+    """Whether the seed file ``name`` was found through ``source`` (both absolute)."""
+    return name == source or name.startswith(source.rstrip(os.sep) + os.sep)
+
+
+def recorded_sources(meta: dict[str, Any]) -> list[str]:
+    """The sources (absolute paths of folders and files) recorded in metadata.
+
+    An index from before sources were recorded names the seeds it was built from as
+    they were given, perhaps relative: they are taken relative to the current folder.
+    """
+    sources = meta.get("sources")
+    if isinstance(sources, list):
+        return [x for x in sources if isinstance(x, str)]
+    seeds = meta.get("seeds")
+    if isinstance(seeds, list):
+        return _unique(_abs(x) for x in seeds if isinstance(x, str))
+    return []
+
+
+def _manifest(meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The manifest records by absolute path. Records of an index from before the
+    manifest was keyed by absolute paths are taken relative to the current folder
+    (and replaced by copies that say so)."""
+    records: dict[str, dict[str, Any]] = {}
+    for record in meta["files"]:
+        name = record["path"]
+        if not os.path.isabs(name):
+            record = {**record, "path": _abs(name)}
+        records[record["path"]] = record
+    return records
+
+
+def _raw_meta(gen: Path) -> dict[str, Any] | None:
+    """A generation's metadata as it is, unchecked; None when it is not an object."""
+    try:
+        meta = json.loads((gen / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def _recover(path: Path) -> tuple[list[str] | None, set[str]]:
+    """The sources and the seed files of a damaged index, from the first generation
+    whose metadata names them: the live one, then the newest finished one. (None,
+    empty) when no generation does."""
+    names = [read_current(path), *_complete_generations(path)]
+    for name in _unique(n for n in names if n and n.startswith(GEN_PREFIX) and "/" not in n):
+        meta = _raw_meta(path / name)
+        if meta is None or not ("sources" in meta or "seeds" in meta):
+            continue
+        files = meta.get("files")
+        known = {
+            _abs(r["path"])
+            for r in (files if isinstance(files, list) else [])
+            if isinstance(r, dict) and isinstance(r.get("path"), str)
+        }
+        return recorded_sources(meta), known
+    return None, set()
+
+
+@dataclass
+class _Sources:
+    """The sources of a build: all of them, those it adds, those it forgets."""
+
+    paths: list[str]
+    new: list[str]
+    forgotten: list[str]
+
+
+def _choose_sources(
+    path: Path,
+    recorded: list[str],
+    seeds: Sequence[Path],
+    forget: Sequence[Path],
+    default: Sequence[Path],
+) -> _Sources:
+    """The recorded sources, plus ``seeds``, minus ``forget``; ``default`` when there are
+    none at all (a new index)."""
+    given = _unique(_abs(x) for x in seeds)
+    drop = _unique(_abs(x) for x in forget)
+    unknown = [x for x in drop if x not in recorded and x not in given]
+    if unknown:
+        raise SourceError(path, tuple(unknown), "unknown", tuple(recorded))
+    paths = [x for x in _unique([*recorded, *given]) if x not in drop]
+    if not paths and not recorded and not drop:
+        paths = _unique(_abs(x) for x in default)
+    if not paths and not drop:
+        raise SeedError(path, "no seeds given")
+    new = [x for x in paths if x not in recorded]
+    return _Sources(paths, new, [x for x in drop if x in recorded])
+
+
+def _unavailable(recorded: list[str], sources: list[str]) -> list[tuple[str, str]]:
+    """The recorded sources that are gone or cannot be listed, with why."""
+    bad: list[tuple[str, str]] = []
+    for source in sources:
+        if source not in recorded:
+            continue  # a new one: find_seed_files says when it does not exist
+        if os.path.isdir(source):
+            try:
+                with os.scandir(source):
+                    pass
+            except OSError:
+                bad.append((source, "unreadable"))
+        elif not os.path.isfile(source):
+            bad.append((source, "missing"))
+    return bad
+
+
+def _emptied(
+    recorded: list[str], sources: list[str], files: list[Path], known: Iterable[str]
+) -> list[tuple[str, str]]:
+    """Recorded source folders that held seed files and hold none now: an unmounted
+    disk or an emptied share looks like this, and it must not empty the index."""
+    found = [str(f) for f in files]
+    known = list(known)
+    return [
+        (source, "empty")
+        for source in sources
+        if source in recorded
+        and os.path.isdir(source)
+        and not any(_under(f, source) for f in found)
+        and any(_under(k, source) for k in known)
+    ]
+
+
+def _refuse(path: Path, bad: list[tuple[str, str]]) -> None:
+    """Raise :class:`SourceError` for the first reason among ``bad``, naming every
+    source with that reason."""
+    if bad:
+        reason = bad[0][1]
+        raise SourceError(path, tuple(x for x, r in bad if r == reason), reason)
+
+
+def _holds_index(path: Path) -> bool:
+    """Whether ``path`` holds a kvsearch index, whole or damaged (not only what a
+    killed first build left)."""
+    return (path / CURRENT_FILE).exists() or bool(_complete_generations(path))
 
 
 def _live_meta(path: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -420,43 +716,70 @@ def _live_meta(path: Path) -> tuple[Path, dict[str, Any]] | None:
 
 def build(
     path: Path,
-    seeds: Sequence[Path],
+    seeds: Sequence[Path] = (),
     *,
+    forget: Sequence[Path] = (),
+    default: Sequence[Path] = (),
     full: bool = False,
     wait: bool = False,
     progress: Progress | None = None,
+    trust: bool = False,
 ) -> BuildReport:
-    """Bring the index at ``path`` up to date with ``seeds`` and make it live atomically.
+    """Bring the index at ``path`` up to date with its sources and make it live atomically.
 
+    The sources are the folders and files the index records (absolute paths), plus
+    ``seeds``, minus ``forget``; ``default`` when the index is new and none are given.
     Only added and changed seed files are read again (and the files that share a
-    document id with them); the entries of removed files are deleted. The result is
-    the same as a build from scratch. With ``full``, or when there is no usable
-    index, everything is built anew.
+    document id with them); the entries of removed files are deleted, and those of
+    forgotten sources. The result is the same as a build from scratch. With
+    ``full``, or when there is no usable index, everything is built anew.
+
+    A recorded source that is missing, cannot be listed or is a folder that held seed
+    files and holds none now never loses its entries: the build raises
+    :class:`SourceError` and changes nothing (``forget`` it to drop its entries).
 
     Raises:
         IndexLockedError: Another process is writing this index (unless ``wait``).
         IndexPathError: ``path`` is taken by something else.
-        SeedError: A seed path does not exist.
+        IndexCorruptError: The index is damaged and its sources cannot be read (give
+            ``seeds``, or rebuild with ``full``).
+        SeedError: A new seed path does not exist, or there are no seeds at all.
+        SourceError: A recorded source is unavailable, or one to forget is unknown.
+        IndexUntrustedError: The index folder or a file in it belongs to another user
+            or is writable by others (unless ``trust``; see :mod:`search.trust`).
     """
     started = time.perf_counter()
     _check_target(path)
-    with writer_lock(path, wait=wait):
+    check_trust(path, trust=trust)
+    with writer_lock(path, wait=wait, trust=trust):
+        check_trust(path, trust=trust)  # again: it may have changed while we waited
         _remove_stale(path)
         live = None if full else _live_meta(path)
         if live and live[1].get("ingest") != _ingest().INGEST_VERSION:
             live = None  # files were parsed by other rules: read them all again
-        old = {r["path"]: r for r in live[1]["files"]} if live else {}
-        files = _ingest().find_seed_files(seeds)
-        plan = _plan(files, old)
+        old = _manifest(live[1]) if live else {}
+        if live:
+            recorded, known = recorded_sources(live[1]), set(old)
+        else:
+            recovered, known = _recover(path)
+            if recovered is None and _holds_index(path) and not seeds and not full:
+                raise IndexCorruptError(path, "its metadata and sources cannot be read")
+            recorded = recovered or []
+        chosen = _choose_sources(path, recorded, seeds, forget, default)
+        _refuse(path, _unavailable(recorded, chosen.paths))
+        files, found = _ingest().scan_seed_files([Path(x) for x in chosen.paths])
+        _refuse(path, _emptied(recorded, chosen.paths, files, known))
+        plan = _plan(files, old, found)
         if live and not (plan.added or plan.changed or plan.removed):
-            return _unchanged(path, live, plan, started)
+            return _unchanged(path, live, plan, started, chosen, old, found)
         to_read = set(plan.added) | set(plan.changed)
         records = {n: old[n] for n in plan.unchanged}
         read_names: list[str] = []
         # Parsed documents by id, in the order merge_report would see them; the
         # documents themselves are spooled to the new generation's folder.
         by_id: dict[str, list[_Parsed]] = {}
-        gen = path / f"{GEN_PREFIX}{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}"
+        stamp = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{os.getpid()}-{secrets.token_hex(4)}"
+        gen = path / f"{GEN_PREFIX}{stamp}"
         spool = Spool(gen)
 
         def read(names: Iterable[str]) -> None:
@@ -472,7 +795,7 @@ def build(
 
         helper = None
         try:
-            gen.mkdir()
+            gen.mkdir(mode=0o755)
             if not live and len(to_read) >= PARALLEL_PARSE_FILES and _usable_cpus() > 1:
                 helper = _fork_helper(gen)  # while this process is small
             read(to_read)
@@ -508,19 +831,24 @@ def build(
                 "kvsearch": installed_version("kvsearch"),
                 "whoosh": installed_version("Whoosh-Reloaded", "?"),
                 "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "seeds": [str(s) for s in seeds],
+                "sources": chosen.paths,
                 "documents": document_count,
                 "entries": entries,
                 "files": manifest,
             }
+            _seal(gen)
             _write_atomic(gen / META_FILE, _dump_meta(meta))
             replaced = read_current(path)
             if replaced:
                 _write_atomic(path / PREVIOUS_FILE, replaced + "\n")
             _write_atomic(path / CURRENT_FILE, gen.name + "\n")
+            _fault("switched")
         except BaseException:
             spool.close()
-            shutil.rmtree(gen, ignore_errors=True)
+            # Once CURRENT names it (even when interrupted in the middle of writing
+            # it), the new generation is the live index: it must stay.
+            if read_current(path) != gen.name:
+                shutil.rmtree(gen, ignore_errors=True)
             raise
         finally:
             if helper is not None:
@@ -532,7 +860,7 @@ def build(
         files=len(plan.files),
         documents=document_count,
         entries=entries,
-        skipped=_problems(manifest, "skipped"),
+        skipped=(*found, *_problems(manifest, "skipped")),
         warnings=_problems(manifest, "warnings"),
         read=tuple(sorted(read_names)),
         seconds=time.perf_counter() - started,
@@ -543,42 +871,75 @@ def build(
         unchanged=len(plan.unchanged),
         incremental=live is not None,
         changes=_changes(before, after, gone, first_build=previous is None),
+        **_source_report(chosen, plan),
     )
 
 
+def _source_report(chosen: _Sources, plan: _Plan) -> dict[str, Any]:
+    """The sources fields of a :class:`BuildReport`."""
+    forgotten = tuple((x, sum(1 for n in plan.removed if _under(n, x))) for x in chosen.forgotten)
+    return {
+        "sources": tuple(chosen.paths),
+        "new_sources": tuple(chosen.new),
+        "forgotten": forgotten,
+    }
+
+
 def _unchanged(
-    path: Path, live: tuple[Path, dict[str, Any]], plan: _Plan, started: float
+    path: Path,
+    live: tuple[Path, dict[str, Any]],
+    plan: _Plan,
+    started: float,
+    chosen: _Sources,
+    old: dict[str, dict[str, Any]],
+    found: Sequence[Skipped],
 ) -> BuildReport:
-    """Nothing to do: keep the live generation (readers stay), refresh file times."""
+    """Nothing to read: keep the live generation (readers stay); record the sources
+    and the refreshed file times (and absolute manifest paths of an older index)."""
     gen, meta = live
-    manifest = meta["files"]  # the records _plan refreshed for touched files
+    manifest = [old[name] for _, name in plan.files]  # the records _plan refreshed
+    meta = {k: v for k, v in meta.items() if k != "seeds"}
+    meta["sources"] = chosen.paths
+    meta["files"] = manifest
     _write_atomic(gen / META_FILE, _dump_meta(meta))
     return BuildReport(
         files=len(plan.files),
         documents=meta["documents"],
         entries=meta["entries"],
-        skipped=_problems(manifest, "skipped"),
+        skipped=(*found, *_problems(manifest, "skipped")),
         warnings=_problems(manifest, "warnings"),
         seconds=time.perf_counter() - started,
         index_path=str(path),
         unchanged=len(plan.unchanged),
         incremental=True,
+        **_source_report(chosen, plan),
     )
 
 
-def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
-    """Compare the index at ``path`` with ``seeds`` without changing anything.
+def check(path: Path, seeds: Sequence[Path] = (), *, trust: bool = False) -> CheckReport:
+    """Compare the index at ``path`` with its sources (plus ``seeds``, as an update
+    with them would) without changing anything.
 
     Raises:
         IndexNotFoundError: There is no index at ``path``.
         IndexVersionError: It was built with another schema or analysis.
         IndexCorruptError: It is damaged.
-        SeedError: A seed path does not exist.
+        SeedError: A new seed path does not exist.
+        IndexUntrustedError: See :func:`build`.
     """
     gen = live_generation(path)
+    check_trust(path, gen, trust=trust)
     meta = read_meta(path, gen)
-    old = {r["path"]: dict(r) for r in meta["files"]}
-    plan = _plan(_ingest().find_seed_files(seeds), old)
+    old = _manifest(meta)
+    recorded = recorded_sources(meta)
+    chosen = _choose_sources(path, recorded, seeds, (), ())
+    bad = _unavailable(recorded, chosen.paths)
+    present = [x for x in chosen.paths if x not in {b for b, _ in bad}]
+    files, found = _ingest().scan_seed_files([Path(x) for x in present])
+    bad += _emptied(recorded, present, files, old)
+    missing = [b for b, _ in bad]
+    plan = _plan(files, old, found)
+    plan.removed = [n for n in plan.removed if not any(_under(n, m) for m in missing)]
     problems: list[str] = []
     try:
         ix = open_for_reading(gen)
@@ -598,6 +959,9 @@ def check(path: Path, seeds: Sequence[Path]) -> CheckReport:
         removed=tuple(plan.removed),
         unchanged=len(plan.unchanged),
         problems=tuple(problems),
+        skipped=tuple(found),
+        sources=tuple(chosen.paths),
+        missing=tuple(missing),
     )
 
 
@@ -819,11 +1183,18 @@ def _write_entries(
 
 
 def _write_atomic(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
+    """Replace ``target`` with ``text`` in one rename. The temporary file has a random
+    name and is created anew (never through a link, never an existing file)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(tmp, flags | getattr(os, "O_CLOEXEC", 0), 0o644)
+    try:
+        with open(fd, "w", encoding="utf-8", closefd=False) as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fd)
+    finally:
+        os.close(fd)
     os.replace(tmp, target)
     dir_fd = os.open(target.parent, os.O_RDONLY)
     try:
@@ -832,9 +1203,39 @@ def _write_atomic(target: Path, text: str) -> None:
         os.close(dir_fd)
 
 
+def _seal(gen: Path) -> None:
+    """Take write permission for group and others off a generation's files (a build
+    under umask 002 would otherwise make an index kvsearch refuses to open)."""
+    for file in (gen, *gen.iterdir()):
+        mode = file.lstat().st_mode
+        if mode & 0o022 and not stat.S_ISLNK(mode):
+            os.chmod(file, stat.S_IMODE(mode) & ~0o022)
+
+
+def check_trust(path: Path, gen: Path | None = None, *, trust: bool = False) -> None:
+    """Refuse an index folder that someone else could have written (see
+    :mod:`search.trust`): the folder, what kvsearch keeps in it and the files of the
+    generation ``gen`` (the live one when None and ``CURRENT`` names one)."""
+    if trust or not path.exists():
+        return
+    from search import trust as trust_module  # builds and opens only
+
+    if gen is None:
+        name = read_current(path)
+        gen = path / name if name else None
+    trust_module.check_files(path, trust_module.index_files(path, gen))
+
+
 def _remove_stale(path: Path) -> None:
-    """Remove generations other than the live and the previous one (under the lock)."""
-    keep = {read_current(path)}
+    """Remove generations other than the live and the previous one (under the lock).
+
+    Without a readable ``CURRENT`` nothing is removed: the generations are what a
+    rebuild recovers the sources from (the rebuild's own switch cleans up after).
+    """
+    live = read_current(path)
+    if live is None:
+        return
+    keep = {live}
     try:
         keep.add((path / PREVIOUS_FILE).read_text(encoding="utf-8").strip())
     except (OSError, ValueError):

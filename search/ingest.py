@@ -7,7 +7,9 @@ headings or plain ``Vraag N`` lines, also combined: ``Vragen 4 en 5``), answer b
 (``Antwoord N``, ``Antwoord op vragen 3 en 4``), footnote definitions (``<sup>1</sup>
 text``, ``[1] text``, and ``1 text`` or ``1) text`` when it reads like a citation) and
 notices that answering is delayed (``### Mededeling``, ``Mededeling van …``): a status
-of the document, never an entry. markdown-it-py finds the block structure (headings,
+of the document whose text every entry keeps; a document that is only a notice has one
+entry, number 0, holding it. Any other heading (``### Toelichting``) keeps its text with
+the block above it. markdown-it-py finds the block structure (headings,
 paragraphs, their source lines) and renders inline markup to plain text; which line
 starts what follows ``../shared/eval/entries.py``, the reference enumeration, so that
 entry ids agree with it. Footnote text is never part of a question or an answer: a
@@ -32,6 +34,10 @@ nothing of Whoosh.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import gc
+import os
 import re
 import stat
 import unicodedata
@@ -59,11 +65,13 @@ __all__ = [
     "parse_file",
     "parse_numbers",
     "parse_text",
+    "scan_seed_files",
+    "source_name",
 ]
 
 #: Bump when parsing rules change: an index keeps each file's parse, and an update
 #: reads every file again when the rules that parsed them were different.
-INGEST_VERSION = 4
+INGEST_VERSION = 5
 
 _MD = MarkdownIt("commonmark")
 #: The block structure only: :func:`_block_lines` reads the source lines of the blocks,
@@ -75,8 +83,9 @@ _INLINE_MARKUP_RE = re.compile(r"[\n\r\0\\`*_<&\[]")
 _BLANKS_RE = re.compile(r"[ \t]+")
 _T = TypeVar("_T")
 
-# "3", "3 en 4", "7, 8, en 9", "7, 8, 9 10 en 11", "4-7", "4 t/m 6"; at most 4 digits.
-_NUM = r"\d{1,4}(?!\d)"
+# "3", "3 en 4", "7, 8, en 9", "7, 8, 9 10 en 11", "4-7", "4 t/m 6"; at most 9 digits
+# (a longer number is no question number: such a heading is an unknown heading).
+_NUM = r"\d{1,9}(?!\d)"
 _NUMS = r"(?P<nums>" + _NUM + r"(?:(?:\s*(?:,|en\b|t/m|-|–))*\s*" + _NUM + r")*)"
 _QUESTION_RE = re.compile(r"^Vra(?:ag|gen)\s+" + _NUMS + r"\s*[:.]?\s*(?P<rest>.*)$", re.S)
 _ANSWER_RE = re.compile(
@@ -131,6 +140,8 @@ def parse_numbers(text: str) -> tuple[int, ...]:
     A range of more than 100 numbers, or one that runs backwards, is not spelled out:
     its two ends are kept.
     """
+    if text.isdigit() and len(text) <= 9:  # one number: the usual case
+        return (int(text),)
     nums: list[int] = []
     for m in _NUMBER_OR_RANGE_RE.finditer(text):
         if len(m.group(1)) > 9:
@@ -370,6 +381,8 @@ class _Block:
     question: list[list[str]] = field(default_factory=list)  # paragraphs of raw lines
     answer: list[list[str]] = field(default_factory=list)
     notes: list[int] = field(default_factory=list)  # footnotes glued to its text
+    #: Every source line of ``question``, to tell a repeated line in one look-up.
+    question_lines: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -381,29 +394,38 @@ class _DocBuilder:
     intro: list[str] = field(default_factory=list)  # the ``Vragen van …`` paragraph
     reply: list[str] = field(default_factory=list)  # the ``Antwoord van …`` paragraph
     notice: list[str] = field(default_factory=list)  # the ``Mededeling van …`` paragraph
+    #: The whole notice: its ``Mededeling van …`` paragraph and the paragraphs after it
+    #: (or after a ``### Mededeling`` heading), raw lines per paragraph.
+    notice_paras: list[list[str]] = field(default_factory=list)
+    #: The line each of the intro, reply and notice paragraphs starts at.
+    meta_lines: dict[str, int] = field(default_factory=dict)
     blocks: list[_Block] = field(default_factory=list)
     footnotes: dict[int, list[str]] = field(default_factory=dict)
     delayed: bool = False
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
     #: Question numbers an answer block names (``Antwoord op vragen 1, 2 en 3``).
     answered_numbers: set[int] = field(default_factory=set)
+    #: The block that holds each question number: finding a block is one look-up, so
+    #: that parsing stays linear in the number of headings.
+    owners: dict[int, _Block] = field(default_factory=dict)
 
     def find(self, number: int) -> _Block | None:
-        for block in self.blocks:
-            if number in block.numbers:
-                return block
-        return None
+        return self.owners.get(number)
 
     def new_block(self, numbers: list[int], line: int) -> _Block:
         """A block for the numbers no other block holds (``numbers[0]`` is free)."""
-        block = _Block([n for n in numbers if self.find(n) is None], line)
+        block = _Block([n for n in numbers if n not in self.owners], line)
+        for n in block.numbers:
+            self.owners[n] = block
         self.blocks.append(block)
         return block
 
     def extend(self, block: _Block, numbers: list[int]) -> None:
         """Give ``block`` those of ``numbers`` that no other block holds."""
-        free = {n for n in numbers if self.find(n) is None}
-        block.numbers = [block.numbers[0], *sorted(free | set(block.numbers[1:]))]
+        free = [n for n in numbers if n not in self.owners]
+        for n in free:
+            self.owners[n] = block
+        block.numbers = [block.numbers[0], *sorted(set(free) | set(block.numbers[1:]))]
 
 
 @dataclass(frozen=True)
@@ -420,7 +442,9 @@ def parse_file(path: Path, *, name: str | None = None) -> ParsedFile:
     """Parse one seed file.
 
     Text that is not UTF-8 is read as cp1252 (latin-1 when even that fails; UTF-16 with
-    a byte-order mark) with a ``legacy-encoding`` warning. Everything else that is odd
+    a byte-order mark) with a ``legacy-encoding`` warning; UTF-8 text with a few bytes
+    that are not UTF-8 stays UTF-8, only those bytes read as cp1252, with an
+    ``invalid-utf8`` warning per line. Everything else that is odd
     is reported in the result (see :func:`parse_text`); only a file of which nothing
     can be used raises.
 
@@ -432,18 +456,69 @@ def parse_file(path: Path, *, name: str | None = None) -> ParsedFile:
         SeedParseError: The file is empty (code ``empty``) or not text (``binary``).
         OSError: The file cannot be read.
     """
-    label = name or str(path)
+    label = name or source_name(path)
     text, encoding, line = _decode(path.read_bytes(), path)
+    bad_bytes: list[Skipped] = []
+    if encoding == _MIXED:
+        text, bad = _decode_bad_bytes(text)
+        bad_bytes = [Skipped(label, n, "invalid-utf8", detail) for n, detail in bad]
+        encoding = None
     parsed = parse_text(text, label, path=path)
     if encoding is None:
+        if bad_bytes:
+            return replace(parsed, warnings=(*bad_bytes, *parsed.warnings))
         return parsed
     warning = Skipped(label, line, "legacy-encoding", encoding)
     return replace(parsed, warnings=(warning, *parsed.warnings))
 
 
+#: What :func:`_decode` gives for UTF-8 text with a few bytes that are not UTF-8: the
+#: text with each such byte as a lone surrogate (``surrogateescape``).
+_MIXED = "utf-8+"
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
+_NON_ASCII_RE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+#: Lines with bytes that are not UTF-8 reported one by one; more are reported as one.
+MAX_BAD_LINES = 10
+
+
+def _decode_bad_bytes(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Text decoded with ``surrogateescape``, each byte that was not UTF-8 read as
+    cp1252 (a stray ``ï`` of a text pasted from Windows is an ``ï`` again; U+FFFD where
+    cp1252 has no character), and per line what was read: ``0xef=ï``."""
+    bad: dict[int, list[str]] = {}
+    pos = 0
+    line = 1
+
+    def cp1252(m: re.Match[str]) -> str:
+        nonlocal pos, line
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        raw = bytes(ord(c) - 0xDC00 for c in m.group())
+        read = raw.decode("cp1252", "replace")
+        bad.setdefault(line, []).extend(f"0x{b:02x}={c}" for b, c in zip(raw, read, strict=True))
+        return read
+
+    return _ESCAPED_RE.sub(cp1252, text), _bad_lines(bad)
+
+
+def _bad_lines(bad: dict[int, list[str]]) -> list[tuple[int, str]]:
+    lines = sorted(bad)
+    found = [(n, " ".join(bad[n])) for n in lines[:MAX_BAD_LINES]]
+    if len(lines) > MAX_BAD_LINES:
+        more = len(lines) - MAX_BAD_LINES
+        found.append((lines[MAX_BAD_LINES], f"and {more} more lines, up to line {lines[-1]}"))
+    return found
+
+
 def _decode(data: bytes, path: Path) -> tuple[str, str | None, int]:
     """The text of a file, the legacy encoding it was read in (None for UTF-8) and the
-    line of its first byte that is not UTF-8."""
+    line of its first byte that is not UTF-8.
+
+    A file that is UTF-8 but for a few bytes (it has at least as many valid non-ASCII
+    characters as bytes that are not UTF-8) is not read in a legacy encoding, which
+    would turn each of its accented letters into two (``OekraÃ¯ne``): it comes back
+    decoded with ``surrogateescape`` and the encoding :data:`_MIXED`.
+    """
     if not data.strip():
         raise SeedParseError(path, 0, "empty", "the file is empty")
     encoding: str | None = None
@@ -461,17 +536,30 @@ def _decode(data: bytes, path: Path) -> tuple[str, str | None, int]:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
+            mixed = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+            bad = sum(len(m.group()) for m in _ESCAPED_RE.finditer(mixed))
+            if len(_NON_ASCII_RE.findall(mixed)) >= bad:
+                return _checked_text(mixed, path), _MIXED, line
             try:
                 text, encoding = data.decode("cp1252"), "cp1252"
             except UnicodeDecodeError:
                 text, encoding = data.decode("latin-1"), "latin-1"
+    return _checked_text(text, path), encoding, line
+
+
+def _checked_text(text: str, path: Path) -> str:
+    """``text``, unless it is empty or not text.
+
+    Raises:
+        SeedParseError: The file is empty (code ``empty``) or not text (``binary``).
+    """
     if not text.strip():
         raise SeedParseError(path, 0, "empty", "the file is empty")
     controls = [m.start() for m in _CONTROL_RE.finditer(text)]
     if len(controls) * 20 > len(text):  # more than 5 % control characters: not text
         line = text.count("\n", 0, controls[0]) + 1
         raise SeedParseError(path, line, "binary", "not text (control characters)")
-    return text, encoding, line
+    return text
 
 
 #: Control characters (Unicode category Cc) other than whitespace (\t \n \v \f \r).
@@ -484,9 +572,29 @@ def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
     Never raises. Left out (``skipped``): a document without questions, empty text.
     Kept with a warning: no ``## <id>`` heading (the id is taken from ``name``), an id
     that occurs twice in the file (the later document gets ``~2``), a repeated question
-    block, an answer whose question heading was lost, a notice without questions.
+    block, an answer whose question heading was lost, a notice without questions (its
+    entry ``<id>#0``), an unknown heading, a date that does not exist. Said but not kept:
+    text under an unknown heading before the first question (``unknown-heading-lost``).
     """
-    source = path or Path(name)
+    with _no_gc():
+        return _parse_text(text, name, path or Path(name))
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Without the cyclic garbage collector: parsing makes a few objects per line (tokens,
+    lines, entries) that every full collection would walk again, up to 40 % of the time
+    of a large file; what parsing keeps holds no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse_text(text: str, name: str, source: Path) -> ParsedFile:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         return ParsedFile(source, (), (Skipped(name, 0, "empty"),))
@@ -500,13 +608,13 @@ def parse_text(text: str, name: str, *, path: Path | None = None) -> ParsedFile:
     skipped: list[Skipped] = []
     warnings = parser.warnings
     for builder in parser.docs:
-        warnings.extend(Skipped(name, ln, code, detail) for ln, code, detail in builder.warnings)
         document = _finish(builder, name)
+        in_order = sorted(builder.warnings, key=lambda w: w[0])  # by line
+        warnings.extend(Skipped(name, ln, code, detail) for ln, code, detail in in_order)
         if not document.entries:
-            if document.delayed:
-                warnings.append(Skipped(name, builder.line, "notice-only", builder.document_id))
-            else:
-                skipped.append(Skipped(name, builder.line, "no-questions", builder.document_id))
+            skipped.append(Skipped(name, builder.line, "no-questions", builder.document_id))
+        elif document.entries[0].is_notice:
+            warnings.append(Skipped(name, builder.line, "notice-only", builder.document_id))
         documents.append(document)
     return ParsedFile(source, tuple(documents), tuple(skipped), tuple(warnings))
 
@@ -528,6 +636,7 @@ class _Parser:
         self.block: tuple[str, _Block] | None = None
         self.note: int | None = None  # the footnote whose paragraph is being read
         self.meta: list[str] | None = None  # the intro/reply/notice paragraph being read
+        self.in_notice = False  # text outside blocks belongs to the notice
         self.para = -1
 
     def start_document(self, doc_id: str, line: int, *, missing: bool = False) -> None:
@@ -547,6 +656,7 @@ class _Parser:
         self.block = None
         self.note = None
         self.meta = None
+        self.in_notice = False
 
     def feed(self, line: _Line) -> None:
         new_para = line.para != self.para
@@ -561,10 +671,7 @@ class _Parser:
         if not content or self.start_block(doc, content, line):
             return
         if line.heading:
-            # Any other heading (### Mededeling, …) ends the current block.
-            if content.lower().startswith("mededeling"):
-                doc.delayed = True
-            self.block = self.note = self.meta = None
+            self.other_heading(doc, content, line.lineno)
             return
         raw = line.raw.strip()
         notes = _note_definitions(raw)
@@ -579,10 +686,58 @@ class _Parser:
                 return
             self.note = None  # text after a footnote continues the block it interrupted
         if self.block is None:
-            if not doc.blocks:
-                self.metadata(doc, content, raw, new_para)
+            in_meta = self.meta is not None and self.meta is not doc.notice and not new_para
+            if (
+                self.in_notice
+                and not in_meta
+                and not (new_para and self.starts_metadata(doc, content))
+            ):
+                if new_para:
+                    self.meta = None
+                elif self.meta is doc.notice:  # the ``Mededeling van …`` paragraph goes on
+                    doc.notice.append(raw)
+                self.notice_line(doc, raw, new_para)
+            elif not doc.blocks or self.in_notice:
+                self.metadata(doc, content, raw, new_para, line.lineno)
             return
         self.add(doc, raw, new_para=new_para)
+
+    def other_heading(self, doc: _DocBuilder, content: str, lineno: int) -> None:
+        """A heading that starts no document and no block.
+
+        ``### Mededeling`` starts the notice. Any other heading (``### Toelichting``,
+        ``#### Bijlage``) is reported; the text under it stays with what it follows:
+        the question or answer above it (the heading's words too), or the notice.
+        """
+        self.note = None
+        if content.lower().startswith("mededeling"):
+            doc.delayed = True
+            self.block = self.meta = None
+            self.in_notice = True
+            return
+        if self.block is not None:
+            doc.warnings.append((lineno, "unknown-heading", content))
+            self.add(doc, content, new_para=True)
+        elif self.in_notice:
+            doc.warnings.append((lineno, "unknown-heading", content))
+            self.notice_line(doc, content, True)
+        else:  # cover text before the first question is not part of any entry
+            doc.warnings.append((lineno, "unknown-heading-lost", content))
+        self.meta = None
+
+    @staticmethod
+    def starts_metadata(doc: _DocBuilder, content: str) -> bool:
+        """Whether a paragraph is the document's (first) intro or reply paragraph."""
+        if _ANSWERED_BY_RE.match(content):
+            return not doc.reply
+        return bool(_INTRO_RE.match(content)) and not doc.intro
+
+    @staticmethod
+    def notice_line(doc: _DocBuilder, raw: str, new_para: bool) -> None:
+        if new_para or not doc.notice_paras:
+            doc.notice_paras.append([raw])
+        else:
+            doc.notice_paras[-1].append(raw)
 
     def start_block(self, doc: _DocBuilder, content: str, line: _Line) -> bool:
         """Start (or resume) a question or answer block if ``content`` is its heading."""
@@ -607,20 +762,28 @@ class _Parser:
             doc.answered_numbers.update(numbers)
         self.block = (kind, block)
         self.note = self.meta = None
+        self.in_notice = False
         rest = match.group("rest").strip()
         if rest:
             self.add(doc, rest, new_para=True)
         return True
 
-    def metadata(self, doc: _DocBuilder, content: str, raw: str, new_para: bool) -> None:
+    def metadata(
+        self, doc: _DocBuilder, content: str, raw: str, new_para: bool, lineno: int
+    ) -> None:
         """Text before the first block: the intro, reply and notice lines; cover text."""
         if _ANSWERED_BY_RE.match(content) and not doc.reply:
             self.meta = doc.reply
+            doc.meta_lines["reply"] = lineno
         elif _NOTICE_RE.match(content) and not doc.notice:
-            doc.delayed = True  # answering is delayed: a status, not an entry
+            doc.delayed = True  # answering is delayed: a status of the document
             self.meta = doc.notice
+            doc.meta_lines["notice"] = lineno
+            self.in_notice = True
+            self.notice_line(doc, raw, True)
         elif _INTRO_RE.match(content) and not doc.intro:
             self.meta = doc.intro
+            doc.meta_lines["intro"] = lineno
         elif new_para:
             self.meta = None
         if self.meta is not None:
@@ -637,8 +800,10 @@ class _Parser:
                 doc.footnotes[int(glued.group("n"))] = [glued.group("text")]
                 block.notes.append(int(glued.group("n")))
                 raw = glued.group("q")
-        if kind == "dupq" and any(raw in para for para in paras):
+        if kind == "dupq" and raw in block.question_lines:
             return  # a repeated heading repeats its text too: keep only what is new
+        if kind != "a":
+            block.question_lines.add(raw)
         if new_para or not paras:
             paras.append([raw])
         else:
@@ -646,6 +811,8 @@ class _Parser:
 
 
 def _render(paras: list[list[str]]) -> tuple[str, list[int]]:
+    if not paras:
+        return "", []
     texts: list[str] = []
     refs: list[int] = []
     for para in paras:
@@ -675,6 +842,15 @@ def _finish(b: _DocBuilder, name: str) -> Document:
         members, addressees, subject, submitted = _parse_intro(intro)
     answered, answered_by = _parse_reply(b.reply)
     notice_received = _received(b.notice)
+    for kind, lines, pattern in (
+        ("intro", b.intro, _SUBMITTED_RE),
+        ("reply", b.reply, _RECEIVED_RE),
+        ("notice", b.notice, _RECEIVED_RE),
+    ):
+        wrong = _impossible_date(lines, pattern)
+        if wrong:
+            b.warnings.append((b.meta_lines.get(kind, b.line), "invalid-date", wrong))
+    notice = _render(b.notice_paras)[0]
     footnotes = {n: _squash(_render_inline(" ".join(t)).text) for n, t in b.footnotes.items()}
     blocks = [(block, _render(block.question), _render(block.answer)) for block in b.blocks]
     cited = set(intro.refs)
@@ -706,6 +882,28 @@ def _finish(b: _DocBuilder, name: str) -> Document:
                 source=name,
                 line=block.line,
                 delayed=b.delayed,
+                notice=notice,
+                notice_received=notice_received,
+            )
+        )
+    if not entries and b.delayed:
+        # A document that is only a notice: one entry (number 0) whose text is the
+        # notice, so that the Kamervraag can be shown and found.
+        entries.append(
+            Question(
+                entry_id=f"{b.document_id}#0",
+                document_id=b.document_id,
+                numbers=(0,),
+                question=notice,
+                members=members,
+                addressees=addressees,
+                subject=subject,
+                submitted=submitted,
+                source=name,
+                line=b.meta_lines.get("notice", b.line),
+                delayed=True,
+                notice=notice,
+                notice_received=notice_received,
             )
         )
     return Document(
@@ -721,7 +919,17 @@ def _finish(b: _DocBuilder, name: str) -> Document:
         answered_by=answered_by,
         delayed=b.delayed,
         notice_received=notice_received,
+        notice=notice,
     )
+
+
+def _impossible_date(lines: list[str], pattern: re.Pattern[str]) -> str | None:
+    """The date of an intro, reply or notice paragraph (``ingezonden …``, ``ontvangen
+    …``) when it does not exist (``31 februari 2024``, ``3 febuari 2024``); else None."""
+    m = pattern.search(_render_inline(" ".join(lines)).text) if lines else None
+    if m is None or _date_from_match(m) is not None:
+        return None
+    return f"{m.group('day')} {m.group('month')} {m.group('year')}"
 
 
 # --- the intro, reply and notice lines -------------------------------------------------
@@ -915,18 +1123,48 @@ def _received(lines: list[str]) -> date | None:
 # --- seeds ---------------------------------------------------------------------------
 
 
+def source_name(path: Path) -> str:
+    """How a seed file is named in entries, the manifest and messages: ``str(path)``,
+    with the bytes of a name that is not UTF-8 written as ``\\xff`` (Python keeps them
+    as lone surrogates, which no UTF-8 file, JSON or terminal can take)."""
+    name = str(path)
+    if name.isprintable() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def find_seed_files(seeds: Iterable[Path]) -> list[Path]:
-    """The seed files under the given files and folders, sorted per folder; a file
-    reached twice (``seeds`` and ``/abs/seeds``) is listed once.
+    """The seed files under the given files and folders (see :func:`scan_seed_files`,
+    without what it reports).
+
+    Raises:
+        SeedError: A path does not exist.
+    """
+    return scan_seed_files(seeds)[0]
+
+
+SEED_SUFFIXES = (".txt", ".md")
+
+
+def scan_seed_files(seeds: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """The seed files under the given files and folders, sorted per folder, and what
+    could not be used; a file reached twice (``seeds`` and ``/abs/seeds``, or through a
+    link) is listed once.
+
+    Symbolic links are followed. Reported (code, with the path and line 0), never
+    passed over in silence: a folder that cannot be listed (``unreadable``), a link
+    to nothing (``dangling-link``), a link that points back to itself
+    (``link-loop``), a ``.txt``/``.md`` name that is not a regular file.
 
     Raises:
         SeedError: A path does not exist.
     """
     files: list[Path] = []
+    problems: list[Skipped] = []
     seen: set[tuple[int, int]] = set()
     for seed in seeds:
         if seed.is_dir():
-            found = sorted(p for p in seed.rglob("*") if p.suffix in (".txt", ".md"))
+            found = sorted(_walk(seed, problems))
         elif seed.is_file():
             found = [seed]
         else:
@@ -934,13 +1172,57 @@ def find_seed_files(seeds: Iterable[Path]) -> list[Path]:
         for file in found:
             try:
                 st = file.stat()
-            except OSError:
-                continue  # vanished since the listing, or a dangling link
+            except OSError as exc:
+                problems.append(_unusable(file, exc))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                if not stat.S_ISDIR(st.st_mode):
+                    problems.append(Skipped(source_name(file), 0, "not-a-file"))
+                continue
             # One stat per file: its device and inode name it however it was reached.
-            if stat.S_ISREG(st.st_mode) and (st.st_dev, st.st_ino) not in seen:
+            if (st.st_dev, st.st_ino) not in seen:
                 seen.add((st.st_dev, st.st_ino))
                 files.append(file)
-    return files
+    return files, problems
+
+
+def _walk(folder: Path, problems: list[Skipped]) -> Iterator[Path]:
+    """The paths with a seed suffix under ``folder``, following links to folders but
+    entering each folder once; a folder that cannot be listed is reported."""
+    entered: set[tuple[int, int]] = set()
+    todo = [folder]
+    while todo:
+        current = todo.pop()
+        try:
+            st = current.stat()
+            if (st.st_dev, st.st_ino) in entered:
+                continue  # a link back to a folder already read: nothing new there
+            entered.add((st.st_dev, st.st_ino))
+            with os.scandir(current) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            problems.append(_unusable(current, exc))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()  # follows a link; False for a link to nothing
+            except OSError:
+                is_dir = False
+            if is_dir:
+                todo.append(path)
+            elif path.suffix in SEED_SUFFIXES:
+                yield path
+
+
+def _unusable(path: Path, exc: OSError) -> Skipped:
+    """Why a path found while looking for seeds cannot be used."""
+    name = source_name(path)
+    if exc.errno == errno.ELOOP:
+        return Skipped(name, 0, "link-loop")
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return Skipped(name, 0, "dangling-link", source_name(Path(os.readlink(path))))
+    return Skipped(name, 0, "unreadable", exc.strerror or str(exc))
 
 
 def merge_documents(documents: Iterable[Document]) -> list[Document]:
@@ -1024,8 +1306,8 @@ def _same_text(a: str, b: str) -> bool:
 
 def _is_pair(docs: list[Document], other: Document) -> bool:
     """Whether ``other`` repeats the questions of ``docs`` (an answer document does)."""
-    mine = [e.question for d in docs for e in d.entries if e.question]
-    theirs = [e.question for e in other.entries if e.question]
+    mine = [e.question for d in docs for e in d.entries if e.question and not e.is_notice]
+    theirs = [e.question for e in other.entries if e.question and not e.is_notice]
     if not mine or not theirs:
         return True  # one side lost its questions: nothing contradicts the pairing
     shared = sum(1 for q in theirs if any(_same_text(q, m) for m in mine))
@@ -1093,10 +1375,17 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
     answered = _first(d.answered for d in by_answer)
     answered_by = _longest(d.answered_by for d in by_answer)
     delayed = any(d.delayed for d in docs)
+    notice = _longest(d.notice for d in docs) or ""
+    notice_received = _first(d.notice_received for d in docs)
     sources = tuple(sorted({d.source for d in docs}))
+    # A notice-only document's entry stands for the Kamervraag only while no document
+    # of the pair has questions.
+    questions = any(not e.is_notice for d in docs for e in d.entries)
     entries: dict[int, Question] = {}
     for doc in by_intro:
         for e in doc.entries:
+            if questions and e.is_notice:
+                continue
             key = _match(entries, e)
             old = entries.get(key)
             if old is None:
@@ -1125,6 +1414,9 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
             answered_by=answered_by if e.answer or e.answered else None,
             delayed=delayed,
             sources=sources,
+            notice=notice,
+            notice_received=notice_received,
+            question=notice if e.is_notice else e.question,
         )
         for _, e in sorted(entries.items())
     )
@@ -1138,7 +1430,8 @@ def _merge_group(docs: list[Document]) -> tuple[Document, list[Skipped]]:
         answered=answered,
         answered_by=answered_by,
         delayed=delayed,
-        notice_received=_first(d.notice_received for d in docs),
+        notice_received=notice_received,
+        notice=notice,
     )
     return document, _conflicts(by_intro)
 

@@ -63,6 +63,13 @@ class Question:
         footnotes: The footnotes the question or its answer cites.
         source: The seed file the entry was read from.
         line: The 1-based line of the block's heading in ``source``.
+        delayed: A notice (Mededeling) said that the answer comes later.
+        sources: Every seed file of the entry, when it comes from more than one.
+        notice: The text of the document's notice (Mededeling), plain; empty without.
+        notice_received: The ``ontvangen`` date of the notice.
+
+    A document that holds only a notice has one entry, number 0 (``<id>#0``), whose
+    ``question`` is the notice's text (:attr:`is_notice`): so it is shown and found.
     """
 
     entry_id: str
@@ -81,6 +88,15 @@ class Question:
     line: int = 0
     delayed: bool = False
     sources: tuple[str, ...] = ()
+    notice: str = ""
+    notice_received: date | None = None
+
+    @property
+    def is_notice(self) -> bool:
+        """The entry of a document that holds only a notice (number 0, no answer)."""
+        return (
+            self.numbers == (0,) and bool(self.notice) and self.question == self.notice
+        ) and not self.answer
 
     @property
     def all_sources(self) -> tuple[str, ...]:
@@ -132,6 +148,8 @@ class Question:
             "days_to_answer": self.days_to_answer,
             "source": f"{self.source}:{self.line}",
             "sources": list(self.all_sources),
+            "notice": self.notice or None,
+            "notice_received": self.notice_received.isoformat() if self.notice_received else None,
         }
 
 
@@ -152,6 +170,8 @@ class Document:
     delayed: bool = False
     #: The ``ontvangen`` date of a notice (Mededeling) that answering is delayed.
     notice_received: date | None = None
+    #: The text of the notice, plain; empty without one.
+    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -257,6 +277,27 @@ def _as_session(value: object) -> str:
             f"give a parliamentary year from {FIRST_YEAR} on, like 2023-2024",
         )
     return f"{span[0].year}-{span[0].year + 1}"
+
+
+@dataclass(frozen=True)
+class Preference:
+    """One recognised word: what it was taken as.
+
+    Attributes:
+        kind: ``member``, ``party``, ``minister``, ``year`` or ``status``.
+        value: The name, party, year or status (``answered``...).
+        words: The words of the query it came from.
+        filters: The entries it prefers.
+    """
+
+    kind: str
+    value: str
+    words: str
+    filters: Filters
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {"kind": self.kind, "value": self.value, "words": self.words}
 
 
 #: Facet counts: per facet name (party, member, ministry, year), (value, count) pairs,
@@ -402,6 +443,9 @@ class SearchResults:
             compound, split into its parts (``zonnepark`` -> ``zon park``).
         ignored: Common words of the query that were not searched (``de``, ``wat``);
             with no other word, nothing is searched and ``total`` is 0.
+        interpreted: The words taken as a member, party, minister, year or status that
+            entries preferably meet (:class:`Preference`; not with
+            ``exact``).
     """
 
     query: str
@@ -417,6 +461,7 @@ class SearchResults:
     unknown_words: tuple[str, ...] = ()
     corrections: tuple[tuple[str, str], ...] = ()
     ignored: tuple[str, ...] = ()
+    interpreted: tuple[Preference, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The results as JSON-ready data."""
@@ -431,6 +476,7 @@ class SearchResults:
             "unknown_words": list(self.unknown_words),
             "corrected": dict(self.corrections),
             "ignored_words": list(self.ignored),
+            "interpreted": [p.to_dict() for p in self.interpreted],
         }
         if self.facets is not None:
             data["facets"] = {
@@ -451,10 +497,14 @@ SKIP_REASONS: dict[str, str] = {
     "too-large": "the file is too large for a seed ({detail}; at most 20 MB)",
     "binary": "not text but a binary file",
     "unreadable": "cannot be read ({detail})",
+    "dangling-link": "a symbolic link to {detail}, which does not exist",
+    "link-loop": "a symbolic link that leads back to itself",
+    "not-a-file": "not a regular file",
     # a document is left out
     "no-questions": "document {detail} has no `Vraag N` blocks",
     # kept, but odd
     "legacy-encoding": "not UTF-8; read as {detail}",
+    "invalid-utf8": "bytes that are not UTF-8 ({detail}); only those were read as cp1252",
     "no-heading": "no `## <document id>` heading; the document is called {detail}, after the file",
     "duplicate-id": "a document id occurs twice in the file; this document is kept as {detail}",
     "merge-conflict": "its {detail} differs from that of the other document with this id; "
@@ -462,6 +512,12 @@ SKIP_REASONS: dict[str, str] = {
     "notice-only": "document {detail} is a notice (Mededeling) without questions",
     "repeated-question": "question {detail} is repeated; its text was joined",
     "answer-without-question": "answer {detail} has no question block",
+    "unknown-heading": "unknown heading `{detail}`; the text under it is kept with the "
+    "question, answer or notice above it",
+    "unknown-heading-lost": "unknown heading `{detail}` before the first question; the text "
+    "under it is not indexed",
+    "invalid-date": "the date {detail} does not exist; the entry is indexed without it",
+    "name-not-utf8": "the file name is not UTF-8; indexed as {detail} (rename the file)",
     # no longer given (such files are now read); kept for reports of older indexes
     "not-utf8": "not UTF-8 text",
     "no-document": "no `## <document id>` heading, so no document was found",
@@ -540,7 +596,10 @@ class BuildReport:
     ``added``, ``changed``, ``removed`` and ``unchanged`` count seed files against the
     previous index (a full build counts every file as added). ``skipped`` and
     ``warnings`` cover every seed file, also those not read again; ``read`` names the
-    files read this time.
+    files read this time. ``sources`` are the folders and files the index is built
+    from now (absolute paths, recorded in the index), ``new_sources`` those this build
+    added, ``forgotten`` those it dropped, each with how many of its files' entries
+    were removed.
     """
 
     files: int
@@ -557,6 +616,9 @@ class BuildReport:
     incremental: bool = False
     changes: Changes = field(default_factory=Changes)
     read: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    new_sources: tuple[str, ...] = ()
+    forgotten: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -571,6 +633,9 @@ class BuildReport:
             "unchanged": self.unchanged,
             "incremental": self.incremental,
             "seconds": round(self.seconds, 3),
+            "sources": list(self.sources),
+            "new_sources": list(self.new_sources),
+            "forgotten": [{"source": s, "files": n} for s, n in self.forgotten],
             "changes": self.changes.to_dict(),
             "skipped": [
                 {"path": s.path, "line": s.line, "code": s.code, "reason": s.reason}
@@ -585,7 +650,12 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class CheckReport:
-    """How an index compares with its seeds (see ``Index.check``)."""
+    """How an index compares with its seeds (see ``Index.check``).
+
+    ``sources`` are the folders and files compared with (absolute); ``missing`` those
+    of them that are gone, empty or unreadable (their files are not counted as
+    removed: an update refuses to run until they are back or forgotten).
+    """
 
     index_path: str
     documents: int
@@ -595,8 +665,14 @@ class CheckReport:
     removed: tuple[str, ...] = ()
     unchanged: int = 0
     problems: tuple[str, ...] = ()
+    #: What looking for seed files could not use (folders that cannot be listed, links
+    #: to nothing); said, not counted against being up to date.
+    skipped: tuple[Skipped, ...] = ()
+    sources: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
 
     @property
     def up_to_date(self) -> bool:
-        """True when the index holds exactly the seeds and has no problems."""
-        return not (self.added or self.changed or self.removed or self.problems)
+        """True when the index holds exactly the seeds, all its sources are there and
+        it has no problems."""
+        return not (self.added or self.changed or self.removed or self.problems or self.missing)

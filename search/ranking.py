@@ -14,20 +14,55 @@ the README):
   hits too (``Hit.related``), scored by their document alone, so they follow the
   document's own matches. A quoted phrase that occurs in Vraag 1 thus also finds
   Vraag 2-5 of the same Kamervraag, after the entries that contain it.
+
+Before that, the words of a query are weighed against each other (:func:`coordinate`):
+
+- **Coordination.** An entry's score is multiplied by the share of the query's
+  optional words it matches (to the power :data:`COORDINATION`): an entry with both
+  words of a two-word query ranks above one that repeats one of them many times.
+- **Commonness.** A word that occurs in a large share of the entries (``minister``,
+  ``kabinet``, ``bericht`` in Kamervragen: asked of a minister, about a report) carries
+  less weight: its score is multiplied by its inverse document frequency over the
+  whole entry (any text or name field) divided by :data:`COMMON_IDF`, at most 1. It is
+  measured on the collection, not listed by hand, so it holds for any collection. BM25
+  weighs a word per field, where *minister* is rare in subjects and questions although
+  every Kamervraag is addressed to one.
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 __all__ = [
+    "COMMON_IDF",
+    "COMMON_MIN_ENTRIES",
+    "COORDINATION",
     "DOCUMENT_WEIGHT",
     "RERANK_DEPTH",
     "SIBLING_DOCUMENTS",
     "SIBLING_WINDOW",
     "Ranked",
+    "commonness_weight",
+    "coordinate",
     "fuse",
 ]
+
+#: The exponent of the coordination factor (matched optional words / all of them);
+#: 0 turns it off.
+COORDINATION = 1.0
+#: Words whose inverse document frequency (natural log, over entries) is below this are
+#: weighed down in proportion: ln(1/0.05) = 3.0, so a word in more than about 5 % of the
+#: entries; 0 turns it off.
+COMMON_IDF = 3.0
+
+#: Commonness needs a collection: below this many entries one Kamervraag of twenty
+#: questions is a tenth of it, and every word of its subject would count as common.
+COMMON_MIN_ENTRIES = 200
+
+#: docnum -> score.
+Scores = dict[int, float]
 
 #: How much of its document's best score every matching entry gets added.
 DOCUMENT_WEIGHT = 1.0
@@ -98,3 +133,36 @@ def fuse(
                     ranked.append((weight * best[doc], docnum))
     ranked.sort(key=lambda pair: (-pair[0], pair[1]))
     return ranked, added
+
+
+def commonness_weight(doc_frequency: int, doc_count: int, threshold: float | None = None) -> float:
+    """The weight of a query word found in ``doc_frequency`` of ``doc_count`` entries:
+    its idf over :data:`COMMON_IDF` (or ``threshold``), at most 1; 1 in a collection
+    of fewer than :data:`COMMON_MIN_ENTRIES` entries."""
+    threshold = COMMON_IDF if threshold is None else threshold
+    if threshold <= 0 or doc_count < COMMON_MIN_ENTRIES:
+        return 1.0
+    idf = math.log((doc_count + 1) / (doc_frequency + 1))
+    return max(0.0, min(1.0, idf / threshold))
+
+
+def coordinate(
+    parts: Sequence[dict[int, float]],
+    weights: Sequence[float] | None = None,
+    exponent: float | None = None,
+) -> dict[int, float]:
+    """The scores of an Or of ``parts`` (one dict of scores per optional word), each
+    weighted, the sum multiplied by (words matched / words) ** ``exponent`` (default
+    :data:`COORDINATION`)."""
+    exponent = COORDINATION if exponent is None else exponent
+    weights = weights or [1.0] * len(parts)
+    total: dict[int, float] = {}
+    matched: Counter[int] = Counter()
+    for part, weight in zip(parts, weights, strict=True):
+        get = total.get
+        total.update({d: get(d, 0.0) + weight * s for d, s in part.items()})
+        matched.update(part.keys())
+    n = len(parts)
+    if n < 2 or not exponent:
+        return total
+    return {d: s * (matched[d] / n) ** exponent for d, s in total.items()}

@@ -6,6 +6,7 @@ without it matches are marked ``**like this**``.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Iterable
 from datetime import date
@@ -36,6 +37,7 @@ __all__ = [
     "news_lines",
     "plural",
     "results_text",
+    "shown_path",
     "similar_text",
     "stats_rows",
     "stats_text",
@@ -109,6 +111,8 @@ def _hit_lines(hit: Hit, color: bool, indent: str = "") -> list[str]:
         lines.append(f"{indent}     aan: {_short_snippet(marked['addressees'], 160, color)}")
     snippet = hit.snippet.ansi() if color else hit.snippet.marked()
     label = "antwoord: " if hit.snippet.field == "answer" else ""
+    if e.is_notice:
+        label = "mededeling: "
     if hit.related:  # no query word of its own: found through its Kamervraag
         label = "(zelfde Kamervraag) " + label
     lines.append(f"{indent}     {label}{snippet}")
@@ -194,9 +198,33 @@ def results_text(results: SearchResults, color: bool) -> str:
     return "\n".join(lines)
 
 
+#: What a recognised word was taken as, in Dutch.
+PREFERENCE_NL = {
+    "member": "lid",
+    "party": "partij",
+    "minister": "minister",
+    "year": "jaar",
+    "status": "status",
+}
+
+
+def interpretation_text(results: SearchResults) -> str | None:
+    """``Gezocht als: ontwikkelingshulp (voorkeur: lid Boswijk)``, or None."""
+    if not results.interpreted:
+        return None
+    wanted = "; ".join(
+        f"{PREFERENCE_NL.get(p.kind, p.kind)} {STATUS_NL.get(p.value, p.value)}"
+        for p in results.interpreted
+    )
+    return f"Gezocht als: {results.normalized} (voorkeur: {wanted}; letterlijk: --exact)"
+
+
 def _notice_lines(results: SearchResults) -> list[str]:
     """What the search did with the words it could not use as typed."""
     lines = []
+    interpreted = interpretation_text(results)
+    if interpreted:
+        lines.append(interpreted)
     corrected = dict(results.corrections)
     for word in results.unknown_words:
         instead = corrected.get(word)
@@ -227,11 +255,24 @@ def similar_text(results: SearchResults, color: bool) -> str:
     return "\n".join(lines)
 
 
+def shown_path(path: str) -> str:
+    """A path the user can use from where they stand (the index records seed files
+    absolutely): relative to the current folder or absolute, whichever is shorter."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except (ValueError, OSError):  # another drive (Windows), no current folder
+        return path
+    return rel if len(rel) < len(path) else path
+
+
 def entry_view(entries: tuple[Question, ...], color: bool, width: int = 88) -> str:
     """A document or entry in full: heading, metadata, each question with its answer."""
     first = entries[0]
     wrap = textwrap.TextWrapper(width=max(40, width), break_long_words=False)
-    title = first.document_id if len(entries) > 1 else first.entry_id
+    whole = len(entries) > 1 or first.is_notice  # a notice-only document's one entry
+    title = first.document_id if whole else first.entry_id
     lines = [_bold(title, color)]
     if first.subject:
         lines += wrap.wrap(f"Onderwerp: {first.subject}")
@@ -246,8 +287,14 @@ def entry_view(entries: tuple[Question, ...], color: bool, width: int = 88) -> s
     lines.append(f"Status: {status_text(answered or first)}")
     if first.url:
         lines.append(f"Officiële tekst: {first.url}")
-    lines.append(f"Bron: {'; '.join(first.all_sources)}")
+    lines.append(f"Bron: {'; '.join(shown_path(x) for x in first.all_sources)}")
+    if first.notice:
+        lines += ["", _bold(f"Mededeling (ontvangen {dutch_date(first.notice_received)})", color)]
+        for para in first.notice.splitlines():
+            lines += wrap.wrap(para) or [""]
     for e in entries:
+        if e.is_notice:
+            continue
         numbers = " en ".join(str(n) for n in e.numbers)
         label = "Vragen" if len(e.numbers) > 1 else "Vraag"
         lines += ["", _bold(f"{label} {numbers}", color)]

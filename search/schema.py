@@ -77,6 +77,8 @@ def fields_for(entry: Question) -> dict[str, Any]:
         "line": entry.line,
         "delayed": entry.delayed,
         "sources": list(entry.sources),
+        "notice": entry.notice,
+        "notice_received": entry.notice_received.isoformat() if entry.notice_received else None,
     }
     fields: dict[str, Any] = {
         "entry_id": entry.entry_id,
@@ -104,7 +106,7 @@ def fields_for(entry: Question) -> dict[str, Any]:
     # Date order: submitted, else answered; an undated entry sorts as the oldest.
     fields["sortdate"] = int(day.strftime("%Y%m%d")) if day else 0
     # Ties in date order: by document, then question number (independent of insertion).
-    fields["order"] = f"{entry.document_id}#{entry.numbers[0]:06d}"
+    fields["order"] = f"{entry.document_id}#{entry.numbers[0]:09d}"
     if entry.submitted:
         fields["submitted"] = datetime.combine(entry.submitted, time.min)
     if entry.answered:
@@ -157,6 +159,8 @@ def entry_from_stored(stored: dict[str, Any]) -> Question:
         line=data["line"],
         delayed=data.get("delayed", False),
         sources=tuple(data.get("sources", ())),
+        notice=data.get("notice", ""),
+        notice_received=_date(data.get("notice_received")),
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.analysis import analyze
-from search.query import STEMMED_FIELDS
+from search.query import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = ["correct_word", "correctable", "inflection_of", "is_unknown"]
 
@@ -24,14 +24,15 @@ MAX_WORD = 40
 
 
 def is_unknown(reader: Any, word: str) -> bool:
-    """True when no form of ``word`` occurs anywhere in the index."""
+    """True when no form of ``word`` occurs anywhere in the index: not in the text, not
+    as a stem, not as a compound part, not in a name (``Boswijk``)."""
     folded = analyze(word, stemmed=False)
     stems = analyze(word)
     if not folded:
         return False
     for plain, stem in zip(folded, stems, strict=True):
-        if reader.doc_frequency("exact", plain):
-            return False
+        if any(reader.doc_frequency(f, plain) for f in ("exact", *NAME_FIELDS)):
+            return False  # a word of the text, or a member's, party's or minister's name
         if any(reader.doc_frequency(f, stem) for f in STEMMED_FIELDS):
             return False
     return True

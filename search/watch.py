@@ -311,7 +311,7 @@ class Watches:
         so each searches a generation at least as new as the one before it: a check
         that opened the index before a build and got the lock after another check
         must not mark an entry unanswered again that the other saw answered."""
-        return Index.open(self._index.path)
+        return Index.open(self._index.path, trust=self._index._trust)
 
 
 def _matches(
@@ -404,6 +404,11 @@ def _valid(record: object) -> bool:
         and isinstance(record.get("filters"), dict)
         and isinstance(record.get("seen"), dict)
     )
+
+
+def is_temporary(name: str) -> bool:
+    """Whether ``name`` is a temporary file of :func:`_write` (``watches.json.<pid>.new``)."""
+    return name.startswith(f"{WATCH_FILE}.") and name.endswith(".new")
 
 
 def _write(path: Path, data: dict[str, Any]) -> None:

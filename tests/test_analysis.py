@@ -58,6 +58,19 @@ def test_golden_stems(word: str, term: str) -> None:
         ("ziekenhuis", "ziekenhuizen"),
         ("collega", "collega's", "collega’s"),
         ("ijsbaan", "ĳsbaan"),
+        # The -ies rule and the z/s alternation meet (#16): advie, verlie, precie.
+        ("advies", "adviezen", "Adviezen"),
+        ("verlies", "verliezen"),
+        ("stikstofverlies", "stikstofverliezen"),
+        ("precies", "preciese", "precieze"),
+        # The plural -ën after -ie and -ee, with or without its diaeresis.
+        ("technologie", "technologieën", "technologieen"),
+        ("categorie", "categorieën"),
+        ("energie", "energieën"),
+        ("strategie", "strategieën"),
+        ("idee", "ideeën"),
+        ("zee", "zeeën"),
+        ("overheid", "overheids"),
     ],
 )
 def test_families_share_a_term(family: tuple[str, ...]) -> None:
@@ -66,7 +79,12 @@ def test_families_share_a_term(family: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("gemeente", "mening"), ("minister", "mini"), ("woning", "gewoon"), ("overheid", "over")],
+    [
+        ("gemeente", "mening"),
+        ("minister", "mini"),
+        ("woning", "gewoon"),
+        ("overheid", "over"),
+    ],
 )
 def test_unrelated_words_stay_apart(a: str, b: str) -> None:
     assert analyze(a) != analyze(b)

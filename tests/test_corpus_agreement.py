@@ -102,9 +102,10 @@ def _ref_members(row: dict[str, Any]) -> list[str]:
 
 
 def _question_blocks(doc: Document, parsed: ParsedFile) -> int:
-    """Entries begun by a question heading: not those of an answer whose question was lost."""
+    """Entries begun by a question heading: not those of an answer whose question was lost,
+    nor the entry of a document that holds only a notice."""
     orphans = {w.line for w in parsed.warnings if w.code == "answer-without-question"}
-    return sum(1 for e in doc.entries if e.line not in orphans)
+    return sum(1 for e in doc.entries if e.line not in orphans and not e.is_notice)
 
 
 def _iso(value: date | None) -> str | None:

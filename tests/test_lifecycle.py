@@ -203,12 +203,12 @@ def test_killed_build_leaves_previous_index(
     proc.send_signal(sig)
     proc.communicate(timeout=60)
     after = _snapshot(path)  # opens, searches: never a half-built index
-    assert after == before or len(after["entries"]) == 1160
+    assert after == before or len(after["entries"]) == 1162
     # The next run finishes the job and removes what the killed one left.
     done = _run_cli("index", str(seeds), "--index-dir", str(path), "-q")
     _, err = done.communicate(timeout=120)
     assert done.returncode == 0, err
-    assert len(_snapshot(path)["entries"]) == 1160
+    assert len(_snapshot(path)["entries"]) == 1162
     kept = {(path / name).read_text().strip() for name in ("CURRENT", "PREVIOUS")}
     assert {p.name for p in path.iterdir() if p.name.startswith("gen-")} <= kept
 
@@ -233,7 +233,7 @@ def test_searches_keep_working_during_an_update(tmp_path: Path) -> None:
         assert proc.returncode == 0, err
         assert searches > 0
         # The open index follows the new generation at its next search.
-        assert index.search("*").total == 1160
+        assert index.search("*").total == 1162
 
 
 def test_second_writer_gets_one_dutch_line_naming_the_holder(tmp_path: Path) -> None:

@@ -291,6 +291,13 @@ def test_unknown_words_are_reported(corpus_index_path: Path, corpus_index: Index
     assert data["unknown_words"] == ["F-35"] and data["corrected"] == {}
 
 
+def test_a_name_is_a_known_word(corpus_index: Index) -> None:
+    # Boswijk occurs only as a member's name: not unknown, not split into bos + wijk.
+    results = corpus_index.search("Boswijk ontwikkelingshulp")
+    assert results.unknown_words == () and results.corrections == ()
+    assert "members" in results.hits[0].matched_in
+
+
 @pytest.mark.parametrize(
     "query",
     [

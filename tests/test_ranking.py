@@ -105,3 +105,57 @@ def test_every_hit_once_beyond_the_reranked_top(corpus_index: Index, query: str)
     assert [h.entry_id for h in results.hits] == exported
     grouped = corpus_index.search(query, group=True, limit=1000)
     assert sum(len(g.hits) for g in grouped.groups or ()) == results.total
+
+
+def test_more_of_the_query_beats_more_of_one_word(tmp_path: Path) -> None:
+    """A Kamervraag about *toeslagen* that repeats the word in its subject and every
+    question ranks below the question that has both words of ``toeslagen
+    hersteloperatie`` (issue #16: coordination)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    docs = {
+        "2024Z80001": (
+            "de toeslagen",
+            [
+                "Hoeveel toeslagen zijn er uitbetaald in 2023?",
+                "Welke toeslagen zijn terugbetaald?",
+                "Hoe staat het met de toeslagen van ouders en de toeslagen van studenten?",
+            ],
+        ),
+        "2024Z80002": (
+            "de kinderopvang",
+            ["Hoe verloopt de hersteloperatie van de toeslagen voor gedupeerde ouders?"],
+        ),
+    }
+    for doc, (subject, questions) in docs.items():
+        body = "\n\n".join(f"### Vraag {i}\n\n{q}" for i, q in enumerate(questions, 1))
+        (seeds / f"{doc}.txt").write_text(
+            f"## {doc}\n\nVragen van het lid **Jansen** (SP) aan de Minister van Financiën "
+            f"over *{subject}* (ingezonden 1 oktober 2024).\n\n{body}\n",
+            encoding="utf-8",
+        )
+    from search import ranking
+
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        hits = index.search("toeslagen hersteloperatie", related=False).hits
+        assert hits[0].entry_id == "2024Z80002#1"
+        # Without coordination the repeated word wins: the factor decides.
+        saved = ranking.COORDINATION
+        try:
+            ranking.COORDINATION = 0.0
+            again = index.search("toeslagen hersteloperatie", related=False).hits
+            assert again[0].entry_id == "2024Z80001#3"
+        finally:
+            ranking.COORDINATION = saved
+
+
+def test_coordinate_and_commonness_arithmetic() -> None:
+    from search.ranking import commonness_weight, coordinate
+
+    parts = [{1: 2.0, 2: 1.0}, {2: 1.0}]
+    assert coordinate(parts, exponent=1.0) == {1: 1.0, 2: 2.0}  # 2.0 * 1/2; 2.0 * 2/2
+    assert coordinate(parts, [0.5, 1.0], exponent=0.0) == {1: 1.0, 2: 1.5}
+    assert coordinate([{1: 3.0}], exponent=1.0) == {1: 3.0}  # one word: no factor
+    assert commonness_weight(1, 10_000) == 1.0  # rare: full weight
+    assert commonness_weight(9_000, 10_000) == pytest.approx(0.035, abs=0.001)
+    assert commonness_weight(90, 100) == 1.0  # too small a collection to judge

@@ -195,6 +195,19 @@ def test_a_check_through_an_index_opened_before_a_build_marks_nothing_back(
         assert again.count == 0
 
 
+def test_a_damaged_index_with_watches_is_repaired_and_keeps_them(
+    setup: tuple[Path, Path],
+) -> None:
+    seeds, index = setup
+    assert _invoke("watch", "add", "china", "china", index=index).exit_code == 0
+    (index / f"{WATCH_FILE}.999999.new").write_text("{", encoding="utf-8")  # a killed write
+    (index / "CURRENT").unlink()
+    repaired = _invoke("rebuild", seeds, "-q", index=index)
+    assert repaired.exit_code == 0, repaired.output
+    listed = _invoke("watch", "list", index=index)
+    assert listed.stdout.startswith("china  china  · 7 vragen gezien"), listed.output
+
+
 def test_watch_input_errors(setup: tuple[Path, Path]) -> None:
     _, index = setup
     assert _invoke("watch", "add", "zorg", "zorg", index=index).exit_code == 0
