@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
@@ -9,9 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from search import Hit, Member, Question, Segment, Snippet
 from search.cli import main
-from search.feed import entry_tag, xml_text
+from search.feed import atom_feed, entry_tag, xml_text
 from tests.conftest import SEED_FILE
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -120,3 +124,21 @@ def test_watch_check_feed(tmp_path: Path) -> None:
 def test_xml_text_removes_only_what_xml_forbids() -> None:
     assert xml_text("a\x00b\x08c\x0bd\x1fe\ufffe") == "abcde"
     assert xml_text("tab\tnl\ncr\r é € 😀 \x7f") == "tab\tnl\ncr\r é € 😀 \x7f"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.text(), st.text(), st.text(min_size=1))
+def test_any_text_makes_a_feed_that_parses_back(
+    subject: str, question: str, name: str, entry_id: str
+) -> None:
+    entry = Question(
+        entry_id, "doc", (1,), question, answer=question, subject=subject or None,
+        members=(Member(name, name),),
+    )  # fmt: skip
+    hit = Hit(1, 0.0, entry, Snippet("question", (Segment(question, True),)))
+    feed = ET.fromstring(atom_feed([hit], title=name, feed_id=entry_tag(name)).encode("utf-8"))
+    (item,) = feed.findall(f"{A}entry")
+    assert item.findtext(f"{A}id") == entry_tag(entry_id)
+    # XML reads every line end as \n.
+    expected = re.sub("\r\n?", "\n", xml_text(question))
+    assert (item.findtext(f"{A}summary") or "") == expected
