@@ -55,8 +55,6 @@ from search.models import (
     Snippet,
 )
 from search.query import (
-    NAME_FIELDS,
-    STEMMED_FIELDS,
     Clause,
     ParsedQuery,
     clause_query,
@@ -68,7 +66,7 @@ from search.query import (
     to_whoosh,
 )
 from search.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
-from search.schema import entry_from_stored
+from search.schema import NAME_FIELDS, STEMMED_FIELDS, entry_from_stored
 from search.scoring import matching_docs, score_query, similar_weighting, weighting
 from search.spelling import correct_word, is_unknown
 from search.stats import Stats, check_by, compute

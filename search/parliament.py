@@ -15,6 +15,7 @@ from datetime import date, timedelta
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "known_ministry",
     "ministries_in",
     "ministry_of",
     "official_url",
@@ -129,6 +130,12 @@ def ministries_in(addressee: str) -> list[str]:
     together. Empty when it names none of :data:`MINISTRIES`."""
     keys = ministry_keys(addressee)
     return [_MINISTRY_LOOKUP[k] for k in keys if not any(k != o and k in o for o in keys)]
+
+
+def known_ministry(name: str) -> str | None:
+    """A ministry written out in full, spelt as usual (``buitenlandse  zaken`` ->
+    ``Buitenlandse Zaken``), None for anything else."""
+    return _MINISTRY_LOOKUP.get(_ministry_key(name))
 
 
 def known_ministry_key(name: str) -> str | None:
