@@ -8,6 +8,7 @@ in one place (:class:`KvGroup`).
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import os
@@ -16,8 +17,9 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click.core import ParameterSource
@@ -37,6 +39,10 @@ from search.errors import (
     SeedError,
     SeedParseError,
     SourceError,
+    WatchExistsError,
+    WatchNameError,
+    WatchNotFoundError,
+    WatchStoreError,
 )
 from search.index import Index
 from search.indexer import read_current
@@ -45,14 +51,20 @@ from search.models import BuildReport, Filters, Hit, Skipped
 from search.parliament import FIRST_YEAR, LAST_YEAR
 from search.render import (
     changes_lines,
+    dutch_date,
     entry_view,
     export_row,
+    filter_words,
+    news_lines,
     plural,
     results_text,
     shown_path,
     similar_text,
 )
 from search.version import installed_version
+
+if TYPE_CHECKING:  # imported when used: a search needs it not
+    from search.watch import Watch, WatchNews
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
@@ -132,6 +144,8 @@ def dutch_message(exc: SearchError) -> str:
         return _query_message(exc)
     if isinstance(exc, IndexClosedError):
         return f"de index in {exc.path}/ is gesloten. Open hem opnieuw."
+    if isinstance(exc, WatchNotFoundError | WatchExistsError | WatchNameError | WatchStoreError):
+        return _watch_message(exc)
     if isinstance(exc, SourceError):
         return _source_message(exc)
     if isinstance(exc, IndexUntrustedError):
@@ -147,6 +161,33 @@ def dutch_message(exc: SearchError) -> str:
             f"KVSEARCH_TRUST_INDEX={exc.path}."
         )
     return str(exc)
+
+
+def _watch_message(
+    exc: WatchNotFoundError | WatchExistsError | WatchNameError | WatchStoreError,
+) -> str:
+    if isinstance(exc, WatchNotFoundError):
+        return f"geen gevolgde zoekvraag '{exc.name}'. Zie `kvsearch watch list` voor de namen."
+    if isinstance(exc, WatchExistsError):
+        return (
+            f"er is al een gevolgde zoekvraag '{exc.name}'. Kies een andere naam, of verwijder "
+            "hem eerst met `kvsearch watch remove`."
+        )
+    if isinstance(exc, WatchNameError):
+        if exc.code == "too-long":
+            return "de naam is te lang; hoogstens 60 tekens."
+        if exc.code == "characters":
+            return "de naam mag geen stuur- of onzichtbare tekens bevatten."
+        return "geef een naam voor de zoekvraag."
+    if exc.code == "version":
+        return (
+            f"{exc.path} is gemaakt door een nieuwere kvsearch (versie {exc.found}). "
+            "Werk kvsearch bij; het bestand blijft zoals het is."
+        )
+    return (
+        f"{exc.path} is geen leesbaar bestand met gevolgde zoekvragen ({exc.reason}). "
+        "Herstel of verplaats het; kvsearch overschrijft het niet."
+    )
 
 
 def _filter_message(exc: FilterError) -> str:
@@ -340,7 +381,7 @@ class KvGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (FilterError, QuerySyntaxError) as exc:  # the user's input: a usage error
+        except (FilterError, QuerySyntaxError, WatchNameError) as exc:  # the user's input
             click.echo(f"Fout: {dutch_message(exc)}", err=True)
             ctx.exit(2)
         except SearchError as exc:
@@ -386,6 +427,9 @@ def main() -> None:
       kvsearch index                      index maken (uit seeds/) of bijwerken
       kvsearch search gezichtsherkenning  zoeken
       kvsearch search '"social credit"' --json
+      kvsearch watch add zorg jeugdzorg   een onderwerp volgen
+      kvsearch watch check                wat is er nieuw of beantwoord?
+      kvsearch stats --by ministerie      hoeveel vragen, hoe snel beantwoord
     """
 
 
@@ -575,6 +619,32 @@ class _ProgressLine:
             click.echo(f"\r{'':<70}\r", nl=False, err=True)
 
 
+#: How many entries per saved search the summary of ``kvsearch index`` names.
+WATCH_LINES = 10
+
+
+def _watch_news(index: Index, report: BuildReport) -> tuple[WatchNews, ...]:
+    """What the build's changes mean for each saved search; a damaged file of saved
+    searches is reported, and the build stands."""
+    try:
+        return index.watches.changes(report.changes)
+    except SearchError as exc:
+        click.echo(f"let op: {dutch_message(exc)}", err=True)
+        return ()
+
+
+def _watch_errors(news: Iterable[WatchNews]) -> None:
+    """A saved search that cannot be run any more: one line on stderr, and it is kept."""
+    for item in news:
+        if item.error is not None:
+            click.echo(
+                f"let op: gevolgde zoekvraag '{item.watch.name}' werkt niet meer: "
+                f"{dutch_message(item.error)} Pas hem aan met `kvsearch watch remove` en "
+                "`kvsearch watch add`; hij blijft bewaard.",
+                err=True,
+            )
+
+
 def _build(
     index_dir: Path,
     seeds: Sequence[Path],
@@ -604,6 +674,7 @@ def _build(
         ) as index:
             assert index.last_build is not None
             report = index.last_build
+            news = () if quiet else _watch_news(index, report)
     except KeyboardInterrupt:
         click.echo(f"\n{_interrupted(index_dir, live_before)}", err=True)
         sys.exit(130)
@@ -611,9 +682,23 @@ def _build(
         if progress:
             progress.finish()
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = report.to_dict()
+        data["watches"] = [
+            {
+                "name": n.watch.name,
+                "new": [h.entry_id for h in n.new],
+                "answered": [h.entry_id for h in n.answered],
+                "error": str(n.error) if n.error else None,
+            }
+            for n in news
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _report(report, quiet)
+        for item in news:
+            if item.error is None:
+                click.echo("\n".join(news_lines(item, limit=WATCH_LINES)))
+        _watch_errors(news)
     if report.entries == 0 and report.files:
         click.echo("Fout: geen enkele vraag geïndexeerd; zie de meldingen hierboven.", err=True)
         sys.exit(1)
@@ -776,6 +861,70 @@ class SearchCommand(KvCommand):
         return super().parse_args(ctx, [*options, "--", *words])
 
 
+def filter_options(func: Any) -> Any:
+    """The filter flags of ``search``, ``stats`` and ``watch add``; the command gets
+    them as one checked :class:`Filters` argument, ``filters``."""
+
+    @functools.wraps(func)
+    def command(
+        *args: Any,
+        member: str | None,
+        party: str | None,
+        ministry: str | None,
+        date_from: str | None,
+        date_to: str | None,
+        year: str | None,
+        session: str | None,
+        answered: bool,
+        unanswered: bool,
+        delayed: bool,
+        answered_since: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        statuses = [n for n, on in (("answered", answered), ("unanswered", unanswered),
+                                    ("delayed", delayed)) if on]  # fmt: skip
+        if len(statuses) > 1:
+            flags = " en ".join(f"--{n}" for n in statuses)
+            raise click.UsageError(f"{flags} sluiten elkaar uit; kies er één.")
+        given: dict[str, Any] = {  # as typed: Filters checks and converts them
+            "member": member,
+            "party": party,
+            "ministry": ministry,
+            "date_from": date_from,
+            "date_to": date_to,
+            "year": year,
+            "session": session,
+            "status": statuses[0] if statuses else None,
+            "answered_since": answered_since,
+        }
+        kwargs["filters"] = Filters(**given)
+        return func(*args, **kwargs)
+
+    options = [
+        click.option("--member", "--lid", "member", metavar="NAAM",
+                     help="Gesteld door dit Kamerlid."),
+        click.option("--party", "--partij", "party", metavar="PARTIJ",
+                     help="Van een lid van deze partij."),
+        click.option("--ministry", "--ministerie", "ministry", metavar="WOORDEN",
+                     help="Aan (of beantwoord door) dit ministerie, bv. 'Buitenlandse Zaken'."),
+        click.option("--from", "date_from", metavar="JJJJ-MM-DD",
+                     help="Ingezonden op of na deze datum."),
+        click.option("--to", "date_to", metavar="JJJJ-MM-DD",
+                     help="Ingezonden op of voor deze datum."),
+        click.option("--year", "--jaar", "year", metavar="JJJJ", help="Ingezonden in dit jaar."),
+        click.option("--session", "--vergaderjaar", "session", metavar="JJJJ-JJJJ",
+                     help="Vergaderjaar, bv. 2023-2024."),
+        click.option("--answered", is_flag=True, help="Alleen beantwoorde vragen."),
+        click.option("--unanswered", is_flag=True, help="Alleen onbeantwoorde vragen."),
+        click.option("--delayed", is_flag=True, help="Alleen vragen met uitgesteld antwoord."),
+        click.option("--answered-since", "answered_since", metavar="JJJJ-MM-DD",
+                     help="Beantwoord op of na deze datum (bv. sinds de vorige keer)."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 #: ``minister:Buitenlandse Zaken`` as one argument: the shell took the quotes away.
 _FIELD_ARG_RE = re.compile(r"^([+-]?[^\W\d_]+:)([^\s\"]+(?:\s+[^\s\"]+)+)$")
 
@@ -802,26 +951,7 @@ def query_of(words: Sequence[str]) -> str:
     "--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance",
     show_default=True, help="Volgorde: relevantie, datum (oudste eerst), -date (nieuwste eerst).",
 )  # fmt: skip
-@click.option("--member", "--lid", "member", metavar="NAAM", help="Gesteld door dit Kamerlid.")
-@click.option("--party", "--partij", "party", metavar="PARTIJ", help="Van een lid van deze partij.")
-@click.option(
-    "--ministry", "--ministerie", "ministry", metavar="WOORDEN",
-    help="Aan (of beantwoord door) dit ministerie, bv. 'Buitenlandse Zaken'.",
-)  # fmt: skip
-@click.option("--from", "date_from", metavar="JJJJ-MM-DD", help="Ingezonden op of na deze datum.")
-@click.option("--to", "date_to", metavar="JJJJ-MM-DD", help="Ingezonden op of voor deze datum.")
-@click.option("--year", "--jaar", "year", metavar="JJJJ", help="Ingezonden in dit jaar.")
-@click.option(
-    "--session", "--vergaderjaar", "session", metavar="JJJJ-JJJJ",
-    help="Vergaderjaar, bv. 2023-2024.",
-)  # fmt: skip
-@click.option("--answered", is_flag=True, help="Alleen beantwoorde vragen.")
-@click.option("--unanswered", is_flag=True, help="Alleen onbeantwoorde vragen.")
-@click.option("--delayed", is_flag=True, help="Alleen vragen met uitgesteld antwoord.")
-@click.option(
-    "--answered-since", "answered_since", metavar="JJJJ-MM-DD",
-    help="Beantwoord op of na deze datum (bv. sinds de vorige keer).",
-)  # fmt: skip
+@filter_options
 @click.option("--facets", is_flag=True, help="Toon aantallen per partij, lid, ministerie en jaar.")
 @click.option("--group", is_flag=True, help="Eén resultaat per document, met zijn vragen.")
 @click.option(
@@ -830,9 +960,10 @@ def query_of(words: Sequence[str]) -> str:
     "dezelfde Kamervraag.",
 )  # fmt: skip
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
-    show_default=True,
-    help="Uitvoer; jsonl en csv geven álle treffers (tenzij --limit), voor scripts.",
+    "--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "atom"]),
+    default="table", show_default=True,
+    help="Uitvoer; jsonl en csv geven álle treffers (tenzij --limit), voor scripts; atom "
+    "een Atom-feed van de pagina.",
 )  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Kort voor --format json (met facetten).")
 @click.option(
@@ -848,17 +979,7 @@ def search_command(
     limit: int,
     page: int,
     sort: str,
-    member: str | None,
-    party: str | None,
-    ministry: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    year: str | None,
-    session: str | None,
-    answered: bool,
-    unanswered: bool,
-    delayed: bool,
-    answered_since: str | None,
+    filters: Filters,
     facets: bool,
     group: bool,
     only_matches: bool,
@@ -897,23 +1018,6 @@ def search_command(
     query = query_of(words)
     if not query:
         raise click.UsageError("geef een zoekvraag, bijvoorbeeld `kvsearch search stikstof`.")
-    statuses = [n for n, on in (("answered", answered), ("unanswered", unanswered),
-                                ("delayed", delayed)) if on]  # fmt: skip
-    if len(statuses) > 1:
-        flags = " en ".join(f"--{n}" for n in statuses)
-        raise click.UsageError(f"{flags} sluiten elkaar uit; kies er één.")
-    given: dict[str, Any] = {  # as typed: Filters checks and converts them
-        "member": member,
-        "party": party,
-        "ministry": ministry,
-        "date_from": date_from,
-        "date_to": date_to,
-        "year": year,
-        "session": session,
-        "status": statuses[0] if statuses else None,
-        "answered_since": answered_since,
-    }
-    filters = Filters(**given)
     fmt = "json" if as_json else fmt
     if fmt in ("jsonl", "csv") and (group or facets):
         named = [f for f, on in (("--group", group), ("--facets", facets)) if on]
@@ -945,6 +1049,17 @@ def search_command(
         )
     if fmt == "json":
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "atom":
+        from search.feed import atom_feed, feed_tag
+
+        described = " ".join([query, *filter_words(filters)])
+        feed = atom_feed(
+            results.hits,
+            title=f"kvsearch: {described}",
+            feed_id=feed_tag("search", described),
+            subtitle=f"{plural(results.total, 'treffer', 'treffers')} voor {described}",
+        )
+        click.echo(feed, nl=False)
     else:
         click.echo(results_text(results, _use_color(ctx)), color=_use_color(ctx))
 
@@ -1037,6 +1152,243 @@ def similar_command(
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(similar_text(results, _use_color(ctx)), color=_use_color(ctx))
+
+
+def _iso_day(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is geen datum; schrijf JJJJ-MM-DD.") from None
+
+
+@main.command("stats", cls=SearchCommand, short_help="Hoeveel vragen, hoe snel beantwoord.")
+@click.argument("words", nargs=-1, metavar="[ZOEKWOORDEN]...")
+@index_dir_option
+@filter_options
+@click.option(
+    "--by", "by", metavar="GROEP",
+    type=click.Choice(["ministerie", "partij", "lid", "jaar", "maand"]),
+    help="Per ministerie, partij, lid, jaar of maand.",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+    show_default=True, help="Uitvoer: tabel, JSON of CSV.",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Kort voor --format json.")
+@click.option(
+    "--today", metavar="JJJJ-MM-DD", callback=_iso_day,
+    help="Tel 'te laat' op deze dag in plaats van vandaag (voor vaste uitkomsten).",
+)  # fmt: skip
+@click.option("--exact", is_flag=True, help="Zoek de woorden zoals getypt.")
+@help_option
+def stats_command(
+    words: tuple[str, ...],
+    index_dir: Path,
+    filters: Filters,
+    by: str | None,
+    fmt: str,
+    as_json: bool,
+    today: date | None,
+    exact: bool,
+) -> None:
+    """Tel Kamervragen en vragen (allemaal, of die bij de zoekwoorden en filters
+    passen): beantwoord, open, uitgesteld (mededeling) en te laat (onbeantwoord, zonder
+    mededeling, meer dan drie weken na indienen), en hoeveel dagen het antwoord duurde
+    (mediaan en 90e percentiel); per groep met --by, met een balk voor het aantal vragen.
+
+    \b
+    Voorbeelden:
+      kvsearch stats --by ministerie
+      kvsearch stats jeugdzorg --by maand
+      kvsearch stats --partij SP --by jaar --format csv > sp.csv
+    """
+    from search.render import stats_rows, stats_text
+
+    with Index.open(index_dir, trust=_trust()) as index:
+        stats = index.stats(query_of(words), filters=filters, by=by, today=today, exact=exact)
+    fmt = "json" if as_json else fmt
+    if fmt == "json":
+        click.echo(json.dumps(stats.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        rows = stats_rows(stats)
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        click.echo(stats_text(stats))
+
+
+def watch_text(watch: Watch) -> str:
+    """A saved search as one would type it: ``jeugdzorg --partij D66``."""
+    parts = [watch.query, *filter_words(watch.filter_values)]
+    if watch.exact:
+        parts.append("--exact")
+    return " ".join(parts)
+
+
+def _when(value: Any) -> str:
+    """A moment of a saved search in local time: ``2 december 2026 21:03``."""
+    local = value.astimezone()
+    return f"{dutch_date(local.date())} {local:%H:%M}"
+
+
+@main.group("watch", cls=KvGroup, short_help="Volg een onderwerp: bewaarde zoekvragen.")
+@help_option
+def watch_group() -> None:
+    """Volg een onderwerp: bewaar een zoekvraag en zie wat er nieuw is en wat beantwoord.
+
+    Een gevolgde zoekvraag wordt bij de index bewaard (ook na `kvsearch rebuild`). Na elke
+    `kvsearch index` die iets veranderde staat per zoekvraag wat er nieuw of nu beantwoord
+    is; `kvsearch watch check` meldt wat er sinds de vorige keer bijkwam en onthoudt dat.
+
+    \b
+    Voorbeelden:
+      kvsearch watch add jeugdzorg jeugdzorg --partij D66
+      kvsearch watch list
+      kvsearch watch check
+      kvsearch watch check jeugdzorg --format atom > jeugdzorg.xml
+      kvsearch watch remove jeugdzorg
+    """
+
+
+@watch_group.command("add", cls=SearchCommand, short_help="Bewaar een zoekvraag om te volgen.")
+@click.argument("name", metavar="NAAM")
+@click.argument("words", nargs=-1, metavar="[ZOEKWOORDEN]...")
+@index_dir_option
+@filter_options
+@click.option("--exact", is_flag=True, help="Zoek de woorden zoals getypt.")
+@help_option
+def watch_add_command(
+    name: str, words: tuple[str, ...], index_dir: Path, filters: Filters, exact: bool
+) -> None:
+    """Bewaar een zoekvraag (woorden en filters, zoals bij `kvsearch search`) onder NAAM.
+
+    Wat hij nu vindt geldt als gezien; `kvsearch watch check` meldt wat erbij komt.
+    Zonder woorden volgt hij alles wat aan de filters voldoet.
+
+    \b
+    Voorbeelden:
+      kvsearch watch add jeugdzorg jeugdzorg
+      kvsearch watch add d66-zorg zorg --partij D66 --from 2024-01-01
+      kvsearch watch add open-asiel --ministerie 'Asiel en Migratie' --unanswered
+    """
+    query = query_of(words)
+    if not query and not filters:
+        raise click.UsageError("geef zoekwoorden of een filter, bijvoorbeeld `jeugdzorg`.")
+    with Index.open(index_dir, trust=_trust()) as index:
+        watch = index.watches.add(name, query, filters=filters, exact=exact)
+    click.echo(
+        f"Volg '{watch.name}' ({watch_text(watch)}): nu "
+        f"{plural(watch.seen, 'vraag', 'vragen')}. `kvsearch watch check` meldt wat er "
+        "nieuw is of beantwoord wordt."
+    )
+
+
+@watch_group.command("list", short_help="Toon de gevolgde zoekvragen.")
+@index_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Als JSON.")
+@help_option
+def watch_list_command(index_dir: Path, as_json: bool) -> None:
+    """Toon de gevolgde zoekvragen: naam, zoekvraag, hoeveel vragen gezien, laatst bekeken.
+
+    \b
+    Voorbeeld:
+      kvsearch watch list
+    """
+    with Index.open(index_dir, trust=_trust()) as index:
+        watches = index.watches.all()
+    if as_json:
+        data = [w.to_dict() for w in watches]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not watches:
+        click.echo("Geen gevolgde zoekvragen. Voeg er een toe met `kvsearch watch add NAAM …`.")
+        return
+    width = max(len(w.name) for w in watches)
+    for w in watches:
+        checked = f"bekeken {_when(w.checked)}" if w.checked else "nog niet bekeken"
+        click.echo(
+            f"{w.name:<{width}}  {watch_text(w)}  · {plural(w.seen, 'vraag', 'vragen')} gezien"
+            f" · {checked}"
+        )
+
+
+@watch_group.command("remove", short_help="Volg een zoekvraag niet meer.")
+@click.argument("name", metavar="NAAM")
+@index_dir_option
+@help_option
+def watch_remove_command(name: str, index_dir: Path) -> None:
+    """Verwijder de gevolgde zoekvraag NAAM.
+
+    \b
+    Voorbeeld:
+      kvsearch watch remove jeugdzorg
+    """
+    with Index.open(index_dir, trust=_trust()) as index:
+        watch = index.watches.remove(name)
+    click.echo(f"Niet meer gevolgd: '{watch.name}' ({watch_text(watch)})")
+
+
+@watch_group.command("check", short_help="Wat is er nieuw sinds de vorige keer?")
+@click.argument("name", metavar="[NAAM]", required=False)
+@index_dir_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "jsonl", "atom"]), default="text",
+    show_default=True,
+    help="Uitvoer: tekst, één JSON-object, een JSON-regel per vraag, of een Atom-feed "
+    "(met NAAM).",
+)  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Kort voor --format json.")
+@help_option
+def watch_check_command(name: str | None, index_dir: Path, fmt: str, as_json: bool) -> None:
+    """Meld per gevolgde zoekvraag (of alleen NAAM) wat er nieuw is sinds de vorige keer
+    en wat toen onbeantwoord was en nu beantwoord is; onthoud daarna dat het gezien is.
+
+    Afsluitstatus 0 als er iets nieuw is, 1 als niet (voor cron: mail alleen bij nieuws).
+
+    \b
+    Voorbeelden:
+      kvsearch watch check
+      kvsearch watch check jeugdzorg --json
+      kvsearch watch check jeugdzorg --format atom > jeugdzorg.xml
+    """
+    fmt = "json" if as_json else fmt
+    if fmt == "atom" and name is None:
+        raise click.UsageError("--format atom geeft de feed van één zoekvraag; geef zijn NAAM.")
+    with Index.open(index_dir, trust=_trust()) as index:
+        news = index.watches.check(name)
+    if fmt == "json":
+        data = {"news": sum(n.count for n in news), "watches": [n.to_dict() for n in news]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for item in news:
+            for change, hits in (("new", item.new), ("answered", item.answered)):
+                for hit in hits:
+                    row = {"watch": item.watch.name, "change": change, **hit.to_dict()}
+                    click.echo(json.dumps(row, ensure_ascii=False))
+    elif fmt == "atom":
+        from search.feed import atom_feed, feed_tag
+
+        (item,) = news
+        click.echo(
+            atom_feed(
+                (*item.new, *item.answered),
+                title=f"kvsearch: {item.watch.name}",
+                feed_id=feed_tag("watch", item.watch.name),
+                subtitle=watch_text(item.watch),
+            ),
+            nl=False,
+        )
+    else:
+        blocks = ["\n".join(news_lines(n, urls=True)) for n in news if n.error is None]
+        if blocks:
+            click.echo("\n\n".join(blocks))
+        elif not news:
+            click.echo("Geen gevolgde zoekvragen. Voeg er een toe met `kvsearch watch add NAAM …`.")
+    _watch_errors(news)
+    sys.exit(0 if any(n.count for n in news) else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

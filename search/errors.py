@@ -160,6 +160,65 @@ class FilterError(SearchError, ValueError):
         super().__init__(f"Invalid {field} {value!r}: {reason}.")
 
 
+class WatchNotFoundError(SearchError):
+    """No saved search (watch) with this name is kept with the index."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self.name = name
+        super().__init__(
+            f"No saved search {name!r} with the index at {path}. "
+            "See `kvsearch watch list` for the names."
+        )
+
+
+class WatchExistsError(SearchError):
+    """A saved search with this name exists already."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self.name = name
+        super().__init__(
+            f"A saved search {name!r} exists already with the index at {path}. "
+            "Remove it first or choose another name."
+        )
+
+
+class WatchNameError(SearchError, ValueError):
+    """A name that cannot name a saved search (empty, too long, control characters).
+
+    Attributes:
+        name: The name as given.
+        code: ``empty``, ``too-long`` or ``characters``.
+    """
+
+    def __init__(self, name: str, code: str, reason: str) -> None:
+        self.name = name
+        self.code = code
+        self.reason = reason
+        super().__init__(f"Invalid name {name!r} for a saved search: {reason}.")
+
+
+class WatchStoreError(SearchError):
+    """The file of saved searches cannot be used; it is left as it is.
+
+    Attributes:
+        path: The file.
+        code: ``unreadable`` (not JSON as kvsearch writes it) or ``version`` (written
+            by a newer kvsearch; ``found`` is its version).
+    """
+
+    def __init__(self, path: Path, code: str, reason: str, found: object = None) -> None:
+        self.path = path
+        self.code = code
+        self.reason = reason
+        self.found = found
+        super().__init__(
+            f"The saved searches in {path} cannot be read ({reason}). "
+            "Fix or move the file; kvsearch does not overwrite it."
+        )
+
+
 class SourceError(SearchError):
     """A source of the index cannot be used; nothing was changed.
 

@@ -332,6 +332,10 @@ def _ours(name: str) -> bool:
     only such names is an index, whole or damaged, and may be rebuilt."""
     if name in (CURRENT_FILE, PREVIOUS_FILE, LOCK_FILE) or name.startswith(GEN_PREFIX):
         return True
+    from search import watch  # the saved searches kept beside the generations
+
+    if name in (watch.WATCH_FILE, watch.LOCK_FILE) or watch.is_temporary(name):
+        return True
     return name.startswith(".") and name.endswith(".tmp")  # see _write_atomic
 
 

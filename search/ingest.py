@@ -53,7 +53,7 @@ from markdown_it.token import Token
 
 from search.errors import SeedError, SeedParseError
 from search.models import Document, Footnote, Member, Question, Skipped
-from search.parliament import MINISTRIES
+from search.parliament import known_ministry
 
 __all__ = [
     "ParsedFile",
@@ -1019,15 +1019,6 @@ _JOIN_RE = re.compile(r"\s*(?:,|\ben\b)?\s*(?:\b(?:de|het)\b)?\s*")
 _TRAILING_JOIN_RE = re.compile(r"\s*(?:,|\ben\b)\s*(?:\b(?:de|het)\b)?\s*$")
 
 
-def _key(text: str) -> str:
-    """Letters only, lower case, no accents: how ministry names are compared."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in folded if c.isalpha() and not unicodedata.combining(c))
-
-
-_MINISTRY_BY_KEY = {_key(m): m for m in MINISTRIES}
-
-
 def _parse_addressees(text: str) -> tuple[str, ...]:
     """One addressee per person, ``Minister van A``.
 
@@ -1069,7 +1060,7 @@ def _ministries(text: str) -> list[str]:
         m = re.match(r"^(van|voor)\s+(.*)$", segment, re.I | re.S)
         prep, name = (m.group(1).lower(), m.group(2)) if m else ("", segment)
         for ministry in _known_ministries(name.strip(" ,")):
-            known = _MINISTRY_BY_KEY.get(_key(ministry))
+            known = known_ministry(ministry)
             if prep or known:  # a title followed directly by a ministry lost its "van"
                 result.append(f"{prep or 'van'} {known or ministry}")
             else:
@@ -1082,13 +1073,13 @@ def _known_ministries(name: str) -> list[str]:
 
     A name is split at an ``en`` only when every piece is a known ministry.
     """
-    if _key(name) in _MINISTRY_BY_KEY:
+    if known_ministry(name):
         return [name]
     for m in re.finditer(r"\s+en\s+", name):
         left, right = name[: m.start()], name[m.end() :]
-        if _key(left) in _MINISTRY_BY_KEY:
+        if known_ministry(left):
             rest = _known_ministries(right)
-            if all(_key(r) in _MINISTRY_BY_KEY for r in rest):
+            if all(known_ministry(r) for r in rest):
                 return [left, *rest]
     return [name]
 

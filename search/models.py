@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from search.errors import FilterError
-from search.parliament import FIRST_YEAR, LAST_YEAR, session_range
+from search.parliament import FIRST_YEAR, LAST_YEAR, official_url, session_range
 
 #: Status names a user or an application may give (Dutch or English), to the stored ones.
 STATUS_NAMES: dict[str, str] = {
@@ -116,6 +116,12 @@ class Question:
         return "delayed" if self.delayed else "unanswered"
 
     @property
+    def url(self) -> str | None:
+        """The official publication of the entry's document (``officielebekendmakingen.nl``),
+        None when its id has no known form (see :func:`search.parliament.official_url`)."""
+        return official_url(self.document_id)
+
+    @property
     def days_to_answer(self) -> int | None:
         """Days from submission to answer, when both dates are known."""
         if self.submitted and self.answered:
@@ -127,6 +133,7 @@ class Question:
         return {
             "entry_id": self.entry_id,
             "document_id": self.document_id,
+            "url": self.url,
             "numbers": list(self.numbers),
             "members": [{"name": m.name, "party": m.party} for m in self.members],
             "addressees": list(self.addressees),

@@ -15,7 +15,10 @@ from datetime import date, timedelta
 __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
+    "known_ministry",
+    "ministries_in",
     "ministry_of",
+    "official_url",
     "party_display",
     "party_key",
     "session_of",
@@ -120,6 +123,21 @@ def ministry_keys(addressee: str) -> list[str]:
     return [key for key in _MINISTRY_LOOKUP if key in text]
 
 
+def ministries_in(addressee: str) -> list[str]:
+    """The known ministries an addressee names, by their usual names, longest match
+    only (``Minister van Economische Zaken en Klimaat`` names *Economische Zaken en
+    Klimaat*, not also *Economische Zaken*); also for addressees the PDF glued
+    together. Empty when it names none of :data:`MINISTRIES`."""
+    keys = ministry_keys(addressee)
+    return [_MINISTRY_LOOKUP[k] for k in keys if not any(k != o and k in o for o in keys)]
+
+
+def known_ministry(name: str) -> str | None:
+    """A ministry written out in full, spelt as usual (``buitenlandse  zaken`` ->
+    ``Buitenlandse Zaken``), None for anything else."""
+    return _MINISTRY_LOOKUP.get(_ministry_key(name))
+
+
 def known_ministry_key(name: str) -> str | None:
     """The key of a ministry written out in full (``volksgezondheid, welzijn en sport``),
     None for anything else."""
@@ -180,3 +198,30 @@ def session_range(session: str) -> tuple[date, date] | None:
     if end is not None and int(end) != (start + 1) % (100 if len(end) == 2 else 10_000):
         return None  # 2023-2025 is no parliamentary year
     return _prinsjesdag(start), _prinsjesdag(start + 1) - timedelta(days=1)
+
+
+#: Where the official publications are: the Aanhangsel der Handelingen (answered
+#: questions, ``ah-tk-20242025-594``) and the Kamervragen themselves by their
+#: Tweede Kamer number (``2019Z12806``).
+OFFICIAL_SITE = "https://zoek.officielebekendmakingen.nl"
+
+_AH_RE = re.compile(r"^ah-tk-(\d{8})-(\d+)$", re.I)
+_Z_RE = re.compile(r"^(\d{4})Z(\d{5})$", re.I)
+
+
+def official_url(document_id: str) -> str | None:
+    """The URL of a document's official text, derived from its id; None for an id of
+    no known form.
+
+    ``ah-tk-20242025-594`` -> ``…/ah-tk-20242025-594.html``, ``2019Z12806`` ->
+    ``…/kv-tk-2019Z12806.html``. A second document kept under the same id
+    (``2019Z12806~2``, see :mod:`search.ingest`) names the same publication.
+    """
+    base = re.sub(r"~\d+$", "", document_id.strip())
+    ah = _AH_RE.match(base)
+    if ah:
+        return f"{OFFICIAL_SITE}/ah-tk-{ah.group(1)}-{ah.group(2)}.html"
+    z = _Z_RE.match(base)
+    if z:
+        return f"{OFFICIAL_SITE}/kv-tk-{z.group(1)}Z{z.group(2)}.html"
+    return None

@@ -39,6 +39,7 @@ from search.live import LiveFuzzyTerm, LivePrefix
 from search.models import STATUS_NAMES, Filters
 from search.parliament import known_ministry_key, party_key, session_range
 from search.places import RELATED_WEIGHT, related_stems
+from search.schema import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = [
     "FIELD_ALIASES",
@@ -94,8 +95,6 @@ MAX_CLAUSES = 200
 #: letters per edit and one more: shorter ones match a large part of the vocabulary.
 MIN_PREFIX = 3
 
-STEMMED_FIELDS = ("subject", "question", "answer")
-NAME_FIELDS = ("members", "parties", "addressees")
 
 #: Per-field weights of a plain word. The subject says what the whole Kamervraag is
 #: about and the question is what was asked; answers are long and wander.

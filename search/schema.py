@@ -20,7 +20,9 @@ from search.models import Footnote, Member, Question
 from search.parliament import ministry_keys, ministry_of, party_display, party_key, session_of
 
 __all__ = [
+    "NAME_FIELDS",
     "SCHEMA_VERSION",
+    "STEMMED_FIELDS",
     "analysed_texts",
     "entry_from_stored",
     "facet_values",
@@ -131,6 +133,8 @@ def analysed_texts(entry: Question) -> list[str]:
     return [t for t in texts if t]
 
 
+#: The searchable text fields (dutch_analyzer: stemmed, compounds split).
+STEMMED_FIELDS = ("subject", "question", "answer")
 #: The fields of names (name_analyzer).
 NAME_FIELDS = ("members", "parties", "addressees")
 

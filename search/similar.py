@@ -15,7 +15,8 @@ from whoosh import classify
 from whoosh import query as wq
 
 from search.analysis import QUERY_STOP_WORDS, stem
-from search.query import FIELD_BOOSTS, STEMMED_FIELDS
+from search.query import FIELD_BOOSTS
+from search.schema import STEMMED_FIELDS
 
 __all__ = ["KEY_TERMS", "similar_query"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from search.analysis import analyze
 from search.live import has_live_posting, live_doc_frequency
-from search.query import NAME_FIELDS, STEMMED_FIELDS
+from search.schema import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = ["correct_word", "correctable", "inflection_of", "is_unknown"]
 
