@@ -28,10 +28,9 @@ def test_official_url_of_both_id_forms() -> None:
         assert official_url(unknown) is None, unknown
 
 
+@pytest.mark.whole_corpus(SHARED / "corpus" / "metadata.jsonl")
 def test_every_id_of_the_corpus_metadata_has_its_form() -> None:
     metadata = SHARED / "corpus" / "metadata.jsonl"
-    if not metadata.is_file():
-        pytest.skip("no shared corpus metadata")
     records = [json.loads(line) for line in metadata.read_text(encoding="utf-8").splitlines()]
     forms = {"ah": 0, "z": 0, "none": 0}
     for record in records:
@@ -66,6 +65,7 @@ def test_url_in_json_show_and_csv(seed_index_path: Path) -> None:
         assert index.get("2019Z12806#4").url == url  # type: ignore[union-attr]
 
 
+@pytest.mark.whole_corpus  # the fixtures have no document whose id has no official form
 def test_no_url_where_no_id_form_is_known(corpus_index: Index) -> None:
     (entry, *_) = corpus_index.document("jenv-eerdmans-me-arnhem")
     assert entry.url is None and entry.to_dict()["url"] is None
