@@ -17,6 +17,7 @@ Two corpora of real documents:
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,6 +124,18 @@ def corpus_index(corpus_index_path: Path) -> Iterator[Index]:
     """The whole-corpus index, opened."""
     with Index.open(corpus_index_path) as index:
         yield index
+
+
+def seed_copy_index(tmp_path: Path) -> tuple[Path, Path]:
+    """``tmp_path/seeds`` holding a copy of the bundled seed, and an index of it built at
+    ``tmp_path/index`` (closed): for tests that change the seeds or the index."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_FILE, seeds)
+    path = tmp_path / "index"
+    with Index.build(path, [seeds]):
+        pass
+    return seeds, path
 
 
 def load_bench(name: str) -> ModuleType:

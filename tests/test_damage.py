@@ -20,7 +20,7 @@ from search import FilterError, Index, IndexCorruptError
 from search.cli import main
 from search.integrity import CHECKSUMS_FILE
 from search.storage import COPY_BELOW, MappedStorage
-from tests.conftest import FIXTURES, ROOT, SEED_FILE, SEEDS
+from tests.conftest import FIXTURES, ROOT, SEED_FILE, SEEDS, seed_copy_index
 
 PHRASE = '"social credit"'
 
@@ -152,12 +152,7 @@ def test_check_verify_names_the_damaged_file(index_copy: Path) -> None:
 
 
 def test_update_refuses_to_link_a_damaged_file(tmp_path: Path) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    shutil.copy(SEED_FILE, seeds)
-    path = tmp_path / "index"
-    with Index.build(path, [seeds]):
-        pass
+    seeds, path = seed_copy_index(tmp_path)
     live = _generation(path)
     damaged = _flip(path, "_stored.col")
     extra = seeds / "extra.txt"

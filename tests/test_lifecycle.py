@@ -20,7 +20,15 @@ from click.testing import CliRunner
 
 from search import Index, IndexLockedError, Member
 from search.cli import main
-from tests.conftest import CORPUS, FIXTURES, QUESTION_AND_ANSWER, ROOT, SEED_FILE, VARIANTS
+from tests.conftest import (
+    CORPUS,
+    FIXTURES,
+    QUESTION_AND_ANSWER,
+    ROOT,
+    SEED_FILE,
+    VARIANTS,
+    seed_copy_index,
+)
 
 QUERIES = [
     "mensenrechten China",
@@ -181,12 +189,7 @@ def _run_cli(*args: str) -> subprocess.Popen[str]:
 def test_killed_build_leaves_previous_index(
     tmp_path: Path, command: str, sig: int, delay: float
 ) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    shutil.copy(SEED_FILE, seeds)
-    path = tmp_path / "index"
-    with Index.build(path, [seeds]):
-        pass
+    seeds, path = seed_copy_index(tmp_path)
     before = _snapshot(path)
     for f in CORPUS.glob("*.txt"):
         shutil.copy(f, seeds)

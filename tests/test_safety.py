@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from search import Index, IndexUntrustedError
 from search.cli import main
-from tests.conftest import FIXTURES, ROOT, SEED_FILE, VARIANTS
+from tests.conftest import FIXTURES, ROOT, SEED_FILE, VARIANTS, seed_copy_index
 
 
 def _cli(
@@ -104,12 +104,7 @@ def test_killed_build_leaves_no_parse_worker_and_no_lock(tmp_path: Path, sig: st
 
 
 def test_interrupt_right_after_the_switch_keeps_the_new_index(tmp_path: Path) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    shutil.copy(SEED_FILE, seeds)
-    path = tmp_path / "index"
-    with Index.build(path, [seeds]):
-        pass
+    seeds, path = seed_copy_index(tmp_path)
     for f in VARIANTS:
         shutil.copy(f, seeds)
     interrupted = _cli("index", str(seeds), "--index-dir", str(path), fault="switched:INT")
