@@ -15,7 +15,7 @@ from search.analysis import name_analyzer, stem, stem_prefix
 from search.compounds import compound_terms
 from search.models import Segment, Snippet
 
-__all__ = ["make_snippet", "mark_all", "mark_names"]
+__all__ = ["make_snippet", "mark_all", "mark_names", "snippet_and_fields"]
 
 #: The words of :func:`search.analysis.exact_analyzer`: it adds each word's compound
 #: parts (:func:`compound_terms`) after it, which :func:`_matches` does for the words
@@ -132,26 +132,41 @@ def make_snippet(
     ``terms`` are stems; ``prefixes`` and ``fuzzy`` (word, distance) match folded words.
     With no match anywhere, the start of the first non-empty field.
     """
+    return snippet_and_fields(fields, terms, length, prefixes=prefixes, fuzzy=fuzzy)[0]
+
+
+def snippet_and_fields(
+    fields: Iterable[tuple[str, str]],
+    terms: frozenset[str],
+    length: int = SNIPPET_CHARS,
+    *,
+    prefixes: frozenset[str] = frozenset(),
+    fuzzy: tuple[tuple[str, int], ...] = (),
+) -> tuple[Snippet, tuple[str, ...]]:
+    """:func:`make_snippet`, and the names of the fields that have a match (each text
+    is scanned once for both)."""
     fields = [(name, text) for name, text in fields if text]
     best: tuple[tuple[int, int], str, str, list[tuple[int, int, str]], int] | None = None
+    matched: list[str] = []
     for name, text in fields:
         spans = _matches(text, terms, prefixes, fuzzy) if terms or prefixes or fuzzy else []
         if not spans:
             continue
+        matched.append(name)
         start, _, score = _best_window(spans, length)
         if best is None or score > best[0]:
             best = (score, name, text, spans, start)
     if best is None:
         if not fields:
-            return Snippet("question", ())
+            return Snippet("question", ()), ()
         name, text = fields[0]
-        return Snippet(name, tuple(_cut(text, 0, length, [])))
+        return Snippet(name, tuple(_cut(text, 0, length, []))), ()
     _, name, text, spans, first = best
     # Start a little before the first match, at a sentence or word boundary.
     lead = max(0, first - length // 4)
     sentence = text.rfind(". ", lead, first)
     start = sentence + 2 if sentence >= 0 else lead
-    return Snippet(name, tuple(_cut(text, start, length, spans)))
+    return Snippet(name, tuple(_cut(text, start, length, spans))), tuple(matched)
 
 
 def _cut(text: str, start: int, length: int, spans: list[tuple[int, int, str]]) -> list[Segment]:

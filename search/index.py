@@ -36,12 +36,12 @@ from search.errors import (
     QuerySyntaxError,
     SearchError,
 )
-from search.highlight import make_snippet, mark_all, mark_names
+from search.highlight import make_snippet, mark_all, mark_names, snippet_and_fields
 from search.indexer import Progress
 from search.integrity import VerifyReport, guard_iteration, guard_reads
 from search.interpret import interpret
 from search.interpret import preference_weight as interpretation_weight
-from search.live import LiveFuzzyTerm, LivePrefix, break_ties, expansions
+from search.live import LiveFuzzyTerm, LivePrefix, break_ties, cached_column, expansions
 from search.models import (
     BuildReport,
     CheckReport,
@@ -395,7 +395,7 @@ class Index:
         # Copy everything out while the searcher holds the files.
         if group:
             by_doc: dict[str, list[Any]] = {}
-            column = searcher.reader().column_reader("document_id")
+            column = cached_column(searcher.reader(), "document_id")
             for hit in results:
                 by_doc.setdefault(column[hit.docnum], []).append(hit)
             chosen = list(by_doc.items())[first : first + limit]
@@ -504,7 +504,9 @@ class Index:
                 parsed, suggestion, corrections = self._correct(reader, parsed, query)
             q = to_whoosh(parsed)
         elif parsed.match_all or allow is not None:
-            q = wq.Every()
+            # Every entry that meets the filters: the filter itself is the query, so
+            # that only its entries are walked (not every entry against the filter).
+            q, allow = (wq.Every(), None) if allow is None else (allow, None)
             if sort == "relevance":
                 sort = "-date"
         else:
@@ -536,19 +538,15 @@ class Index:
         related = hit.docnum in getattr(hit.results, "related", ())
         if related:  # it matches no query word: mark none of its stray ones
             return Hit(rank, score, entry, _snippet(entry, frozenset()), related=True)
-        snippet = _snippet(entry, marks.terms, marks.prefixes, marks.fuzzy)
-        marked = _marked_lines(entry, marks)
-        matched_in = tuple(
-            name
-            for name, found in (
-                ("question", snippet.field == "question" and bool(snippet.matches)),
-                ("answer", _text_matches(entry.answer, marks)),
-                ("subject", any(m.field == "subject" for m in marked)),
-                ("members", any(m.field == "members" for m in marked)),
-                ("addressees", any(m.field == "addressees" for m in marked)),
-            )
-            if found or (name == "question" and _text_matches(entry.question, marks))
+        snippet, texts = snippet_and_fields(
+            (("question", entry.question), ("answer", entry.answer)),
+            marks.terms,
+            prefixes=marks.prefixes,
+            fuzzy=marks.fuzzy,
         )
+        marked = _marked_lines(entry, marks)
+        # The texts (question, answer), then the lines (subject, members, addressees).
+        matched_in = texts + tuple(m.field for m in marked)
         return Hit(rank, score, entry, snippet, matched_in=matched_in, marked=marked)
 
     # --- looking up ----------------------------------------------------------------
@@ -701,16 +699,6 @@ class _Run:
     corrections: tuple[tuple[str, str], ...] = ()
     unknown: tuple[str, ...] = ()
     preferences: tuple[Preference, ...] = ()
-
-
-def _text_matches(text: str, marks: _Marks) -> bool:
-    return (
-        bool(text)
-        and make_snippet(
-            (("t", text),), marks.terms, prefixes=marks.prefixes, fuzzy=marks.fuzzy
-        ).matches
-        != ()
-    )
 
 
 def _marked_lines(entry: Question, marks: _Marks) -> tuple[Snippet, ...]:
@@ -923,7 +911,7 @@ def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, rel
     """
     top = list(results.top_n)
     head, tail = top[:RERANK_DEPTH], top[RERANK_DEPTH:]
-    column = searcher.reader().column_reader("document_id")
+    column = cached_column(searcher.reader(), "document_id")
     siblings = None
     if related and not any(c.field in STEMMED_FIELDS for c in parsed.positive):
         nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
@@ -936,7 +924,7 @@ def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, rel
                 q = wq.And([q, allow])
             return sorted(matching_docs(searcher, q))
 
-    order = searcher.reader().column_reader("order")  # "<document id>#<number:06d>"
+    order = cached_column(searcher.reader(), "order")  # "<document id>#<number:06d>"
 
     def number(docnum: int) -> int:
         return int(order[docnum].rsplit("#", 1)[1])
@@ -973,7 +961,7 @@ def _lookup(searcher: Any, ident: str) -> tuple[Question, ...]:
 
 def _count_facets(reader: Any, docnums: Iterable[int]) -> Facets:
     """Count each facet value over ``docnums`` from the facets column."""
-    column = reader.column_reader("facets")
+    column = cached_column(reader, "facets")
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     # The entries of one Kamervraag mostly share one blob: parse each distinct one once.
     for blob, times in Counter(column[docnum] for docnum in docnums).items():
