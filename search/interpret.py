@@ -29,7 +29,7 @@ from typing import Any
 
 from search.analysis import analyze
 from search.models import Filters, Preference
-from search.parliament import FIRST_YEAR, LAST_YEAR, party_display, party_key
+from search.parliament import FIRST_YEAR, LAST_YEAR, MINISTRIES, party_display, party_key
 from search.query import Clause, ParsedQuery
 
 __all__ = [
@@ -66,6 +66,18 @@ STATUS_WORDS = {
 RELATIVE_YEARS = {"dit": 0, "deze": 0, "vorig": -1, "vorige": -1, "afgelopen": -1}
 
 _YEAR_RE = re.compile(r"^\d{4}$")
+
+#: The words of an addressee that are no name: titles, the words of the ministries'
+#: names, and the words that join them (checked before the lexicon, which takes long
+#: to load in a new process).
+_ADDRESSEE_WORDS = frozenset(
+    analyze(
+        " ".join(MINISTRIES)
+        + " minister ministers staatssecretaris staatssecretarissen minister-president"
+        + " van voor de het en mede namens",
+        stemmed=False,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -161,9 +173,11 @@ def _name(reader: Any, text: str, word: str) -> Preference | None:
     if reader.doc_frequency("party_key", key):
         return Preference("party", party_display(text), text, Filters(party=text))
     as_member = reader.doc_frequency("members", word)
-    as_minister = reader.doc_frequency("addressees", word) if len(word) >= 3 else 0
+    as_minister = 0
+    if len(word) >= 3 and word not in _ADDRESSEE_WORDS:
+        as_minister = reader.doc_frequency("addressees", word)
     if as_minister > as_member:  # Faber asked questions as a member, answers more
-        from search.compounds import lexicon  # only for a word in the addressees
+        from search.compounds import lexicon  # only for a name-like word of the addressees
 
         if word not in lexicon():
             return Preference("minister", text, text, Filters(ministry=text))
