@@ -8,8 +8,6 @@ with Index.build("index", seeds=["seeds"]) as index:
 
 from typing import TYPE_CHECKING
 
-# First: imports Whoosh without the modules kvsearch never uses (see the module).
-from search import dependencies  # noqa: F401
 from search.errors import (
     EntryNotFoundError,
     FilterError,
@@ -30,7 +28,6 @@ from search.errors import (
     WatchNotFoundError,
     WatchStoreError,
 )
-from search.index import Index
 from search.models import (
     BuildReport,
     CheckReport,
@@ -94,14 +91,18 @@ __all__ = [
 from search.stats import Stats, StatsRow
 
 if TYPE_CHECKING:
+    from search.index import Index
     from search.watch import Watch, Watches, WatchNews
 
-#: Public names of a module a search does not use, imported on first use.
-_LAZY = {"Watch": "watch", "Watches": "watch", "WatchNews": "watch"}
+#: Public names imported on first use: the saved-search types (a search does not use
+#: them), and ``Index``, which imports Whoosh: ``import search.cli`` (the ``kvsearch``
+#: command) first imports Whoosh without what it never uses (:mod:`search.dependencies`),
+#: an application that imports ``search`` gets Whoosh as it is.
+_LAZY = {"Index": "index", "Watch": "watch", "Watches": "watch", "WatchNews": "watch"}
 
 
 def __getattr__(name: str) -> object:
-    """The saved-search types, imported on first use."""
+    """``Index`` and the saved-search types, imported on first use."""
     if name in _LAZY:
         import importlib
 

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from click.core import ParameterSource
 
+# First, in the command's own process only: Whoosh without what it never uses.
+from search import startup  # noqa: F401
 from search.errors import (
     EntryNotFoundError,
     FilterError,

@@ -11,17 +11,17 @@ every search. Two dependencies import much more than kvsearch uses:
   regular expressions).
 * **snowballstemmer** imports all its 36 stemmers to offer one.
 
-:func:`import_whoosh` (run when this module is imported, which ``search/__init__.py``
-does before anything else) imports Whoosh with stand-ins for those three modules in
+:func:`import_whoosh` (run by the ``kvsearch`` command, ``search.cli``, before anything
+imports Whoosh; never by ``import search`` in an application, whose process keeps its
+modules as they are) imports Whoosh with stand-ins for those three modules in
 ``sys.modules``, and takes the stand-ins out again as soon as Whoosh is imported: the
 rest of the process imports the real modules as usual, and Whoosh gets the real ones
 on first use (the stand-ins forward to them). The stand-in for ``cached_property`` is
 the package's own ``cached_property`` for plain functions (a non-data descriptor that
 stores the value in the instance's ``__dict__``). A module that is imported already is
 never replaced, and nothing is done when Whoosh is imported already. While Whoosh is
-being imported (the first ``import search``), another thread that imports one of the
-three modules for the first time would get the stand-in; import kvsearch before
-starting threads that do.
+being imported (at the start of the command), another thread that imports one of the
+three modules for the first time would get the stand-in; the command starts none.
 
 :func:`dutch_porter_stemmer` loads only Snowball's ``dutch_porter`` stemmer (and its two
 base modules) from the installed snowballstemmer, under a private package name, so
@@ -151,6 +151,3 @@ def _load_snowball_module(name: str) -> types.ModuleType:
     module = f"{_SNOWBALL_PACKAGE}.{name}"
     __import__(module)
     return sys.modules[module]
-
-
-import_whoosh()

@@ -30,18 +30,37 @@ def _modules_after(code: str) -> dict[str, bool]:
     return result
 
 
-def test_import_search_leaves_out_what_it_does_not_use() -> None:
-    assert _modules_after("import search") == dict.fromkeys(UNUSED, False)
+def test_the_command_leaves_out_what_it_does_not_use() -> None:
+    assert _modules_after("import search.cli") == dict.fromkeys(UNUSED, False)
+
+
+def test_an_application_gets_whoosh_as_it_is() -> None:
+    # import search imports no Whoosh; Index imports it unchanged (no stand-in ever
+    # enters the application's sys.modules), and snowballstemmer stays untouched.
+    assert not _modules_after("import search")["urllib.request"]
+    script = (
+        "import sys, search\n"
+        "assert 'whoosh' not in sys.modules\n"
+        "from search import Index\n"
+        "import urllib.request, whoosh.compat\n"
+        "import whoosh.query.terms, whoosh.reading, whoosh.lang.morph_en\n"
+        "assert whoosh.compat.urlretrieve is urllib.request.urlretrieve\n"
+        "assert whoosh.query.terms.variations is whoosh.lang.morph_en.variations\n"
+        "for name in ('urllib.request', 'cached_property', 'whoosh.lang.morph_en'):\n"
+        "    assert 'stand-in' not in (getattr(sys.modules.get(name), '__doc__', '') or '')\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
 
 
 def test_whoosh_imported_first_is_left_as_it_is() -> None:
-    imported = _modules_after("import whoosh.query, search")
+    imported = _modules_after("import whoosh.query, search.cli")
     assert imported["urllib.request"] and imported["cached_property"]
 
 
 def test_a_module_imported_before_is_not_replaced() -> None:
     script = (
-        "import urllib.request; real = urllib.request.urlretrieve; import search, whoosh.compat\n"
+        "import urllib.request; real = urllib.request.urlretrieve\n"
+        "import search.cli, whoosh.compat\n"
         "assert whoosh.compat.urlretrieve is real"
     )
     subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT)
@@ -49,7 +68,7 @@ def test_a_module_imported_before_is_not_replaced() -> None:
 
 def test_the_stand_ins_forward_to_the_real_modules() -> None:
     script = (
-        "import sys, search, whoosh.compat, whoosh.query.terms\n"
+        "import sys, search.cli, whoosh.compat, whoosh.query.terms\n"
         "from whoosh.lang.morph_en import variations\n"
         "assert whoosh.query.terms.variations('render') == variations('render')\n"
         "assert 'urllib.request' not in sys.modules\n"
