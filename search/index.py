@@ -501,7 +501,7 @@ class Index:
                 parsed, preferences = understood.parsed, understood.preferences
             unknown = _unknown_words(searcher, parsed)
             if not exact and unknown:
-                parsed, suggestion, corrections = self._correct(reader, parsed, query)
+                parsed, suggestion, corrections = self._correct(reader, parsed, query, unknown)
             q = to_whoosh(parsed)
         elif parsed.match_all or allow is not None:
             # Every entry that meets the filters: the filter itself is the query, so
@@ -626,10 +626,11 @@ class Index:
 
     @staticmethod
     def _correct(
-        reader: Any, parsed: ParsedQuery, query: str
+        reader: Any, parsed: ParsedQuery, query: str, unknown: Sequence[str]
     ) -> tuple[ParsedQuery, str | None, tuple[tuple[str, str], ...]]:
-        """Replace words that occur nowhere by their likely correction (see
-        :func:`search.spelling.likely_typo`), or an unseen compound by its parts.
+        """Replace the ``unknown`` words (:func:`_unknown_words`) by their likely
+        correction (see :func:`search.spelling.correct_word`), or an unseen compound by
+        its parts.
 
         Returns the corrected query, the suggestion (the typed query with the spelling
         corrections) and (word, searched instead) pairs.
@@ -639,9 +640,7 @@ class Index:
         corrections: list[tuple[str, str]] = []
         spelled = False
         for i, clause in enumerate(clauses):
-            if clause.quoted or clause.field or clause.negated or clause.prefix or clause.fuzzy:
-                continue
-            if not is_unknown(reader, clause.text):
+            if clause.negated or clause.text not in unknown:  # looked up once, there
                 continue
             fixed = correct_word(reader, clause.text)
             if fixed is None:

@@ -314,6 +314,14 @@ def _as_corrupt(index: _Reader, gen: Path, exc: Exception) -> IndexCorruptError 
     return None
 
 
+def _raise_corrupt(index: _Reader, exc: Exception) -> None:
+    """Raise the ``IndexCorruptError`` that ``exc`` stands for; return when it is no
+    damage (the caller re-raises ``exc``)."""
+    corrupt = _as_corrupt(index, index._generation, exc)
+    if corrupt is not None:
+        raise corrupt from exc
+
+
 def guard_reads(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
     """Decorate a reading method of :class:`search.Index`: mapped files are checked for
     truncation first, and damage found while reading raises ``IndexCorruptError``."""
@@ -324,10 +332,8 @@ def guard_reads(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
-            corrupt = _as_corrupt(self, self._generation, exc)
-            if corrupt is None:
-                raise
-            raise corrupt from exc
+            _raise_corrupt(self, exc)
+            raise
 
     return guarded
 
@@ -348,10 +354,8 @@ def guard_iteration(
                 except StopIteration:
                     return
                 except Exception as exc:
-                    corrupt = _as_corrupt(self, self._generation, exc)
-                    if corrupt is None:
-                        raise
-                    raise corrupt from exc
+                    _raise_corrupt(self, exc)
+                    raise
                 yield item
         finally:
             if isinstance(inner, Generator):  # a caller that stops early: free its searcher

@@ -77,7 +77,9 @@ def test_same_scores_as_whoosh_on_the_whole_corpus(corpus_index: Index) -> None:
     _assert_same(corpus_index)
 
 
-def test_same_scores_with_several_segments(tmp_path: Path) -> None:
+def _first_ten_built(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """``tmp_path/seeds`` with the seed and the first ten fixtures, built into
+    ``tmp_path/index``; the seeds folder and all the fixtures, for an update."""
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     files = sorted(FIXTURES.glob("*.txt"))
@@ -85,6 +87,11 @@ def test_same_scores_with_several_segments(tmp_path: Path) -> None:
         shutil.copy(f, seeds)
     with Index.build(tmp_path / "index", [seeds]):
         pass
+    return seeds, files
+
+
+def test_same_scores_with_several_segments(tmp_path: Path) -> None:
+    seeds, files = _first_ten_built(tmp_path)
     for f in files[10:]:  # added only: a second segment, nothing deleted
         shutil.copy(f, seeds)
     with Index.open(tmp_path / "index") as index:
@@ -110,13 +117,7 @@ def test_scores_with_deletions_are_a_fresh_builds(tmp_path: Path) -> None:
     lengths nearly (a deleted entry's length is known as Whoosh stores it, rounded).
     Measured: at most 0.11 % from the fresh build's scores (median 0.012 %); with
     Whoosh's statistics 6.2 % (median 2.2 %), on the whole corpus."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    files = sorted(FIXTURES.glob("*.txt"))
-    for f in [SEED_FILE, *files[:10]]:
-        shutil.copy(f, seeds)
-    with Index.build(tmp_path / "index", [seeds]):
-        pass
+    seeds, files = _first_ten_built(tmp_path)
     for f in files[10:]:
         shutil.copy(f, seeds)
     for f in files[3:6]:
