@@ -21,8 +21,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from search import analysis  # noqa: E402
-from search.compounds import split_compound  # noqa: E402
+from search.dutch import analysis  # noqa: E402
+from search.dutch.compounds import split_compound  # noqa: E402
 from search.ingest import parse_file  # noqa: E402
 
 

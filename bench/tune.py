@@ -27,12 +27,12 @@ builds it) and every evaluation reuses it:
   searcher that replaces the index's own (field lengths are stored per document, so B
   needs no rebuild);
 - ``subject``, ``question``, ``answer``, ``members``, ``parties``, ``addressees``:
-  :data:`search.query.FIELD_BOOSTS`, patched in place (the query is built from it at
+  :data:`search.engine.query.FIELD_BOOSTS`, patched in place (the query is built from it at
   every search);
-- ``exact_phrase``: :data:`search.query.EXACT_PHRASE_BOOST`;
-- ``document``: :data:`search.ranking.DOCUMENT_WEIGHT` (how much of its document's best
+- ``exact_phrase``: :data:`search.engine.query.EXACT_PHRASE_BOOST`;
+- ``document``: :data:`search.engine.ranking.DOCUMENT_WEIGHT` (how much of its document's best
   score an entry gets);
-- ``places``: :data:`search.query.RELATED_WEIGHT` (a place's other word forms).
+- ``places``: :data:`search.engine.query.RELATED_WEIGHT` (a place's other word forms).
 
 Nothing under ``search/`` is changed; the defaults are restored after every evaluation.
 Index-time choices (analyzers, the compound lexicon) would
@@ -80,16 +80,16 @@ from relevance import (  # noqa: E402
 from whoosh.scoring import BM25F  # type: ignore[import-untyped, unused-ignore]  # noqa: E402
 
 from search import Index  # noqa: E402
-from search import query as search_query  # noqa: E402
-from search import ranking as search_ranking  # noqa: E402
-from search import scoring as search_scoring  # noqa: E402
+from search.engine import query as search_query  # noqa: E402
+from search.engine import ranking as search_ranking  # noqa: E402
+from search.engine import scoring as search_scoring  # noqa: E402
 
 #: Parameter values, by name (see the module docstring).
 Settings = dict[str, float]
 #: Per-query metrics, by query id.
 Scores = dict[str, dict[str, float]]
 
-#: kvsearch's BM25F parameters (``search.scoring.weighting()``).
+#: kvsearch's BM25F parameters (``search.engine.scoring.weighting()``).
 BM25_DEFAULTS: dict[str, float] = {"B": search_scoring.BM25_B, "K1": search_scoring.BM25_K1}
 #: The fields a per-field ``<field>_B`` may name (the scored text fields of a plain word).
 FIELD_B_FIELDS = ("subject", "question", "answer")
@@ -118,7 +118,7 @@ class Param:
 
 
 def default_settings() -> Settings:
-    """The parameters always in force, at their defaults (read from ``search.query``)."""
+    """The parameters always in force, at their defaults (read from ``search.engine.query``)."""
     settings: Settings = dict(BM25_DEFAULTS)
     settings.update(search_query.FIELD_BOOSTS)
     settings["exact_phrase"] = search_query.EXACT_PHRASE_BOOST
@@ -234,7 +234,7 @@ class Evaluator:
     """Scores queries under given settings on one index; caches by settings and query.
 
     The index's searcher is replaced by one with the settings' BM25F weighting and the
-    boosts of ``search.query`` are patched, for the duration of one evaluation only.
+    boosts of ``search.engine.query`` are patched, for the duration of one evaluation only.
     """
 
     def __init__(

@@ -88,17 +88,22 @@ __all__ = [
     "Watches",
 ]
 
-from search.stats import Stats, StatsRow
+from search.follow.stats import Stats, StatsRow
 
 if TYPE_CHECKING:
+    from search.follow.watch import Watch, Watches, WatchNews
     from search.index import Index
-    from search.watch import Watch, Watches, WatchNews
 
 #: Public names imported on first use: the saved-search types (a search does not use
 #: them), and ``Index``, which imports Whoosh: ``import search.cli`` (the ``kvsearch``
 #: command) first imports Whoosh without what it never uses (:mod:`search.dependencies`),
 #: an application that imports ``search`` gets Whoosh as it is.
-_LAZY = {"Index": "index", "Watch": "watch", "Watches": "watch", "WatchNews": "watch"}
+_LAZY = {
+    "Index": "index",
+    "Watch": "follow.watch",
+    "Watches": "follow.watch",
+    "WatchNews": "follow.watch",
+}
 
 
 def __getattr__(name: str) -> object:

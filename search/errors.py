@@ -60,7 +60,7 @@ class IndexCorruptError(SearchError):
     """The index exists but cannot be read (missing or damaged files).
 
     ``damaged`` names the files of the generation that failed their checksums or were
-    truncated, when that is known (see :mod:`search.integrity`).
+    truncated, when that is known (see :mod:`search.build.integrity`).
     """
 
     def __init__(self, path: Path, reason: str, *, damaged: tuple[str, ...] = ()) -> None:

@@ -25,9 +25,29 @@ from typing import TYPE_CHECKING, Any
 from whoosh import query as wq
 from whoosh import searching, sorting
 
-from search import indexer, integrity
-from search.analysis import analyze
-from search.compounds import split_compound
+from search.build import indexer, integrity
+from search.build.indexer import Progress
+from search.build.integrity import VerifyReport, guard_iteration, guard_reads
+from search.dutch.analysis import analyze
+from search.dutch.compounds import split_compound
+from search.engine.highlight import make_snippet, mark_all, mark_names, snippet_and_fields
+from search.engine.interpret import interpret
+from search.engine.interpret import preference_weight as interpretation_weight
+from search.engine.live import LiveFuzzyTerm, LivePrefix, break_ties, cached_column, expansions
+from search.engine.query import (
+    Clause,
+    ParsedQuery,
+    clause_query,
+    filter_query,
+    highlight_terms,
+    name_marks,
+    normalize,
+    parse,
+    to_whoosh,
+)
+from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
+from search.engine.scoring import matching_docs, score_query, similar_weighting, weighting
+from search.engine.spelling import correct_word, is_unknown
 from search.errors import (
     EntryNotFoundError,
     FilterError,
@@ -36,12 +56,7 @@ from search.errors import (
     QuerySyntaxError,
     SearchError,
 )
-from search.highlight import make_snippet, mark_all, mark_names, snippet_and_fields
-from search.indexer import Progress
-from search.integrity import VerifyReport, guard_iteration, guard_reads
-from search.interpret import interpret
-from search.interpret import preference_weight as interpretation_weight
-from search.live import LiveFuzzyTerm, LivePrefix, break_ties, cached_column, expansions
+from search.follow.stats import Stats, check_by, compute
 from search.models import (
     BuildReport,
     CheckReport,
@@ -54,25 +69,10 @@ from search.models import (
     SearchResults,
     Snippet,
 )
-from search.query import (
-    Clause,
-    ParsedQuery,
-    clause_query,
-    filter_query,
-    highlight_terms,
-    name_marks,
-    normalize,
-    parse,
-    to_whoosh,
-)
-from search.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
 from search.schema import NAME_FIELDS, STEMMED_FIELDS, entry_from_stored
-from search.scoring import matching_docs, score_query, similar_weighting, weighting
-from search.spelling import correct_word, is_unknown
-from search.stats import Stats, check_by, compute
 
 if TYPE_CHECKING:
-    from search.watch import Watches
+    from search.follow.watch import Watches
 
 __all__ = ["Index"]
 
@@ -106,7 +106,7 @@ class Index:
         Opening an index runs code from its files (Whoosh stores pickles): an index
         folder or file that belongs to another user or that group or others can
         write is refused unless ``trust`` or ``KVSEARCH_TRUST_INDEX`` names it (see
-        :mod:`search.trust`).
+        :mod:`search.build.trust`).
 
         Raises:
             IndexNotFoundError: There is no index at ``path``.
@@ -231,7 +231,7 @@ class Index:
 
     def verify(self) -> VerifyReport:
         """Read every file of the live generation and compare it with the checksum
-        recorded when it was written (see :mod:`search.integrity`)."""
+        recorded when it was written (see :mod:`search.build.integrity`)."""
         return integrity.verify(self.path, indexer.live_generation(self.path))
 
     def _reopen(self) -> None:
@@ -285,8 +285,8 @@ class Index:
 
     @property
     def watches(self) -> Watches:
-        """The saved searches kept with this index (see :mod:`search.watch`)."""
-        from search.watch import Watches  # imported here: a search does not use it
+        """The saved searches kept with this index (see :mod:`search.follow.watch`)."""
+        from search.follow.watch import Watches  # imported here: a search does not use it
 
         return Watches(self)
 
@@ -302,7 +302,7 @@ class Index:
         """How many Kamervragen and questions match, how many are answered, open,
         delayed and overdue on ``today`` (default: today), and how many days answering
         took (median, 90th percentile); per ministry, party, member, year or month
-        with ``by`` (see :mod:`search.stats`). Counts the entries that match the query
+        with ``by`` (see :mod:`search.follow.stats`). Counts the entries that match the query
         themselves (``related=False``).
 
         Raises:
@@ -355,7 +355,7 @@ class Index:
 
         Args:
             query: Words, ``"phrases"``, ``-excluded``, ``partij:PvdA``, ``*`` for every
-                entry, a document or entry id... (see :mod:`search.query`). Never raises
+                entry, a document or entry id... (see :mod:`search.engine.query`). Never raises
                 on malformed input.
             filters: Conditions every hit meets; they add to those in the query.
             limit: Hits (or, with ``group``, documents) per page (at least 1).
@@ -369,7 +369,7 @@ class Index:
             related: In relevance order, also list the neighbouring questions of the
                 best-matching Kamervragen that do not contain the words themselves
                 (:attr:`Hit.related`, after their document's own matches; see
-                :mod:`search.ranking`). False lists only entries that match.
+                :mod:`search.engine.ranking`). False lists only entries that match.
             exact: Search the words as typed: no spelling correction of unknown words
                 (they are still reported in ``unknown_words``).
 
@@ -590,7 +590,7 @@ class Index:
             EntryNotFoundError: ``entry_id`` is not in the index.
             ValueError: Neither or both of ``entry_id`` and ``text`` are given.
         """
-        from search.similar import similar_query  # imported here: searching does not use it
+        from search.engine.similar import similar_query  # imported here: searching does not use it
 
         if (entry_id is None) == (text is None):
             raise ValueError("give exactly one of entry_id and text")
@@ -629,7 +629,7 @@ class Index:
         reader: Any, parsed: ParsedQuery, query: str, unknown: Sequence[str]
     ) -> tuple[ParsedQuery, str | None, tuple[tuple[str, str], ...]]:
         """Replace the ``unknown`` words (:func:`_unknown_words`) by their likely
-        correction (see :func:`search.spelling.correct_word`), or an unseen compound by
+        correction (see :func:`search.engine.spelling.correct_word`), or an unseen compound by
         its parts.
 
         Returns the corrected query, the suggestion (the typed query with the spelling
@@ -675,7 +675,7 @@ class _Marks:
     """What snippets mark, and whether the hits carry relevance scores.
 
     ``names`` are the folded words and party keys the member, party and addressee
-    lines mark (:func:`search.query.name_marks`).
+    lines mark (:func:`search.engine.query.name_marks`).
     """
 
     terms: frozenset[str]
@@ -796,7 +796,7 @@ def _prefer(searcher: Any, scores: dict[int, float], preferences: Sequence[Prefe
 
 
 def _scores(searcher: Any, q: Any) -> dict[int, float]:
-    """Every entry ``q`` matches with its score: by :mod:`search.scoring`, or by
+    """Every entry ``q`` matches with its score: by :mod:`search.engine.scoring`, or by
     Whoosh's matchers for a weighting that module does not compute."""
     scores = score_query(searcher, q)
     if scores is None:
@@ -806,9 +806,9 @@ def _scores(searcher: Any, q: Any) -> dict[int, float]:
 
 def _query_scores(searcher: Any, parsed: ParsedQuery) -> dict[int, float]:
     """Every entry a query with words matches, scored: the optional words' BM25F scores
-    weighed by their commonness and coordinated (:func:`search.ranking.coordinate`),
+    weighed by their commonness and coordinated (:func:`search.engine.ranking.coordinate`),
     plus the required clauses' scores; excluded entries left out. The same entries as
-    :func:`search.query.to_whoosh`'s query matches."""
+    :func:`search.engine.query.to_whoosh`'s query matches."""
     should = [c for c in parsed.clauses if not (c.required or c.negated)]
     must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
     nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
@@ -858,10 +858,10 @@ def _collect(
 ) -> Any:
     """Run ``q``: the top ``limit`` by score (every match with None), counted.
 
-    In relevance order every match is scored by :mod:`search.scoring` (Whoosh's BM25F
+    In relevance order every match is scored by :mod:`search.engine.scoring` (Whoosh's BM25F
     scores, summed posting block by posting block; or ``scores``, computed already),
     then ranked: higher score first, on a tie by the entries' order keys
-    (:func:`search.live.break_ties`).
+    (:func:`search.engine.live.break_ties`).
     """
     if sortedby is not None:
         return searcher.search(q, filter=allow, limit=limit, sortedby=sortedby)
@@ -879,14 +879,14 @@ def _collect(
     else:
         candidates = scores
     best = [(-s, d) for s, d in sorted((-s, d) for d, s in candidates.items())]
-    best = break_ties(searcher, best)[:limit]  # as in a fresh build (search/live.py)
+    best = break_ties(searcher, best)[:limit]  # as in a fresh build (search/engine/live.py)
     results = searching.Results(searcher, q, best, docset=set(scores))
     results._total = len(scores)
     return results
 
 
 def _collect_whoosh(searcher: Any, q: Any, allow: Any, limit: int | None) -> Any:
-    """Whoosh's own collection, for a weighting :mod:`search.scoring` does not know
+    """Whoosh's own collection, for a weighting :mod:`search.engine.scoring` does not know
     (only ``bench/tune.py`` makes one): every match, ranked as :func:`_collect` ranks
     (ties by entry), then cut at ``limit``."""
     results = searcher.search(q, filter=allow, limit=None)
@@ -900,7 +900,7 @@ def _depth(limit: int | None) -> int | None:
 
 
 def _rerank(searcher: Any, results: Any, parsed: ParsedQuery, allow: Any, *, related: bool) -> None:
-    """Re-score ``results`` in place with their documents (see :mod:`search.ranking`).
+    """Re-score ``results`` in place with their documents (see :mod:`search.engine.ranking`).
 
     Only the best :data:`RERANK_DEPTH` are re-scored; the rest scored lower already and
     keep their order. Siblings are added unless a clause is bound to one text field

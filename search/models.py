@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from search.dutch.parliament import FIRST_YEAR, LAST_YEAR, official_url, session_range
 from search.errors import FilterError
-from search.parliament import FIRST_YEAR, LAST_YEAR, official_url, session_range
 
 #: Status names a user or an application may give (Dutch or English), to the stored ones.
 STATUS_NAMES: dict[str, str] = {
@@ -118,7 +118,7 @@ class Question:
     @property
     def url(self) -> str | None:
         """The official publication of the entry's document (``officielebekendmakingen.nl``),
-        None when its id has no known form (see :func:`search.parliament.official_url`)."""
+        None when its id has no known form (see :func:`search.dutch.parliament.official_url`)."""
         return official_url(self.document_id)
 
     @property
@@ -358,7 +358,7 @@ class Hit:
     """One ranked search result: an entry, its score and a highlighted snippet.
 
     ``related`` is True for an entry that does not match the query itself but belongs
-    to one of the best-matching documents (see :mod:`search.ranking`).
+    to one of the best-matching documents (see :mod:`search.engine.ranking`).
 
     Attributes:
         matched_in: Where the query's words were found, in this order: ``question``,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.analysis import (
+from search.dutch.analysis import (
     ANALYSIS,
     EXACT,
     NAMES,
@@ -27,7 +27,7 @@ from search.analysis import (
     stem,
     stem_prefix,
 )
-from search.compounds import compound_terms, lexicon
+from search.dutch.compounds import compound_terms, lexicon
 from tests.conftest import DATA
 
 

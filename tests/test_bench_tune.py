@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from search import Index
-from search import query as search_query
-from search import scoring as search_scoring
+from search.engine import query as search_query
+from search.engine import scoring as search_scoring
 from tests.conftest import SHARED, load_bench
 
 EVAL = SHARED / "eval"
@@ -86,7 +86,7 @@ def test_settings_change_rankings_and_are_restored(corpus_index: Index) -> None:
     untouched = evaluator.untouched_rankings(qids)
     assert evaluator.rankings({}, qids) == untouched
     # Each kind of parameter changes some ranking: the BM25F weighting (global and per
-    # field) as well as the boosts of search.query.
+    # field) as well as the boosts of search.engine.query.
     for settings in (
         {"B": 0.9}, {"K1": 3.0}, {"answer": 0.0}, {"answer_B": 0.9}, {"document": 0.0},
     ):  # fmt: skip

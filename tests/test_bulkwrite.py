@@ -17,10 +17,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
 
-import search.bulkwrite as bulkwrite
+import search.build.bulkwrite as bulkwrite
 from search import Index
-from search.bulkwrite import BulkWriter
-from search.indexer import entry_fields
+from search.build.bulkwrite import BulkWriter
+from search.build.indexer import entry_fields
 from search.ingest import find_seed_files, merge_report, parse_file
 from search.schema import make_schema
 from tests.conftest import CORPUS, FIXTURES, SEEDS, VARIANTS

@@ -164,8 +164,8 @@ def test_subprocess_python_m_search(workdir: Path) -> None:
 #: What a search never needs: the seed parser, the index writer and its processes,
 #: ``similar``, and what Whoosh, snowballstemmer and importlib.metadata would import
 #: without use (search/dependencies.py, search/version.py).
-NOT_FOR_SEARCHING = ("markdown_it", "search.ingest", "search.bulkwrite", "multiprocessing",
-                     "search.similar", "urllib.request", "http.client", "email", "ssl",
+NOT_FOR_SEARCHING = ("markdown_it", "search.ingest", "search.build.bulkwrite", "multiprocessing",
+                     "search.engine.similar", "urllib.request", "http.client", "email", "ssl",
                      "asyncio", "cached_property", "whoosh.lang.morph_en", "snowballstemmer",
                      "importlib.metadata")  # fmt: skip
 

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import search.compounds as compounds
-from search.analysis import fold
-from search.compounds import (
+import search.dutch.compounds as compounds
+from search.dutch.analysis import fold
+from search.dutch.compounds import (
     BLOCKED_PARTS,
     COMPOUNDS_VERSION,
     NO_SPLIT,
@@ -272,7 +272,7 @@ def test_lexicon_words_are_folded_as_the_analyzer_folds() -> None:
 
 
 def test_lexicon_file_format() -> None:
-    data = files("search").joinpath("data", "lexicon_nl.tsv").read_bytes()
+    data = files("search.dutch").joinpath("data", "lexicon_nl.tsv").read_bytes()
     assert len(data) < 1_000_000
     lines = data.decode("utf-8").splitlines()
     header = [line for line in lines if line.startswith("#")]
@@ -287,7 +287,7 @@ def test_lexicon_file_format() -> None:
 
 
 def test_lexicon_hash_is_stable() -> None:
-    data = files("search").joinpath("data", "lexicon_nl.tsv").read_bytes()
+    data = files("search.dutch").joinpath("data", "lexicon_nl.tsv").read_bytes()
     expected = hashlib.sha256(data).hexdigest()[:12]
     assert lexicon_hash() == expected == lexicon_hash()
     assert re.fullmatch(r"[0-9a-f]{12}", expected)

@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner
 
 from search import FilterError, Index, IndexCorruptError
+from search.build.integrity import CHECKSUMS_FILE
+from search.build.storage import COPY_BELOW, MappedStorage
 from search.cli import main
-from search.integrity import CHECKSUMS_FILE
-from search.storage import COPY_BELOW, MappedStorage
 from tests.conftest import FIXTURES, ROOT, SEED_FILE, SEEDS, seed_copy_index
 
 PHRASE = '"social credit"'

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from search import dependencies
-from search.analysis import stem
-from search.compounds import lexicon
+from search.dutch.analysis import stem
+from search.dutch.compounds import lexicon
 from tests.conftest import ROOT
 
 #: Imported by Whoosh, snowballstemmer or importlib.metadata, never used to search.

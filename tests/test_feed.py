@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from search import Hit, Member, Question, Segment, Snippet
 from search.cli import main
-from search.feed import atom_feed, entry_tag, xml_text
+from search.follow.feed import atom_feed, entry_tag, xml_text
 from tests.conftest import SEED_FILE
 
 A = "{http://www.w3.org/2005/Atom}"

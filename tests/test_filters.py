@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
+from search.dutch.parliament import ministry_of, party_display, party_key, session_of, session_range
 from search.models import Filters
-from search.parliament import ministry_of, party_display, party_key, session_of, session_range
 from tests.conftest import SEEDS, VARIANTS
 
 
@@ -167,8 +167,8 @@ def _ministry_filters(index: Index) -> tuple[int, int]:
     the phrases matched and how many more the keys found (glued words)."""
     from whoosh import query as wq
 
-    from search.analysis import analyze
-    from search.parliament import MINISTRIES
+    from search.dutch.analysis import analyze
+    from search.dutch.parliament import MINISTRIES
 
     searcher = index._get_searcher()
     seen = glued = 0

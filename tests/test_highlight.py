@@ -7,11 +7,11 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search import highlight
-from search.analysis import exact_analyzer, stem
-from search.highlight import make_snippet
+from search.dutch.analysis import exact_analyzer, stem
+from search.engine import highlight
+from search.engine.highlight import make_snippet
+from search.engine.query import highlight_terms, parse
 from search.ingest import parse_file
-from search.query import highlight_terms, parse
 from tests.conftest import SEED_FILE
 
 

@@ -24,8 +24,8 @@ from search import (
     SearchError,
     SearchResults,
     SeedError,
-    indexer,
 )
+from search.build import indexer
 from tests.conftest import DATA, SEEDS, VARIANTS
 
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
-from search.interpret import interpret
-from search.query import parse
+from search.engine.interpret import interpret
+from search.engine.query import parse
 
 
 def _by(hit_entry: object, kind: str, value: str) -> bool:

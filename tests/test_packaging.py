@@ -12,6 +12,6 @@ def test_exactly_one_distribution_provides_whoosh() -> None:
 
 
 def test_compound_lexicon_ships_with_the_package() -> None:
-    lexicon = files("search") / "data" / "lexicon_nl.tsv"
+    lexicon = files("search.dutch") / "data" / "lexicon_nl.tsv"
     assert lexicon.is_file()
     assert "wordfreq" in lexicon.read_text(encoding="utf-8")[:2000]

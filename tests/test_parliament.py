@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
-from search.parliament import official_url
+from search.dutch.parliament import official_url
 from tests.conftest import SHARED
 
 SITE = "https://zoek.officielebekendmakingen.nl/"

@@ -1,6 +1,6 @@
 """Every pair of words that Snowball's ``dutch_porter`` conflates meets in kvsearch too.
 
-kvsearch stems with ``dutch_porter`` plus rules of its own (:func:`search.analysis.stem`:
+kvsearch stems with ``dutch_porter`` plus rules of its own (:func:`search.dutch.analysis.stem`:
 folding first, z/s and v/f, long vowels, -ies, -ieën, overrides). Those rules exist to
 join forms Porter leaves apart; they must not split what Porter joins, except where that
 is the point of the rule. ``tests/data/porter_groups.txt.gz`` holds every group of two or
@@ -20,7 +20,7 @@ from itertools import combinations
 
 from snowballstemmer.dutch_porter_stemmer import DutchPorterStemmer
 
-from search.analysis import analyze, fold
+from search.dutch.analysis import analyze, fold
 from tests.conftest import DATA
 
 GROUPS_FILE = DATA / "porter_groups.txt.gz"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from search.engine.query import Clause, parse, to_whoosh
 from search.errors import SearchError
 from search.models import Filters
-from search.query import Clause, parse, to_whoosh
 
 
 def test_words_are_optional_and_stop_words_dropped() -> None:

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 import search
 from search import Filters, Index
 from search.cli import main
+from search.engine.query import MAX_CLAUSES, parse
 from search.errors import FilterError, QuerySyntaxError, SearchError
 from search.models import SearchResults
-from search.query import MAX_CLAUSES, parse
 
 #: (query form, the same query's words, the same filter as Filters, as CLI flags).
 FILTER_FORMS = [
@@ -66,7 +66,7 @@ def _view(results: SearchResults) -> tuple[Any, ...]:
 
 def _meets(entry: search.Question, filters: Filters) -> bool:
     """Whether an entry meets a filter, judged from its own data (not the index)."""
-    from search.parliament import party_key, session_range
+    from search.dutch.parliament import party_key, session_range
 
     if filters.party and party_key(filters.party) not in {party_key(p) for p in entry.parties}:
         return False

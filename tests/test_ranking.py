@@ -1,4 +1,4 @@
-"""Document-aware ranking (search/ranking.py) on its own and through a real index."""
+"""Document-aware ranking (search/engine/ranking.py) on its own and through a real index."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from search import Index
 from search.cli import main
-from search.ranking import RERANK_DEPTH, fuse
+from search.engine.ranking import RERANK_DEPTH, fuse
 
 DOCS = {1: "A", 2: "A", 3: "B", 4: "A", 5: "B", 6: "A", 7: "C"}
 NUMBERS = {1: 1, 2: 2, 3: 1, 4: 3, 5: 2, 6: 9, 7: 1}
@@ -143,7 +143,7 @@ def test_more_of_the_query_beats_more_of_one_word(tmp_path: Path) -> None:
             f"over *{subject}* (ingezonden 1 oktober 2024).\n\n{body}\n",
             encoding="utf-8",
         )
-    from search import ranking
+    from search.engine import ranking
 
     with Index.build(tmp_path / "index", [seeds]) as index:
         hits = index.search("toeslagen hersteloperatie", related=False).hits
@@ -159,7 +159,7 @@ def test_more_of_the_query_beats_more_of_one_word(tmp_path: Path) -> None:
 
 
 def test_coordinate_and_commonness_arithmetic() -> None:
-    from search.ranking import commonness_weight, coordinate
+    from search.engine.ranking import commonness_weight, coordinate
 
     parts = [{1: 2.0, 2: 1.0}, {2: 1.0}]
     assert coordinate(parts, exponent=1.0) == {1: 1.0, 2: 2.0}  # 2.0 * 1/2; 2.0 * 2/2

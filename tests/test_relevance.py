@@ -8,8 +8,8 @@ from importlib.resources import files
 import pytest
 
 from search import Index
-from search.analysis import analyze
-from search.places import related_stems
+from search.dutch.analysis import analyze
+from search.dutch.places import related_stems
 from tests.conftest import SEEDS, VARIANTS
 
 
@@ -96,7 +96,7 @@ def test_place_table_joins_the_forms_of_one_place_only() -> None:
 
 def test_place_forms_are_stemmed_only_where_a_word_can_be_one() -> None:
     # The table as it was built whole: every stem of a line relates to the others.
-    text = files("search").joinpath("data", "places_nl.tsv").read_text(encoding="utf-8")
+    text = files("search.dutch").joinpath("data", "places_nl.tsv").read_text(encoding="utf-8")
     table: dict[str, set[str]] = {}
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):

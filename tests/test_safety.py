@@ -65,7 +65,7 @@ def _processes_naming(text: str) -> list[int]:
 
 def _many_seeds(folder: Path) -> None:
     """Enough seed files for the build to parse them in a pool of processes."""
-    from search import indexer
+    from search.build import indexer
 
     if indexer._usable_cpus() < 2:
         pytest.skip("the parse pool needs two CPUs")

@@ -1,4 +1,4 @@
-"""search/scoring.py gives exactly Whoosh's BM25F scores, on one segment and on several."""
+"""search/engine/scoring.py gives exactly Whoosh's BM25F scores, on one segment and on several."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from search import Index
-from search.live import expansions
-from search.query import parse, to_whoosh
-from search.scoring import score_query
+from search.engine.live import expansions
+from search.engine.query import parse, to_whoosh
+from search.engine.scoring import score_query
 from tests.conftest import FIXTURES, SEED_FILE
 
 QUERIES = [
@@ -46,7 +46,7 @@ def _whoosh_scores(searcher: Any, q: Any) -> dict[int, float]:
 def _expanded(q: Any, reader: Any) -> Any:
     """``q`` with each prefix and fuzzy term written out as the ``Or`` of the words it
     stands for: what kvsearch scores (and Whoosh, in a segment of over 5,000 entries;
-    in a smaller one it gives them a constant score, see search/live.py)."""
+    in a smaller one it gives them a constant score, see search/engine/live.py)."""
     if isinstance(q, (wq.Prefix, wq.FuzzyTerm)):
         terms = [wq.Term(q.fieldname, text) for text in expansions(reader, q)]
         return wq.Or(terms, boost=q.boost) if terms else wq.NullQuery
@@ -162,9 +162,9 @@ def test_matching_docs_are_what_whoosh_matches(tmp_path: Path) -> None:
     with several segments and deletions."""
     from datetime import date
 
+    from search.engine.query import filter_query
+    from search.engine.scoring import matching_docs
     from search.models import Filters
-    from search.query import filter_query
-    from search.scoring import matching_docs
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
 
-import search.indexer as indexer
+import search.build.indexer as indexer
 from search import Index
-from search.indexer import entry_fields, live_generation
+from search.build.indexer import entry_fields, live_generation
+from search.build.spool import Spool
 from search.ingest import find_seed_files, merge_report, parse_file
 from search.models import Document
 from search.schema import make_schema
-from search.spool import Spool
 from tests.conftest import FIXTURES, QUESTION_AND_ANSWER, SEEDS, VARIANTS
 from tests.test_bulkwrite import _assert_same, _bulk_build, _snapshot
 

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 
 from search import FilterError, Filters, Index, Question, ingest
 from search.cli import main
-from search.parliament import ministries_in, ministry_of, party_display
-from search.render import bar
+from search.cli.render import bar
+from search.dutch.parliament import ministries_in, ministry_of, party_display
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
 TODAY = date(2024, 12, 1)

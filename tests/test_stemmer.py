@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from snowballstemmer.dutch_porter_stemmer import DutchPorterStemmer
 
-from search import analysis
-from search.compounds import lexicon
-from search.stemmer import stem_word
+from search.dutch import analysis
+from search.dutch.compounds import lexicon
+from search.dutch.stemmer import stem_word
 
 #: snowballstemmer's own pure-Python implementation (also when PyStemmer is installed).
 REFERENCE = DutchPorterStemmer()

@@ -1,4 +1,4 @@
-"""search/storage.py reads an index exactly as Whoosh's plain file storage does."""
+"""search/build/storage.py reads an index exactly as Whoosh's plain file storage does."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from search import indexer
-from search.storage import MappedStorage, _ViewReader
+from search.build import indexer
+from search.build.storage import MappedStorage, _ViewReader
 
 
 def test_view_reader_behaves_like_bytesio() -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from search import Index
-from search.query import clause_query, parse
+from search.engine.query import clause_query, parse
 from tests.conftest import CORPUS, FIXTURES, ROOT, SEED_FILE
 
 #: A misspelling of a seed word (gezichtsherkenningsoftware), and a made-up compound:
@@ -76,7 +76,7 @@ QUERIES = [
     "minister*",
     "kabinet*",
     "onderzoek~",
-    "zorgen~2",  # ~2 takes five letters at least (search.query)
+    "zorgen~2",  # ~2 takes five letters at least (search.engine.query)
     "klimaat*",
     "stikstof*",
     "asiel*",

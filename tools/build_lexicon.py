@@ -1,4 +1,4 @@
-"""Build ``search/data/lexicon_nl.tsv``, the word list of the compound splitter.
+"""Build ``search/dutch/data/lexicon_nl.tsv``, the word list of the compound splitter.
 
 Run by developers only, never at run time (the package ships the built file)::
 
@@ -55,7 +55,9 @@ MIN_COMBINING_USES = 10
 
 WORDFREQ_VERSION = "3.1.1"
 DEFAULT_WDUTCH = Path("/usr/share/dict/dutch")
-DEFAULT_OUTPUT = Path(__file__).resolve().parent.parent / "search" / "data" / "lexicon_nl.tsv"
+DEFAULT_OUTPUT = (
+    Path(__file__).resolve().parent.parent / "search" / "dutch" / "data" / "lexicon_nl.tsv"
+)
 REBUILD_COMMAND = (
     "pip install wordfreq==3.1.1 && apt-get install -y wdutch && python tools/build_lexicon.py"
 )
@@ -135,7 +137,7 @@ def build(wdutch_path: Path, min_zipf: float = MIN_ZIPF) -> str:
     )
     wdutch_sha = hashlib.sha256(wdutch_path.read_bytes()).hexdigest()
     header = [
-        "Dutch lexicon of kvsearch's compound splitter (search/compounds.py).",
+        "Dutch lexicon of kvsearch's compound splitter (search/dutch/compounds.py).",
         "Format: word<TAB>zipf, sorted by word. zipf = log10(frequency per billion words),",
         "summed over spellings that fold to the same word, to one decimal.",
         f"Words: lowercase ASCII letters, >= 3, zipf >= {min_zipf}, in both lists below,",
@@ -153,7 +155,8 @@ def build(wdutch_path: Path, min_zipf: float = MIN_ZIPF) -> str:
         "    user's choice (see /usr/share/doc/wdutch/copyright).",
         f"  wdutch file sha256: {wdutch_sha}",
         f"  Added, as combining forms absent alone from wdutch: {', '.join(COMBINING_FORMS)}.",
-        "This file is an adaptation of the wordfreq data: CC BY-SA 4.0. See search/data/README.md.",
+        "This file is an adaptation of the wordfreq data: CC BY-SA 4.0. "
+        "See search/dutch/data/README.md.",
         f"Entries: {len(entries)}",
     ]
     lines = [f"# {line}".rstrip() for line in header]

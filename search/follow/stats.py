@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from search.dutch.parliament import ministries_in, ministry_of, party_display
 from search.errors import FilterError
 from search.models import Filters, Question
-from search.parliament import ministries_in, ministry_of, party_display
 
 __all__ = ["BY", "DEADLINE_DAYS", "Stats", "StatsRow", "compute", "group_keys", "percentile"]
 
@@ -110,7 +110,7 @@ class Stats:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        from search.watch import filters_to_json
+        from search.follow.watch import filters_to_json
 
         return {
             "query": self.query,

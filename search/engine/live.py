@@ -1,14 +1,14 @@
 """What an updated index answers as a fresh build of the same seeds would: live terms.
 
 An update deletes the entries of changed and removed files and adds them again in a
-new segment (``search/indexer.py``). Whoosh marks the deleted entries; their words stay
+new segment (``search/build/indexer.py``). Whoosh marks the deleted entries; their words stay
 in the term dictionary of the segment they were deleted from, with document
 frequencies that still count them, until the segment is merged away. Anything that
 *expands* or *judges* words by the term dictionary then sees words that occur only in
 deleted entries:
 
 - a typo correction takes an unknown word for known (its deleted-only occurrence), or
-  corrects to a word that no live entry has (:mod:`search.spelling`);
+  corrects to a word that no live entry has (:mod:`search.engine.spelling`);
 - ``klimaat*`` and ``klimaat~`` expand to deleted-only words: no hit comes of them, but
   every bound on the number of expansions would count them.
 
@@ -21,7 +21,7 @@ for :func:`live_doc_frequency`).
 **Ties.** Entries with equal scores (every match of ``klimaat*`` scores the same) were
 ranked by document number, which an update changes: a changed file's entries move to
 the new segment at the end. The best of them decide which Kamervragen bring in their
-neighbouring questions (``search/ranking.py``), so even the totals differed
+neighbouring questions (``search/engine/ranking.py``), so even the totals differed
 (``klimaat*``: 1,669 after four updates of a 10k index, 1,674 after a fresh build).
 :func:`break_ties` orders equal scores by the entries' ``order`` key (document id and
 question number) instead, which is the same in both.

@@ -38,8 +38,10 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from search import integrity
-from search.analysis import ANALYSIS, add_words, analyse_new_words, known_words
+from search.build import integrity
+from search.build.spool import Spool, Spooled, SpooledDocuments
+from search.build.storage import MappedStorage
+from search.dutch.analysis import ANALYSIS, add_words, analyse_new_words, known_words
 from search.errors import (
     IndexCorruptError,
     IndexLockedError,
@@ -68,8 +70,6 @@ from search.schema import (
     fields_for,
     make_schema,
 )
-from search.spool import Spool, Spooled, SpooledDocuments
-from search.storage import MappedStorage
 from search.version import installed_version
 
 __all__ = ["META_FILE", "Progress", "build", "check", "live_generation", "read_meta"]
@@ -332,7 +332,7 @@ def _ours(name: str) -> bool:
     only such names is an index, whole or damaged, and may be rebuilt."""
     if name in (CURRENT_FILE, PREVIOUS_FILE, LOCK_FILE) or name.startswith(GEN_PREFIX):
         return True
-    from search import watch  # the saved searches kept beside the generations
+    from search.follow import watch  # the saved searches kept beside the generations
 
     if name in (watch.WATCH_FILE, watch.LOCK_FILE) or watch.is_temporary(name):
         return True
@@ -447,7 +447,7 @@ def _parse_many(
 
     files, names = [f for f, _ in todo], [n for _, n in todo]
     context = multiprocessing.get_context("fork")
-    from search.bulkwrite import die_with_parent
+    from search.build.bulkwrite import die_with_parent
 
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
@@ -746,7 +746,7 @@ def build(
         SeedError: A new seed path does not exist, or there are no seeds at all.
         SourceError: A recorded source is unavailable, or one to forget is unknown.
         IndexUntrustedError: The index folder or a file in it belongs to another user
-            or is writable by others (unless ``trust``; see :mod:`search.trust`).
+            or is writable by others (unless ``trust``; see :mod:`search.build.trust`).
     """
     started = time.perf_counter()
     _check_target(path)
@@ -1038,7 +1038,7 @@ def _count_documents(gen: Path, doc_ids: set[str]) -> int:
 
 def open_for_reading(gen: Path) -> Any:
     """The generation's Whoosh index, its files memory-mapped without copies
-    (:class:`search.storage.MappedStorage`)."""
+    (:class:`search.build.storage.MappedStorage`)."""
     return MappedStorage(str(gen)).open_index()
 
 
@@ -1077,7 +1077,7 @@ def entry_fields(documents: Iterable[Document]) -> Iterator[dict[str, Any]]:
 
 def _fork_helper(gen: Path) -> Any:
     """A process forked now to write half of the postings later (``HelperProcess``)."""
-    from search.bulkwrite import HelperProcess  # builds only
+    from search.build.bulkwrite import HelperProcess  # builds only
 
     return HelperProcess(gen)
 
@@ -1133,7 +1133,7 @@ def _write_entries(
     total = documents.entries
     if replace_ids is None:
         ix = whoosh_index.create_in(str(gen), make_schema())
-        from search.bulkwrite import BulkWriter  # builds only
+        from search.build.bulkwrite import BulkWriter  # builds only
 
         writer: Any = BulkWriter(ix)
         if total >= PARALLEL_WRITE_ENTRIES and _usable_cpus() > 1:
@@ -1203,11 +1203,11 @@ def _seal(gen: Path) -> None:
 
 def check_trust(path: Path, gen: Path | None = None, *, trust: bool = False) -> None:
     """Refuse an index folder that someone else could have written (see
-    :mod:`search.trust`): the folder, what kvsearch keeps in it and the files of the
+    :mod:`search.build.trust`): the folder, what kvsearch keeps in it and the files of the
     generation ``gen`` (the live one when None and ``CURRENT`` names one)."""
     if trust or not path.exists():
         return
-    from search import trust as trust_module  # builds and opens only
+    from search.build import trust as trust_module  # builds and opens only
 
     if gen is None:
         name = read_current(path)

@@ -25,7 +25,25 @@ import click
 from click.core import ParameterSource
 
 # First, in the command's own process only: Whoosh without what it never uses.
-from search import startup  # noqa: F401
+from search.cli import startup  # noqa: F401
+
+# isort: split
+
+from search.build.indexer import read_current
+from search.build.integrity import VerifyReport
+from search.cli.render import (
+    changes_lines,
+    dutch_date,
+    entry_view,
+    export_row,
+    filter_words,
+    news_lines,
+    plural,
+    results_text,
+    shown_path,
+    similar_text,
+)
+from search.dutch.parliament import FIRST_YEAR, LAST_YEAR
 from search.errors import (
     EntryNotFoundError,
     FilterError,
@@ -47,26 +65,11 @@ from search.errors import (
     WatchStoreError,
 )
 from search.index import Index
-from search.indexer import read_current
-from search.integrity import VerifyReport
 from search.models import BuildReport, Filters, Hit, Skipped
-from search.parliament import FIRST_YEAR, LAST_YEAR
-from search.render import (
-    changes_lines,
-    dutch_date,
-    entry_view,
-    export_row,
-    filter_words,
-    news_lines,
-    plural,
-    results_text,
-    shown_path,
-    similar_text,
-)
 from search.version import installed_version
 
 if TYPE_CHECKING:  # imported when used: a search needs it not
-    from search.watch import Watch, WatchNews
+    from search.follow.watch import Watch, WatchNews
 
 DEFAULT_INDEX = "index"
 DEFAULT_SEEDS = "seeds"
@@ -263,7 +266,7 @@ def _source_message(exc: SourceError) -> str:
 
 _WHAT = {"analysis": "taalanalyse", "schema version": "schemaversie"}
 
-#: Dutch for the problems of :class:`search.integrity.Damage`.
+#: Dutch for the problems of :class:`search.build.integrity.Damage`.
 DAMAGE_NL = {
     "missing": "ontbreekt",
     "size": "heeft een andere grootte dan vastgelegd",
@@ -1052,7 +1055,7 @@ def search_command(
     if fmt == "json":
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "atom":
-        from search.feed import atom_feed, feed_tag
+        from search.follow.feed import atom_feed, feed_tag
 
         described = " ".join([query, *filter_words(filters)])
         feed = atom_feed(
@@ -1206,7 +1209,7 @@ def stats_command(
       kvsearch stats jeugdzorg --by maand
       kvsearch stats --partij SP --by jaar --format csv > sp.csv
     """
-    from search.render import stats_rows, stats_text
+    from search.cli.render import stats_rows, stats_text
 
     with Index.open(index_dir, trust=_trust()) as index:
         stats = index.stats(query_of(words), filters=filters, by=by, today=today, exact=exact)
@@ -1371,7 +1374,7 @@ def watch_check_command(name: str | None, index_dir: Path, fmt: str, as_json: bo
                     row = {"watch": item.watch.name, "change": change, **hit.to_dict()}
                     click.echo(json.dumps(row, ensure_ascii=False))
     elif fmt == "atom":
-        from search.feed import atom_feed, feed_tag
+        from search.follow.feed import atom_feed, feed_tag
 
         (item,) = news
         click.echo(

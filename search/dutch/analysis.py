@@ -12,7 +12,7 @@ chain lives at module level here, and this module's path is part of the index fo
 :data:`ANALYSIS` names what the index depends on; the index records it and refuses to
 open when it differs from this code.
 
-This is the only module that knows about stemming (:mod:`search.stemmer` implements
+This is the only module that knows about stemming (:mod:`search.dutch.stemmer` implements
 the Snowball algorithm it uses).
 """
 
@@ -26,9 +26,9 @@ from typing import Any
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from search.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
 from search.dependencies import DUTCH_PORTER, dutch_porter_stemmer
-from search.stemmer import stem_word
+from search.dutch.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
+from search.dutch.stemmer import stem_word
 from search.version import distribution_version
 
 __all__ = [

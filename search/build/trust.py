@@ -71,7 +71,7 @@ def _check(path: Path, file: Path, *, follow: bool) -> None:
 def index_files(path: Path, gen: Path | None) -> list[Path]:
     """What opening the index reads: the entries kvsearch keeps in the folder, the
     generation's folder and every file in it."""
-    from search.indexer import CURRENT_FILE, LOCK_FILE, PREVIOUS_FILE  # no cycle at import
+    from search.build.indexer import CURRENT_FILE, LOCK_FILE, PREVIOUS_FILE  # no cycle at import
 
     files = [path / CURRENT_FILE, path / PREVIOUS_FILE, path / LOCK_FILE]
     if gen is not None:

@@ -9,7 +9,7 @@ analyzer has it: lowercased, diacritics folded, no hyphens (the tokenizer splits
 Method (designed and measured in ``shared/research/dutch-analysis.md``, section 4): a
 left-to-right dynamic programme over the split points of the word.
 
-* A part is a word of the shipped lexicon (``search/data/lexicon_nl.tsv``: wordfreq's
+* A part is a word of the shipped lexicon (``search/dutch/data/lexicon_nl.tsv``: wordfreq's
   Dutch words with a Zipf frequency of at least 2.2 that are also in the OpenTaal word
   list, plus a few combining forms such as ``kinder`` and ``cyber``) of at least 4
   letters, or one of :data:`THREE_LETTER_PARTS`. Parts of 4 letters need a Zipf
@@ -39,7 +39,7 @@ lexicon or algorithm forces a rebuild.
 
 Credits: word frequencies from wordfreq 3.1.1 by Robyn Speer / Luminoso (data CC BY-SA
 4.0), word list from OpenTaal via Debian's ``wdutch`` (BSD or CC BY 3.0); see
-``search/data/README.md``. The scoring follows Koehn & Knight, "Empirical Methods for
+``search/dutch/data/README.md``. The scoring follows Koehn & Knight, "Empirical Methods for
 Compound Splitting" (EACL 2003), with a length-weighted mean of Zipf values (logs of
 frequencies) instead of the geometric mean of frequencies. Standard library only.
 """
@@ -181,7 +181,7 @@ def package_data(*parts: str) -> bytes:
     except OSError:
         from importlib.resources import files
 
-        return files("search").joinpath(*parts).read_bytes()
+        return files("search.dutch").joinpath(*parts).read_bytes()
 
 
 @cache

@@ -9,7 +9,7 @@ the corrected query as a suggestion ("Bedoelde u: …").
 Parliamentary text is well edited, so its own vocabulary is a better dictionary than a
 web word list (which holds misspellings such as ``belastingsdienst``).
 
-Only words of live entries count (:mod:`search.live`): after an update a word that
+Only words of live entries count (:mod:`search.engine.live`): after an update a word that
 occurs only in deleted entries is unknown, and no correction, as in a fresh build.
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.analysis import analyze
-from search.live import has_live_posting, live_doc_frequency
+from search.dutch.analysis import analyze
+from search.engine.live import has_live_posting, live_doc_frequency
 from search.schema import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = ["correct_word", "correctable", "inflection_of", "is_unknown"]
@@ -87,7 +87,7 @@ def correct_word(reader: Any, word: str) -> str | None:
     if not correctable(word):
         return None
     text = analyze(word, stemmed=False)[0]
-    from search.compounds import lexicon  # loaded only for an unknown word
+    from search.dutch.compounds import lexicon  # loaded only for an unknown word
 
     real_word = text in lexicon()
     # Dutch typists write y for ij (lelylyn for lelylijn): try those spellings first.

@@ -25,8 +25,8 @@ from search.models import (
 )
 
 if TYPE_CHECKING:  # imported when used: a search needs neither
-    from search.stats import Stats, StatsRow
-    from search.watch import WatchNews
+    from search.follow.stats import Stats, StatsRow
+    from search.follow.watch import WatchNews
 
 __all__ = [
     "changes_lines",
@@ -457,8 +457,8 @@ _COLUMNS: tuple[tuple[str, Any], ...] = (
 
 def stats_text(stats: Stats, width: int = 41) -> str:
     """The statistics as an aligned table, a bar per row for its questions."""
-    from search.stats import DEADLINE_DAYS
-    from search.stats import StatsRow as StatsRowType
+    from search.follow.stats import DEADLINE_DAYS
+    from search.follow.stats import StatsRow as StatsRowType
 
     query = stats.query.strip()
     what = "alle vragen" if query in ("", "*") else f"'{query}'"
@@ -547,7 +547,7 @@ _STATUS_FLAG = {"answered": "--answered", "unanswered": "--unanswered", "delayed
 
 def filter_words(filters: Filters | Iterable[tuple[str, Any]]) -> list[str]:
     """Filters as the flags that set them: ``--partij D66``, ``--answered``."""
-    from search.watch import filters_to_json  # imported here: a search does not use it
+    from search.follow.watch import filters_to_json  # imported here: a search does not use it
 
     pairs = filters_to_json(filters).items() if isinstance(filters, Filters) else filters
     words = []

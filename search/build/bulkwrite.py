@@ -12,7 +12,7 @@ The result is an ordinary single-segment Whoosh index: the same schema, readers,
 queries and incremental updates through Whoosh's normal writer.
 
 Text fields whose analyzer is one of ours are analysed with
-:func:`search.analysis.index_words` (once per distinct word, the same terms);
+:func:`search.dutch.analysis.index_words` (once per distinct word, the same terms);
 other fields go through Whoosh's ``field.index``.
 
 Memory is bounded: after ``run_postings`` postings the lists are written, terms sorted,
@@ -56,7 +56,7 @@ from whoosh.index import TOC, LockError, clean_files
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from search.analysis import index_chain, index_words
+from search.dutch.analysis import index_chain, index_words
 
 __all__ = ["RUN_POSTINGS", "SPLIT_FIELD", "BulkWriter"]
 
@@ -651,7 +651,7 @@ def _serve(read_fd: int, folder: Path, parent: int) -> None:
                 job = None
         if job is not None:
             schema, names, run_postings, codec, fields = job
-            gc.disable()  # as in the building process (search.indexer._no_gc)
+            gc.disable()  # as in the building process (search.build.indexer._no_gc)
             builder = _PostingsBuilder(schema, names, folder, run_postings)
             _run_helper(builder, codec, fields, parent, out)
         status = 0

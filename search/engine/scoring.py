@@ -34,7 +34,7 @@ from whoosh.scoring import BM25F
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-from search.live import expansions
+from search.engine.live import expansions
 
 __all__ = [
     "BM25_B",
@@ -135,7 +135,7 @@ class _Scorer:
             # The sum of the BM25F scores of the words it stands for, over the whole
             # index. Whoosh expands per segment and then scores by the segment's size
             # (a constant 1.0 under 5,000 entries, BM25F above), so an update's small
-            # segment ranked its entries apart from a fresh build's (search/live.py).
+            # segment ranked its entries apart from a fresh build's (search/engine/live.py).
             scores = {}
             for text in expansions(self.searcher.reader(), q):
                 self._term(wq.Term(q.fieldname, text), into=scores)

@@ -14,14 +14,14 @@ reads (``get``, ``get_int``, …) are slices of memory.
 bus error (SIGBUS), which kills the process rather than raising. kvsearch itself never
 truncates a mapped file: Whoosh never rewrites a segment file, and a build removes a
 generation's folder only when it is neither live nor the previous one
-(``search/indexer.py``); a removed file stays mapped. Against anyone else doing it (a
+(``search/build/indexer.py``); a removed file stays mapped. Against anyone else doing it (a
 user, a tool, a full disk being cleaned up), two defences:
 
 - files of at most :data:`COPY_BELOW` bytes (tables of contents, the small segments an
   update adds) are read into memory at open, not mapped: nothing can pull them away;
 - every mapped file keeps its descriptor, and :meth:`MappedStorage.truncated` compares
   its size now with the map's (one ``fstat`` per file). :class:`search.Index` calls it
-  before each public read (``search/integrity.py``), so a file truncated between two
+  before each public read (``search/build/integrity.py``), so a file truncated between two
   reads gives ``IndexCorruptError``, not SIGBUS.
 
 What remains: a file truncated *during* one read (between the check and the access,

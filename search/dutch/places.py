@@ -2,7 +2,7 @@
 
 Kamervragen name a country as often by its adjective ("de Tunesische kustwacht", "de
 Chinese collega") as by its name, and no stemmer joins the two. The table
-``search/data/places_nl.tsv`` lists, per place, its adjective and inhabitant forms; a
+``search/dutch/data/places_nl.tsv`` lists, per place, its adjective and inhabitant forms; a
 query word that is one of them also searches the others, at :data:`RELATED_WEIGHT`.
 Only single words take part (``Zuid-Afrika`` is two words to the analysis).
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from search.analysis import analyze, stem_prefix
-from search.analysis import stem as _stem
-from search.compounds import package_data
+from search.dutch.analysis import analyze, stem_prefix
+from search.dutch.analysis import stem as _stem
+from search.dutch.compounds import package_data
 
 __all__ = ["RELATED_WEIGHT", "related_stems"]
 

@@ -3,7 +3,7 @@
 A full build parses every seed file before it writes (documents with the same id in
 different files are merged first), and 500,000 entries are about 1.2 GB of parsed
 documents: held in memory, and copied page by page into the forked process that
-writes half of the postings (``search.bulkwrite``). Instead, every process that parses
+writes half of the postings (``search.build.bulkwrite``). Instead, every process that parses
 appends the documents it parsed to a spool file of its own (one pickle per document)
 in the folder of the generation being built, and hands on only where each one is
 (:class:`Spooled`); the build reads them back one at a time, in index order, as often

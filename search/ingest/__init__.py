@@ -51,9 +51,9 @@ from typing import TypeVar
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from search.dutch.parliament import known_ministry
 from search.errors import SeedError, SeedParseError
 from search.models import Document, Footnote, Member, Question, Skipped
-from search.parliament import known_ministry
 
 __all__ = [
     "ParsedFile",

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from search.analysis import name_analyzer, stem, stem_prefix
-from search.compounds import compound_terms
+from search.dutch.analysis import name_analyzer, stem, stem_prefix
+from search.dutch.compounds import compound_terms
 from search.models import Segment, Snippet
 
 __all__ = ["make_snippet", "mark_all", "mark_names", "snippet_and_fields"]
 
-#: The words of :func:`search.analysis.exact_analyzer`: it adds each word's compound
+#: The words of :func:`search.dutch.analysis.exact_analyzer`: it adds each word's compound
 #: parts (:func:`compound_terms`) after it, which :func:`_matches` does for the words
 #: that can match.
 _WORDS = name_analyzer()
@@ -243,7 +243,7 @@ def mark_names(
     """Names (with a party in brackets when given) joined by ``separator``, with the
     words in ``words`` (folded, as the name fields match them) and the parties whose
     key is in ``party_keys`` marked; None when nothing matches."""
-    from search.parliament import party_key
+    from search.dutch.parliament import party_key
 
     segments: list[Segment] = []
     found = False

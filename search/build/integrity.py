@@ -29,8 +29,8 @@ become ``IndexCorruptError`` only when the generation's files fail their checksu
 mapped file was truncated; otherwise they propagate.
 
 **Truncation.** Before each public read the sizes of the generation's memory-mapped
-files are compared with their maps (:meth:`search.storage.MappedStorage.truncated`, an
-``fstat`` each); see :mod:`search.storage` for what remains.
+files are compared with their maps (:meth:`search.build.storage.MappedStorage.truncated`, an
+``fstat`` each); see :mod:`search.build.storage` for what remains.
 
 A generation written before checksums were recorded (no ``checksums.json``) is not
 verified: :func:`verify` says so, and ``kvsearch rebuild`` records them.
@@ -64,7 +64,7 @@ __all__ = [
 
 #: The checksums of a generation's files, in the generation's folder.
 CHECKSUMS_FILE = "checksums.json"
-#: The generation's description (:data:`search.indexer.META_FILE`): not checksummed.
+#: The generation's description (:data:`search.build.indexer.META_FILE`): not checksummed.
 _META_FILE = "kvsearch.json"
 _FORMAT = "kvsearch-checksums"
 _CHUNK = 1 << 22

@@ -27,10 +27,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from search.analysis import analyze
+from search.dutch.analysis import analyze
+from search.dutch.parliament import FIRST_YEAR, LAST_YEAR, MINISTRIES, party_display, party_key
+from search.engine.query import Clause, ParsedQuery
 from search.models import Filters, Preference
-from search.parliament import FIRST_YEAR, LAST_YEAR, MINISTRIES, party_display, party_key
-from search.query import Clause, ParsedQuery
 
 __all__ = [
     "DATE_PREFERENCE",
@@ -177,7 +177,7 @@ def _name(reader: Any, text: str, word: str) -> Preference | None:
     if len(word) >= 3 and word not in _ADDRESSEE_WORDS:
         as_minister = reader.doc_frequency("addressees", word)
     if as_minister > as_member:  # Faber asked questions as a member, answers more
-        from search.compounds import lexicon  # only for a name-like word of the addressees
+        from search.dutch.compounds import lexicon  # only for a name-like word of the addressees
 
         if word not in lexicon():
             return Preference("minister", text, text, Filters(ministry=text))

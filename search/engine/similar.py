@@ -14,8 +14,8 @@ from typing import Any
 from whoosh import classify
 from whoosh import query as wq
 
-from search.analysis import QUERY_STOP_WORDS, stem
-from search.query import FIELD_BOOSTS
+from search.dutch.analysis import QUERY_STOP_WORDS, stem
+from search.engine.query import FIELD_BOOSTS
 from search.schema import STEMMED_FIELDS
 
 __all__ = ["KEY_TERMS", "similar_query"]

@@ -17,7 +17,7 @@ The text is normalised as a whole first (Unicode NFC, so a query pasted in decom
 form finds what the composed one does; zero-width and control characters dropped;
 typographic quotes read as ``"``). An unbalanced quote is dropped and the rest searched
 as words. Stop words are dropped from unquoted words only, never negations (see
-:data:`search.analysis.QUERY_STOP_WORDS`), and reported (:attr:`ParsedQuery.ignored`).
+:data:`search.dutch.analysis.QUERY_STOP_WORDS`), and reported (:attr:`ParsedQuery.ignored`).
 A part that cannot mean anything searchable raises :class:`~search.errors.QuerySyntaxError`
 (``stikstof~5``, ``a*``) or :class:`~search.errors.FilterError` (``jaar:0000``,
 ``datum:2024-13-01``); anything else parses.
@@ -33,12 +33,12 @@ from typing import Any
 
 from whoosh import query as wq
 
-from search.analysis import QUERY_STOP_WORDS, analyze
+from search.dutch.analysis import QUERY_STOP_WORDS, analyze
+from search.dutch.parliament import known_ministry_key, party_key, session_range
+from search.dutch.places import RELATED_WEIGHT, related_stems
+from search.engine.live import LiveFuzzyTerm, LivePrefix
 from search.errors import FilterError, QuerySyntaxError
-from search.live import LiveFuzzyTerm, LivePrefix
 from search.models import STATUS_NAMES, Filters
-from search.parliament import known_ministry_key, party_key, session_range
-from search.places import RELATED_WEIGHT, related_stems
 from search.schema import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = [
@@ -363,7 +363,7 @@ def _word_query(text: str, fields: tuple[str, ...], *, places: bool = True) -> A
             wq.Term(f, plain if f in NAME_FIELDS else stemmed, boost=FIELD_BOOSTS[f])
             for f in fields
         ]
-        alternatives += [  # China: also Chinese, Chinezen (search/places.py)
+        alternatives += [  # China: also Chinese, Chinezen (search/dutch/places.py)
             wq.Term(f, other, boost=FIELD_BOOSTS[f] * RELATED_WEIGHT)
             for other in sorted(related_stems(stemmed) if places else ())
             for f in fields
@@ -394,7 +394,7 @@ def clause_query(clause: Clause, *, places: bool = True) -> Any:
         # On the literal words (and compound parts): a stem is no prefix of anything.
         # The word itself, in every form, matches too: ``stikstof~`` finds at least
         # what ``stikstof`` finds.
-        # Only words of live entries (search/live.py): as a fresh build after an update.
+        # Only words of live entries (search/engine/live.py): as a fresh build after an update.
         (word,) = analyze(clause.text, stemmed=False)
         plain = clause_query(Clause(clause.text), places=places)
         if clause.prefix:

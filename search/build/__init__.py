@@ -1,0 +1,1 @@
+"""Building the on-disk index: generations, bulk writer, spool, storage, integrity."""

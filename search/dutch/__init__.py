@@ -1,0 +1,1 @@
+"""Dutch language: the analysis chain, stemmer, compounds, places and parliament names."""

@@ -1,0 +1,2 @@
+"""The search engine: query parsing and understanding, scoring, ranking, spelling,
+similar questions and highlighting."""

@@ -1,0 +1,1 @@
+"""Following a subject over time: saved searches, feeds and statistics."""
