@@ -268,10 +268,10 @@ def test_repeated_parts_count_once() -> None:
 def test_a_prefix_that_stands_for_too_many_words_is_refused(
     fixture_index: Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import search.index as index_module
+    import search.engine.pipeline as pipeline
 
     assert fixture_index.search("ver*", limit=1).total > 0
-    monkeypatch.setattr(index_module, "MAX_EXPANSIONS", 10)
+    monkeypatch.setattr(pipeline, "MAX_EXPANSIONS", 10)
     with pytest.raises(QuerySyntaxError) as caught:
         fixture_index.search("ver*")
     assert caught.value.code == "too-broad" and caught.value.part == "ver*"
