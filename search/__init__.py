@@ -9,6 +9,7 @@ with Index.build("index", seeds=["seeds"]) as index:
 from typing import TYPE_CHECKING
 
 from search.errors import (
+    DependencyError,
     EntryNotFoundError,
     FilterError,
     IndexClosedError,
@@ -49,6 +50,7 @@ from search.models import (
 __all__ = [
     "BuildReport",
     "CheckReport",
+    "DependencyError",
     "Document",
     "EntryNotFoundError",
     "Facets",

@@ -281,3 +281,17 @@ class IndexUntrustedError(SearchError):
             f"from it. If you trust it, set KVSEARCH_TRUST_INDEX={path} (or pass trust=True, "
             "`--trust`)."
         )
+
+
+class DependencyError(SearchError):
+    """An installed dependency is another release than kvsearch was written for (its
+    private names, which :mod:`search.internals` uses, may differ)."""
+
+    def __init__(self, distribution: str, found: str, expected: str) -> None:
+        self.distribution = distribution
+        self.found = found
+        self.expected = expected
+        super().__init__(
+            f"kvsearch needs {distribution} {expected}, but {found} is installed. "
+            f"Install the pinned release: pip install '{distribution}=={expected}'."
+        )

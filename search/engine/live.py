@@ -39,6 +39,8 @@ from typing import Any
 
 from whoosh import query as wq
 
+from search.internals import expanded_words, live_expanding
+
 __all__ = [
     "LiveFuzzyTerm",
     "LivePrefix",
@@ -107,7 +109,7 @@ def expansions(reader: Any, q: Any) -> list[str]:
     field = reader.schema[fieldname]
     found: set[bytes] = set()
     for leaf in _leaves(reader):
-        for text in q._btexts(leaf):
+        for text in expanded_words(q, leaf):
             btext = text if isinstance(text, bytes) else field.to_bytes(text)
             if btext not in found and (
                 not leaf.has_deletions() or has_live_posting(leaf, fieldname, btext)
@@ -125,18 +127,11 @@ def _live(reader: Any, fieldname: str, btexts: Iterator[bytes]) -> Iterator[byte
             yield btext
 
 
-class LivePrefix(wq.Prefix):  # type: ignore[misc]  # Whoosh is untyped
-    """``wq.Prefix`` that expands only to words of live entries."""
+#: ``wq.Prefix`` that expands only to words of live entries.
+LivePrefix = live_expanding(wq.Prefix, _live)
 
-    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
-        return _live(ixreader, self.fieldname, super()._btexts(ixreader))
-
-
-class LiveFuzzyTerm(wq.FuzzyTerm):  # type: ignore[misc]  # Whoosh is untyped
-    """``wq.FuzzyTerm`` that expands only to words of live entries."""
-
-    def _btexts(self, ixreader: Any) -> Iterator[bytes]:
-        return _live(ixreader, self.fieldname, super()._btexts(ixreader))
+#: ``wq.FuzzyTerm`` that expands only to words of live entries.
+LiveFuzzyTerm = live_expanding(wq.FuzzyTerm, _live)
 
 
 def cached_column(reader: Any, name: str) -> Any:

@@ -28,13 +28,12 @@ from pickle import load as pickle_load
 from typing import Any
 
 from whoosh import query as wq
-from whoosh.codec import whoosh3
 from whoosh.formats import Positions
 from whoosh.scoring import BM25F
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from search.engine.live import expansions
+from search.internals import INT_SIZE, field_b, length_bytes, posting_file, segment_cache
 
 __all__ = [
     "BM25_B",
@@ -80,7 +79,7 @@ def score_query(searcher: Any, q: Any) -> Scores | None:
     knows the scores).
     """
     weighting = searcher.weighting
-    if type(weighting) is not BM25F or weighting._field_B:
+    if type(weighting) is not BM25F or field_b(weighting):
         return None
     return _Scorer(searcher, weighting.B, weighting.K1).run(q)
 
@@ -370,7 +369,7 @@ def _live_doc_frequency(reader: Any, fieldname: str, text: bytes) -> int:
     frequency = int(reader.doc_frequency(fieldname, text))
     if not reader.has_deletions():
         return frequency
-    cache: dict[Any, int] = reader._perdoc.__dict__.setdefault("_kvsearch_live_df", {})
+    cache: dict[Any, int] = segment_cache(reader, "_kvsearch_live_df")
     key = (fieldname, text)
     live = cache.get(key)
     if live is None:
@@ -387,12 +386,10 @@ def _live_field_length(reader: Any, fieldname: str) -> int:
     total = int(reader.field_length(fieldname))
     if not reader.has_deletions():
         return total
-    cache: dict[str, int] = reader._perdoc.__dict__.setdefault("_kvsearch_live_length", {})
+    cache: dict[str, int] = segment_cache(reader, "_kvsearch_live_length")
     live = cache.get(fieldname)
     if live is None:
-        perdoc = reader._perdoc
-        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        lengths = column._dbfile.get(column._basepos, column._count) if column else b""
+        lengths = length_bytes(reader, fieldname)
         n = len(lengths)  # an entry past the column has no text in the field
         gone = sum(_LENGTHS[lengths[d]] for d in reader.deleted_docs_set if d < n)
         live = cache[fieldname] = max(0, total - gone)
@@ -402,13 +399,11 @@ def _live_field_length(reader: Any, fieldname: str) -> int:
 def _norms(reader: Any, fieldname: str, k1: float, b: float, avgfl: float) -> array[float]:
     """BM25's length part, ``k1 * ((1 - b) + b * fl / avgfl)``, of every document of one
     segment (cached with the segment's reader), from the lengths as Whoosh encodes them."""
-    perdoc = reader._perdoc
-    cache: dict[Any, array[float]] = perdoc.__dict__.setdefault("_kvsearch_norms", {})
+    cache: dict[Any, array[float]] = segment_cache(reader, "_kvsearch_norms")
     key = (fieldname, k1, b, avgfl)
     norms = cache.get(key)
     if norms is None:
-        column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        lengths = column._dbfile.get(column._basepos, column._count) if column else b""
+        lengths = length_bytes(reader, fieldname)
         base, per_length = k1 * (1 - b), k1 * b / avgfl
         by_byte = [base + per_length * _LENGTHS[i] for i in range(256)]
         missing = base + per_length * 1  # a document past the column: length 1
@@ -426,8 +421,9 @@ def _blocks(
     With ``wanted`` (sorted segment docnums), blocks holding none of them are skipped
     unread. Deleted documents are included: the caller skips them.
     """
-    matcher = reader._terms.matcher(fieldname, text, reader.schema[fieldname].format)
-    if not isinstance(matcher, whoosh3.W3LeafMatcher) or matcher._byteids:
+    found = posting_file(reader, fieldname, text)
+    if not isinstance(found, tuple):
+        matcher = found
         all_ids, all_weights, all_values = [], [], []  # another codec: one at a time
         while matcher.is_active():
             all_ids.append(matcher.id())
@@ -437,8 +433,7 @@ def _blocks(
         if all_ids:
             yield all_ids, all_weights, all_values
         return
-    postfile, fixedsize = matcher._postfile, matcher._fixedsize
-    offset = matcher._baseoffset
+    _, postfile, fixedsize, offset = found
     w = 0  # wanted[w:] are above the blocks passed so far
     while True:
         # A block: its length (negative for the last one), its pickled info tuple, then
@@ -447,9 +442,9 @@ def _blocks(
         length = postfile.get_int(offset)
         last = length < 0
         length = abs(length)
-        block = BytesIO(postfile.get(offset + _INT_SIZE, length))
+        block = BytesIO(postfile.get(offset + INT_SIZE, length))
         count, maxid, maxweight, compression, _, _ = pickle_load(block)
-        offset += _INT_SIZE + length
+        offset += INT_SIZE + length
         if wanted is not None:
             if w == len(wanted):
                 return
