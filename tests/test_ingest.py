@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search import Footnote, Member, SeedParseError, ingest
+from search import Footnote, Member, SeedParseError
 from search.cli import SKIP_REASONS_NL
 from search.ingest import (
     ParsedFile,
+    markdown,
     merge_documents,
     merge_report,
     parse_dutch_date,
@@ -512,15 +513,15 @@ def _block_tokens(md: Any, text: str) -> list[tuple[Any, ...]]:
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(), seed_like_text()))
 def test_block_parse_without_inline_pass_has_the_same_blocks(text: str) -> None:
-    assert _block_tokens(ingest._BLOCKS, text) == _block_tokens(ingest._MD, text)
+    assert _block_tokens(markdown._BLOCKS, text) == _block_tokens(markdown._MD, text)
 
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(" \t!#$%()-:=>@]^{}~")))
 def test_text_without_inline_markup_renders_as_itself(text: str) -> None:
-    if ingest._INLINE_MARKUP_RE.search(text):
+    if markdown._INLINE_MARKUP_RE.search(text):
         return
-    tokens = ingest._MD.parseInline(text)
+    tokens = markdown._MD.parseInline(text)
     assert [(t.type, t.content) for t in tokens[0].children or []] == (
         [("text", text)] if text else []
     )

@@ -28,6 +28,7 @@ from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from search.dependencies import DUTCH_PORTER, dutch_porter_stemmer
 from search.dutch.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
+from search.dutch.folding import strip_diacritics
 from search.dutch.stemmer import stem_word
 from search.version import distribution_version
 
@@ -112,8 +113,7 @@ def fold(word: str) -> str:
         word = word[:-2]
     if word.isascii():
         return word
-    decomposed = unicodedata.normalize("NFD", word)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_diacritics(word, compatibility=False)
 
 
 _STEMMER = dutch_porter_stemmer()  # snowballstemmer's, without its other languages

@@ -9,8 +9,9 @@ year (vergaderjaar) runs from Prinsjesdag, the third Tuesday of September.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date, timedelta
+
+from search.dutch.folding import strip_diacritics
 
 __all__ = [
     "FIRST_YEAR",
@@ -58,9 +59,7 @@ PARTIES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 def _norm(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s.\-_/]+", "", text)
+    return re.sub(r"[\s.\-_/]+", "", strip_diacritics(text.lower()))
 
 
 _LOOKUP: dict[str, str] = {}
