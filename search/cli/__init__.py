@@ -14,8 +14,9 @@ from search.cli import startup  # noqa: F401
 
 # isort: split
 
-# Each command module registers its commands on ``main`` when imported; a new group of
-# commands is one more module here.
+# Each command module registers its commands on ``main`` (from search.cli.app) when
+# imported. A new command, such as ``serve``, is a module like these, listed here; it
+# imports what only it needs inside the command (a search must not import it).
 from search.cli import building, following, searching  # noqa: F401
 from search.cli.app import main
 
