@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search import Footnote, Member, SeedParseError
-from search.cli import SKIP_REASONS_NL
+from search.cli.texts import SKIP_REASONS_NL
 from search.ingest import (
     ParsedFile,
     markdown,

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from search import FilterError, Filters, Index, Question, ingest
 from search.cli import main
-from search.cli.render import bar
+from search.cli.render_follow import bar
 from search.dutch.parliament import ministries_in, ministry_of, party_display
 from tests.conftest import FIXTURES, ROOT, SEEDS
 
