@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,3 +136,22 @@ def test_field_b_is_empty_for_one_b_for_all() -> None:
 
     assert field_b(BM25F()) == {}
     assert field_b(BM25F(question_B=0.5)) == {"question": 0.5}
+
+
+def test_the_command_names_the_release_to_install(tmp_path: Path) -> None:
+    """Under another Whoosh the command stops with one Dutch line, no traceback."""
+    code = (
+        "import whoosh, sys\n"
+        "whoosh.__version__ = (2, 7, 4)\n"
+        "sys.argv = ['kvsearch', 'search', 'stikstof']\n"
+        "from search.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "Fout: kvsearch heeft Whoosh-Reloaded 2.7.5 nodig, maar 2.7.4 is geïnstalleerd. "
+        "Installeer die versie: pip install 'Whoosh-Reloaded==2.7.5'.\n"
+    )

@@ -17,7 +17,14 @@ from search.cli import startup  # noqa: F401
 # Each command module registers its commands on ``main`` (from search.cli.app) when
 # imported. A new command, such as ``serve``, is a module like these, listed here; it
 # imports what only it needs inside the command (a search must not import it).
-from search.cli import building, following, searching  # noqa: F401
+from search.errors import DependencyError
+
+try:
+    from search.cli import building, following, searching  # noqa: F401
+except DependencyError as exc:  # another Whoosh: say what to install, no traceback
+    from search.cli.texts import dutch_message
+
+    raise SystemExit(f"Fout: {dutch_message(exc)}") from None
 from search.cli.app import main
 
 __all__ = ["main"]

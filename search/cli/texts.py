@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from search.cli.render import shown_path
 from search.dutch.parliament import FIRST_YEAR, LAST_YEAR
 from search.errors import (
+    DependencyError,
     EntryNotFoundError,
     FilterError,
     IndexClosedError,
@@ -68,6 +69,12 @@ SKIP_REASONS_NL: dict[str, str] = {
 
 def dutch_message(exc: SearchError) -> str:
     """One Dutch sentence that says what is wrong and what to do."""
+    if isinstance(exc, DependencyError):
+        return (
+            f"kvsearch heeft {exc.distribution} {exc.expected} nodig, maar {exc.found} is "
+            "geïnstalleerd. Installeer die versie: "
+            f"pip install '{exc.distribution}=={exc.expected}'."
+        )
     if isinstance(exc, EntryNotFoundError):
         return f"geen vraag of document {exc.ident!r} in de index. Controleer het nummer."
     if isinstance(exc, IndexNotFoundError):
