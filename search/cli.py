@@ -1393,5 +1393,11 @@ def watch_check_command(name: str | None, index_dir: Path, fmt: str, as_json: bo
     sys.exit(0 if any(n.count for n in news) else 1)
 
 
+# ``kvsearch serve`` (search/web/): the server is imported only when the command runs.
+from search.web.command import add_serve_command  # noqa: E402
+
+add_serve_command(main, index_dir_option, help_option, _trust)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
