@@ -7,6 +7,7 @@ app. This module is imported only by ``kvsearch serve``, the tests and the bench
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def make_server(
     """A waitress server of the app over ``index_dir`` (bound, not yet serving) and its
     index pool; the index is opened once first, so that a missing or damaged one fails
     here (a :class:`~search.errors.SearchError`)."""
+    # waitress warns at every queued request beyond its threads: normal under load.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     pool = IndexPool(index_dir, size=threads, trust=trust)
     try:
         pool.check()
