@@ -79,7 +79,9 @@ class LoadReport:
 
 def start_server(index_dir: Path, threads: int = 8) -> tuple[subprocess.Popen[str], str]:
     """``kvsearch serve`` on a free port, in a process of its own; its URL."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "search", "serve", "--index-dir", str(index_dir), "--port", "0",
          "--threads", str(threads)],
@@ -135,7 +137,9 @@ def _fetch(url: str) -> str | None:
             elif b"</html>" not in body:
                 return f"{url}: incomplete page"
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        detail = exc.read().decode("utf-8", "replace") if isinstance(exc, urllib.error.HTTPError) else ""
+        detail = (
+            exc.read().decode("utf-8", "replace") if isinstance(exc, urllib.error.HTTPError) else ""
+        )
         return f"{url}: {exc} {detail}".strip()
     return None
 
@@ -225,9 +229,7 @@ def run(
     process, base = start_server(index_dir, threads)
     try:
         _fetch(base + "/api/health")  # warm: the first search loads the lexicon
-        return load(
-            base, index_dir, seed_file, clients=clients, requests=requests, update=update
-        )
+        return load(base, index_dir, seed_file, clients=clients, requests=requests, update=update)
     finally:
         stop_server(process)
 

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from click.testing import CliRunner
 
-from search import Filters, FilterError, Index, QuerySyntaxError
+from search import FilterError, Filters, Index, QuerySyntaxError
 from search.cli import dutch_message, main
 from tests.conftest import ROOT, SEEDS, load_bench
 
@@ -30,11 +30,14 @@ from search.web.server import RunningServer, start  # noqa: E402
 #: for markdown, which drops raw HTML tags: the entry's text holds the markup itself).
 XSS_SEED = r"""## 2024Z99999
 
-Vragen van het lid **Evil\"\>\<img src=x onerror=alert(2)\>** (SP) aan de Minister van Justitie en Veiligheid over *\<script\>alert(1)\</script\> in de webwinkel* (ingezonden 2 oktober 2024).
+Vragen van het lid **Evil\"\>\<img src=x onerror=alert(2)\>** (SP) aan de Minister
+van Justitie en Veiligheid over *\<script\>alert(1)\</script\> in de webwinkel*
+(ingezonden 2 oktober 2024).
 
 ### Vraag 1
 
-Wat vindt u van \<script>alert(1)\</script> en van `"><img src=x onerror=alert(3)>` en &lt;b&gt;vet&lt;/b&gt; in webwinkels?<sup>1</sup>
+Wat vindt u van \<script>alert(1)\</script> en van `"><img src=x onerror=alert(3)>`
+en &lt;b&gt;vet&lt;/b&gt; in webwinkels?<sup>1</sup>
 
 ### Antwoord 1
 
@@ -79,8 +82,11 @@ def server(fixture_index_path: Path) -> Iterator[RunningServer]:
         ),
         ({"q": "gezichtsherkening"}, Filters(), {}),  # corrected: suggestion
         ({"lid": "Bromet"}, Filters(member="Bromet"), {"query": "*"}),
-        ({"q": "klimaat*", "status": "beantwoord", "aantal": "5"}, Filters(status="answered"),
-         {"limit": 5}),
+        (
+            {"q": "klimaat*", "status": "beantwoord", "aantal": "5"},
+            Filters(status="answered"),
+            {"limit": 5},
+        ),
     ],  # fmt: skip
 )
 def test_api_search_is_the_cli_json_of_the_library(

@@ -52,6 +52,7 @@ REASONS = {
     503: "503 Service Unavailable",
 }
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".png": "image/png"}
+FAILED = "er ging iets mis bij het zoeken; probeer het opnieuw."
 #: How many similar questions the API and an entry's page give.
 SIMILAR_LIMIT = 10
 SIMILAR_SHOWN = 5
@@ -111,7 +112,10 @@ class WebApp:
         headers = [
             ("Content-Type", ctype),
             ("Content-Length", str(len(body))),
-            ("Cache-Control", "public, max-age=3600" if path.startswith("/static/") else "no-store"),
+            (
+                "Cache-Control",
+                "public, max-age=3600" if path.startswith("/static/") else "no-store",
+            ),
             *HEADERS,
             *extra,
         ]
@@ -136,7 +140,9 @@ class WebApp:
             return self._error(api, 503, dutch_message(exc), query)
         except Exception:  # never a traceback to the client
             log.exception("error answering %s", path)
-            return self._error(api, 500, "er ging iets mis bij het zoeken; probeer het opnieuw.", query)
+            return self._error(
+                api, 500, "er ging iets mis bij het zoeken; probeer het opnieuw.", query
+            )
 
     @staticmethod
     def _error(api: bool, status: int, message: str, query: dict[str, list[str]]) -> Response:
@@ -193,7 +199,8 @@ class WebApp:
 
     def _stats(self, query: dict[str, list[str]]) -> Response:
         request = SearchRequest.parse(query)
-        by = (query.get("by") or query.get("per") or [None])[-1] or None
+        given = query.get("by") or query.get("per") or [""]
+        by = given[-1].strip() or None
         stats = self.pool.run(
             lambda index: index.stats(
                 request.query or "*", filters=request.filters, by=by, exact=request.exact

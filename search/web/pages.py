@@ -39,7 +39,11 @@ FILTER_LABELS = {
     "van": "vanaf",
     "tot": "tot en met",
 }
-SORT_LABELS = (("relevantie", "Relevantie"), ("-datum", "Nieuwste eerst"), ("datum", "Oudste eerst"))
+SORT_LABELS = (
+    ("relevantie", "Relevantie"),
+    ("-datum", "Nieuwste eerst"),
+    ("datum", "Oudste eerst"),
+)
 
 SYNTAX_HELP = (
     ("woord woord", "meer gevonden woorden = hoger"),
@@ -68,9 +72,7 @@ def entry_anchor(entry: Question) -> str:
 
 
 def _layout(title: str, body: str, query: str = "", hidden: Sequence[tuple[str, str]] = ()) -> str:
-    inputs = "".join(
-        f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">' for k, v in hidden
-    )
+    inputs = "".join(f'<input type="hidden" name="{esc(k)}" value="{esc(v)}">' for k, v in hidden)
     help_items = "".join(
         f"<li><code>{esc(code)}</code> {esc(text)}</li>" for code, text in SYNTAX_HELP
     )
@@ -156,11 +158,17 @@ def _facets(request: SearchRequest, results: SearchResults) -> str:
                     f'<li><a href="{esc(request.url(**{param: shown}))}">{esc(shown)} '
                     f'<span class="count">{count}</span></a></li>'
                 )
-        more = f'<li class="more">en {len(pairs) - FACET_SHOWN} meer</li>' if len(pairs) > FACET_SHOWN else ""
+        more = (
+            f'<li class="more">en {len(pairs) - FACET_SHOWN} meer</li>'
+            if len(pairs) > FACET_SHOWN
+            else ""
+        )
         blocks.append(f"<section><h3>{esc(title)}</h3><ul>{''.join(items)}{more}</ul></section>")
     if not blocks:
         return ""
-    return f'<aside class="facets" aria-label="Verfijnen"><h2>Verfijnen</h2>{"".join(blocks)}</aside>'
+    return (
+        f'<aside class="facets" aria-label="Verfijnen"><h2>Verfijnen</h2>{"".join(blocks)}</aside>'
+    )
 
 
 def _active_filters(request: SearchRequest) -> str:
@@ -172,7 +180,7 @@ def _active_filters(request: SearchRequest) -> str:
         chips.append(
             f'<li><a href="{esc(request.url(**{param: None}))}" '
             f'aria-label="{esc(f"Filter {label} {value} weghalen")}">{esc(label)}: '
-            f"{esc(value)} <span aria-hidden=\"true\">×</span></a></li>"
+            f'{esc(value)} <span aria-hidden="true">×</span></a></li>'
         )
     if not chips:
         return ""
@@ -187,7 +195,8 @@ def _sort_links(request: SearchRequest) -> str:
         else:
             sort: str | None = None if value == "relevantie" else value
             links.append(f'<li><a href="{esc(request.url(sorteer=sort))}">{esc(label)}</a></li>')
-    return f'<nav class="sort" aria-label="Volgorde"><span>Volgorde:</span><ul>{"".join(links)}</ul></nav>'
+    inner = "".join(links)
+    return f'<nav class="sort" aria-label="Volgorde"><span>Volgorde:</span><ul>{inner}</ul></nav>'
 
 
 def _paging(request: SearchRequest, results: SearchResults) -> str:
@@ -198,7 +207,9 @@ def _paging(request: SearchRequest, results: SearchResults) -> str:
     shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
     items = []
     if page > 1:
-        items.append(f'<li><a rel="prev" href="{esc(request.url(pagina=page - 1))}">‹ Vorige</a></li>')
+        items.append(
+            f'<li><a rel="prev" href="{esc(request.url(pagina=page - 1))}">‹ Vorige</a></li>'
+        )
     previous = 0
     for n in shown:
         if n - previous > 1:
@@ -211,7 +222,9 @@ def _paging(request: SearchRequest, results: SearchResults) -> str:
             )
         previous = n
     if page < pages:
-        items.append(f'<li><a rel="next" href="{esc(request.url(pagina=page + 1))}">Volgende ›</a></li>')
+        items.append(
+            f'<li><a rel="next" href="{esc(request.url(pagina=page + 1))}">Volgende ›</a></li>'
+        )
     return f'<nav class="paging" aria-label="Pagina\'s"><ul>{"".join(items)}</ul></nav>'
 
 
@@ -341,7 +354,7 @@ def _similar(similar: SearchResults | None) -> str:
         )
     return (
         '<section class="similar" id="vergelijkbaar"><h2>Vergelijkbare vragen</h2>'
-        f'<ol>{"".join(items)}</ol></section>'
+        f"<ol>{''.join(items)}</ol></section>"
     )
 
 
@@ -402,4 +415,3 @@ def error_page(status: int, message: str, query: str = "") -> str:
         '<p><a href="/">Opnieuw zoeken</a></p></section>'
     )
     return _layout(f"{heading} – kvsearch", body, query)
-
