@@ -20,7 +20,7 @@ from search.cli import startup  # noqa: F401
 from search.errors import DependencyError
 
 try:
-    from search.cli import building, following, searching  # noqa: F401
+    from search.cli import building, following, searching, serving  # noqa: F401
 except DependencyError as exc:  # another Whoosh: say what to install, no traceback
     from search.cli.texts import dutch_message
 
