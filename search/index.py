@@ -22,6 +22,7 @@ from search.build.indexer import Progress
 from search.build.integrity import VerifyReport, guard_iteration, guard_reads
 from search.engine import pipeline
 from search.engine.scoring import weighting
+from search.engine.whoosh_types import Searcher
 from search.errors import (
     IndexClosedError,
     IndexCorruptError,
@@ -61,7 +62,7 @@ class Index:
         self._generation = generation
         self._ix = ix
         self._meta = meta
-        self._searcher: Any = None
+        self._searcher: Searcher | None = None
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -286,7 +287,7 @@ class Index:
 
     # --- searching -----------------------------------------------------------------
 
-    def _get_searcher(self) -> Any:
+    def _get_searcher(self) -> Searcher:
         """The searcher for one public call: taken once, at its start.
 
         When another process has made a new generation live, switch to it first.

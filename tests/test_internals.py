@@ -17,6 +17,7 @@ from whoosh.util.numeric import byte_to_length
 
 from search import DependencyError, Index
 from search.engine.live import LiveFuzzyTerm, LivePrefix
+from search.engine.whoosh_types import Reader, Searcher
 from search.internals import (
     BUILD_NAMES,
     READ_NAMES,
@@ -155,3 +156,13 @@ def test_the_command_names_the_release_to_install(tmp_path: Path) -> None:
         "Fout: kvsearch heeft Whoosh-Reloaded 2.7.5 nodig, maar 2.7.4 is geïnstalleerd. "
         "Installeer die versie: pip install 'Whoosh-Reloaded==2.7.5'.\n"
     )
+
+
+def test_whoosh_objects_have_what_the_engine_types_them_with(fixture_index: Index) -> None:
+    """The engine types Whoosh's searcher and reader with its own protocols (mypy checks
+    the calls): Whoosh's real objects have every method they name."""
+    searcher = fixture_index._get_searcher()
+    assert isinstance(searcher, Searcher) and isinstance(searcher.reader(), Reader)
+    for segment in _segments(fixture_index):
+        assert isinstance(segment, Reader)
+    assert not isinstance(object(), Searcher) and not isinstance(searcher, Reader)

@@ -25,11 +25,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from search.dutch.analysis import analyze
 from search.dutch.parliament import FIRST_YEAR, LAST_YEAR, MINISTRIES, party_display, party_key
 from search.engine.query import Clause, ParsedQuery
+from search.engine.whoosh_types import Reader
 from search.models import Filters, Preference
 
 __all__ = [
@@ -94,7 +94,7 @@ def preference_weight(preference: Preference) -> float:
     return DATE_PREFERENCE if preference.kind in ("year", "status") else NAME_PREFERENCE
 
 
-def interpret(reader: Any, parsed: ParsedQuery, today: date | None = None) -> Interpretation:
+def interpret(reader: Reader, parsed: ParsedQuery, today: date | None = None) -> Interpretation:
     """Recognise names, parties, ministers, years and status words among the plain
     (unquoted, unprefixed, not excluded) words of ``parsed``."""
     today = today or date.today()
@@ -165,7 +165,7 @@ def _year(year: int, words: str) -> Preference:
     return Preference("year", str(year), words, Filters(year=year))
 
 
-def _name(reader: Any, text: str, word: str) -> Preference | None:
+def _name(reader: Reader, text: str, word: str) -> Preference | None:
     """A member, party or minister that the index knows by this word."""
     if not word or not word.isalpha() or len(word) < 2:
         return None

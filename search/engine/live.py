@@ -39,6 +39,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from search.engine.whoosh_types import Reader, Searcher
 from search.internals import expanded_words, live_expanding
 
 __all__ = [
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 
-def _leaves(reader: Any) -> Iterator[Any]:
+def _leaves(reader: Reader) -> Iterator[Any]:
     if reader.is_atomic():
         yield reader
     else:
@@ -59,7 +60,7 @@ def _leaves(reader: Any) -> Iterator[Any]:
             yield leaf
 
 
-def _btext(reader: Any, fieldname: str, text: str | bytes) -> bytes | None:
+def _btext(reader: Reader, fieldname: str, text: str | bytes) -> bytes | None:
     if fieldname not in reader.schema:
         return None
     if isinstance(text, bytes):
@@ -70,7 +71,7 @@ def _btext(reader: Any, fieldname: str, text: str | bytes) -> bytes | None:
         return None
 
 
-def has_live_posting(reader: Any, fieldname: str, text: str | bytes) -> bool:
+def has_live_posting(reader: Reader, fieldname: str, text: str | bytes) -> bool:
     """True when a live (not deleted) entry has the term."""
     btext = _btext(reader, fieldname, text)
     if btext is None:
@@ -83,7 +84,7 @@ def has_live_posting(reader: Any, fieldname: str, text: str | bytes) -> bool:
     return False
 
 
-def live_doc_frequency(reader: Any, fieldname: str, text: str | bytes) -> int:
+def live_doc_frequency(reader: Reader, fieldname: str, text: str | bytes) -> int:
     """How many live entries have the term (``doc_frequency`` counts deleted ones)."""
     btext = _btext(reader, fieldname, text)
     if btext is None:
@@ -99,7 +100,7 @@ def live_doc_frequency(reader: Any, fieldname: str, text: str | bytes) -> int:
     return count
 
 
-def expansions(reader: Any, q: Any) -> list[str]:
+def expansions(reader: Reader, q: Any) -> list[str]:
     """The words of live entries that a ``Prefix`` or ``FuzzyTerm`` stands for, over
     the whole index (segment by segment: Whoosh's fuzzy look-up over several segments
     falls back to a scan of every word), in order."""
@@ -118,7 +119,7 @@ def expansions(reader: Any, q: Any) -> list[str]:
     return [field.from_bytes(b) for b in sorted(found)]
 
 
-def _live(reader: Any, fieldname: str, btexts: Iterator[bytes]) -> Iterator[bytes]:
+def _live(reader: Reader, fieldname: str, btexts: Iterator[bytes]) -> Iterator[bytes]:
     if not reader.has_deletions():
         yield from btexts
         return
@@ -134,7 +135,7 @@ LivePrefix = live_expanding(wq.Prefix, _live)
 LiveFuzzyTerm = live_expanding(wq.FuzzyTerm, _live)
 
 
-def cached_column(reader: Any, name: str) -> Any:
+def cached_column(reader: Reader, name: str) -> Any:
     """The column reader of field ``name``, made once per reader: Whoosh reads a column's
     offsets table anew at each ``column_reader`` call (5 ms at 10k entries)."""
     cache: dict[str, Any] = reader.__dict__.setdefault("_kvsearch_columns", {})
@@ -144,7 +145,7 @@ def cached_column(reader: Any, name: str) -> Any:
     return found
 
 
-def break_ties(searcher: Any, ranked: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
+def break_ties(searcher: Searcher, ranked: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
     """``ranked`` (score, docnum) pairs, best first, with each run of equal scores put
     in the order of the entries' ``order`` keys (see the module); only tied entries
     have their key read."""

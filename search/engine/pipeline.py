@@ -47,6 +47,7 @@ from search.engine.query import (
 from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
 from search.engine.scoring import matching_docs, score_query, similar_weighting
 from search.engine.spelling import correct_word, is_unknown
+from search.engine.whoosh_types import Reader, Searcher
 from search.errors import EntryNotFoundError, FilterError, QuerySyntaxError
 from search.models import Facets, Filters, Group, Hit, Preference, Question, SearchResults, Snippet
 from search.schema import NAME_FIELDS, STEMMED_FIELDS, entry_from_stored
@@ -90,7 +91,7 @@ class Ranked:
 
 
 def search(
-    searcher: Any,
+    searcher: Searcher,
     query: str,
     *,
     filters: Filters | None,
@@ -166,7 +167,7 @@ def search(
 
 
 def iter_hits(
-    searcher: Any,
+    searcher: Searcher,
     query: str,
     *,
     filters: Filters | None,
@@ -185,7 +186,7 @@ def iter_hits(
 
 
 def run(
-    searcher: Any,
+    searcher: Searcher,
     query: str,
     filters: Filters | None,
     sort: str,
@@ -249,7 +250,7 @@ def run(
 
 
 def make_hit(
-    searcher: Any, ranked: Ranked, scored: tuple[Any, int], rank: int, marks: Marks
+    searcher: Searcher, ranked: Ranked, scored: tuple[Any, int], rank: int, marks: Marks
 ) -> Hit:
     """The hit of one ranked entry, with its snippet and what matched where."""
     score, docnum = scored
@@ -271,7 +272,7 @@ def make_hit(
 
 
 def similar(
-    searcher: Any,
+    searcher: Searcher,
     path: Path,
     entry_id: str | None,
     *,
@@ -317,7 +318,7 @@ def similar(
 
 
 def correct(
-    reader: Any, parsed: ParsedQuery, query: str, unknown: Sequence[str]
+    reader: Reader, parsed: ParsedQuery, query: str, unknown: Sequence[str]
 ) -> tuple[ParsedQuery, str | None, tuple[tuple[str, str], ...]]:
     """Replace the ``unknown`` words (:func:`unknown_words`) by their likely
     correction (see :func:`search.engine.spelling.correct_word`), or an unseen compound by
@@ -406,7 +407,7 @@ def marked_lines(entry: Question, marks: Marks) -> tuple[Snippet, ...]:
     return tuple(line for line in lines if line is not None)
 
 
-def unknown_words(searcher: Any, parsed: ParsedQuery) -> tuple[str, ...]:
+def unknown_words(searcher: Searcher, parsed: ParsedQuery) -> tuple[str, ...]:
     """The unquoted words of the query that occur nowhere in the index: a word none of
     whose forms is indexed, or a word of several tokens (``F-35``) that never occurs."""
     reader = searcher.reader()
@@ -427,7 +428,7 @@ def unknown_words(searcher: Any, parsed: ParsedQuery) -> tuple[str, ...]:
 MAX_EXPANSIONS = 5000
 
 
-def check_expansions(searcher: Any, query: str, parsed: ParsedQuery) -> None:
+def check_expansions(searcher: Searcher, query: str, parsed: ParsedQuery) -> None:
     """Refuse a prefix or fuzzy word that stands for more than :data:`MAX_EXPANSIONS`
     indexed words: its cost grows with every one of them."""
     reader = searcher.reader()
@@ -472,7 +473,7 @@ def looks_like_id(query: str) -> bool:
     return bool(_ID_RE.match(query))
 
 
-def prefer(searcher: Any, scores: dict[int, float], preferences: Sequence[Preference]) -> None:
+def prefer(searcher: Searcher, scores: dict[int, float], preferences: Sequence[Preference]) -> None:
     """Raise the scores of the entries that meet each preference (in place)."""
     for preference in preferences:
         factor = 1.0 + interpretation_weight(preference)
@@ -483,7 +484,7 @@ def prefer(searcher: Any, scores: dict[int, float], preferences: Sequence[Prefer
             scores[docnum] *= factor
 
 
-def scores_of(searcher: Any, q: Any) -> dict[int, float]:
+def scores_of(searcher: Searcher, q: Any) -> dict[int, float]:
     """Every entry ``q`` matches with its score: by :mod:`search.engine.scoring`, or by
     Whoosh's matchers for a weighting that module does not compute."""
     scores = score_query(searcher, q)
@@ -492,7 +493,7 @@ def scores_of(searcher: Any, q: Any) -> dict[int, float]:
     return scores
 
 
-def query_scores(searcher: Any, parsed: ParsedQuery) -> dict[int, float]:
+def query_scores(searcher: Searcher, parsed: ParsedQuery) -> dict[int, float]:
     """Every entry a query with words matches, scored: the optional words' BM25F scores
     weighed by their commonness and coordinated (:func:`search.engine.ranking.coordinate`),
     plus the required clauses' scores; excluded entries left out. The same entries as
@@ -517,7 +518,7 @@ def query_scores(searcher: Any, parsed: ParsedQuery) -> dict[int, float]:
     return scores
 
 
-def document_frequency(reader: Any, clause: Clause) -> int:
+def document_frequency(reader: Reader, clause: Clause) -> int:
     """In how many entries a clause's words occur, in any text or name field (the most
     for one field, a lower bound); a word of several tokens counts its rarest one, a
     prefix or fuzzy word 0 (it is weighed fully)."""
@@ -537,7 +538,7 @@ def document_frequency(reader: Any, clause: Clause) -> int:
 
 
 def collect(
-    searcher: Any,
+    searcher: Searcher,
     q: Any,
     allow: Any,
     limit: int | None,
@@ -571,7 +572,7 @@ def collect(
     return Ranked(best, set(scores))
 
 
-def collect_whoosh(searcher: Any, q: Any, allow: Any, limit: int | None) -> Ranked:
+def collect_whoosh(searcher: Searcher, q: Any, allow: Any, limit: int | None) -> Ranked:
     """Whoosh's own collection, for a weighting :mod:`search.engine.scoring` does not know
     (only ``bench/tune.py`` makes one): every match, ranked as :func:`collect` ranks
     (ties by entry), then cut at ``limit``."""
@@ -586,7 +587,7 @@ def depth(limit: int | None) -> int | None:
 
 
 def rerank(
-    searcher: Any, ranked: Ranked, parsed: ParsedQuery, allow: Any, *, related: bool
+    searcher: Searcher, ranked: Ranked, parsed: ParsedQuery, allow: Any, *, related: bool
 ) -> None:
     """Re-score ``ranked`` in place with their documents (see :mod:`search.engine.ranking`).
 
@@ -629,23 +630,23 @@ def rerank(
     matched.update(added)
 
 
-def get(searcher: Any, entry_id: str) -> Question | None:
+def get(searcher: Searcher, entry_id: str) -> Question | None:
     stored = searcher.document(entry_id=entry_id)
     return entry_from_stored(stored) if stored else None
 
 
-def document(searcher: Any, document_id: str) -> tuple[Question, ...]:
+def document(searcher: Searcher, document_id: str) -> tuple[Question, ...]:
     entries = [entry_from_stored(f) for f in searcher.documents(document_id=document_id)]
     return tuple(sorted(entries, key=lambda e: e.numbers))
 
 
-def lookup(searcher: Any, ident: str) -> tuple[Question, ...]:
+def lookup(searcher: Searcher, ident: str) -> tuple[Question, ...]:
     ident = re.sub(r"^(\d{4})z(\d{5})", r"\1Z\2", ident.strip())  # 2019z12806
     entry = get(searcher, ident) if "#" in ident else None
     return (entry,) if entry else document(searcher, ident)
 
 
-def count_facets(reader: Any, docnums: Iterable[int]) -> Facets:
+def count_facets(reader: Reader, docnums: Iterable[int]) -> Facets:
     """Count each facet value over ``docnums`` from the facets column."""
     column = cached_column(reader, "facets")
     counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}

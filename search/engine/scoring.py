@@ -33,6 +33,7 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
 from search.engine.live import expansions
+from search.engine.whoosh_types import Reader, Searcher
 from search.internals import INT_SIZE, field_b, length_bytes, posting_file, segment_cache
 
 __all__ = [
@@ -72,7 +73,7 @@ def similar_weighting() -> Any:
     return BM25F(B=SIMILAR_B, K1=BM25_K1)
 
 
-def score_query(searcher: Any, q: Any) -> Scores | None:
+def score_query(searcher: Searcher, q: Any) -> Scores | None:
     """Every document ``q`` matches, with the score Whoosh would give it.
 
     Returns None when the searcher's weighting is not plain BM25F (then only Whoosh
@@ -84,14 +85,14 @@ def score_query(searcher: Any, q: Any) -> Scores | None:
     return _Scorer(searcher, weighting.B, weighting.K1).run(q)
 
 
-def matching_docs(searcher: Any, q: Any) -> set[int]:
+def matching_docs(searcher: Searcher, q: Any) -> set[int]:
     """Every (live) document ``q`` matches, unscored: what ``searcher.docs_for_query``
     gives, with terms and their ``And``/``Or``/``AndNot`` read block by block."""
     return _Scorer(searcher, 0.0, 0.0).docs(q)
 
 
 class _Scorer:
-    def __init__(self, searcher: Any, b: float, k1: float) -> None:
+    def __init__(self, searcher: Searcher, b: float, k1: float) -> None:
         self.searcher = searcher
         self.b = b
         self.k1 = k1
@@ -363,7 +364,7 @@ class _Scorer:
         return scores
 
 
-def _live_doc_frequency(reader: Any, fieldname: str, text: bytes) -> int:
+def _live_doc_frequency(reader: Reader, fieldname: str, text: bytes) -> int:
     """How many live entries of one segment have the term (cached with the segment's
     reader): only the posting blocks that hold a deleted entry are read."""
     frequency = int(reader.doc_frequency(fieldname, text))
@@ -380,7 +381,7 @@ def _live_doc_frequency(reader: Any, fieldname: str, text: bytes) -> int:
     return live
 
 
-def _live_field_length(reader: Any, fieldname: str) -> int:
+def _live_field_length(reader: Reader, fieldname: str) -> int:
     """The total length of a field over the live entries of one segment, the deleted
     ones' lengths as stored (rounded to a byte); cached with the segment's reader."""
     total = int(reader.field_length(fieldname))
@@ -396,7 +397,7 @@ def _live_field_length(reader: Any, fieldname: str) -> int:
     return live
 
 
-def _norms(reader: Any, fieldname: str, k1: float, b: float, avgfl: float) -> array[float]:
+def _norms(reader: Reader, fieldname: str, k1: float, b: float, avgfl: float) -> array[float]:
     """BM25's length part, ``k1 * ((1 - b) + b * fl / avgfl)``, of every document of one
     segment (cached with the segment's reader), from the lengths as Whoosh encodes them."""
     cache: dict[Any, array[float]] = segment_cache(reader, "_kvsearch_norms")
@@ -414,7 +415,7 @@ def _norms(reader: Any, fieldname: str, k1: float, b: float, avgfl: float) -> ar
 
 
 def _blocks(
-    reader: Any, fieldname: str, text: bytes, values: bool = False, wanted: Any = None
+    reader: Reader, fieldname: str, text: bytes, values: bool = False, wanted: Any = None
 ) -> Any:
     """(ids, weights, values or None) per posting block of a term in one segment.
 

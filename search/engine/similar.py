@@ -16,6 +16,7 @@ from whoosh import query as wq
 
 from search.dutch.analysis import QUERY_STOP_WORDS, stem
 from search.engine.query import FIELD_BOOSTS
+from search.engine.whoosh_types import Searcher
 from search.schema import STEMMED_FIELDS
 
 __all__ = ["KEY_TERMS", "similar_query"]
@@ -28,7 +29,7 @@ _STOP_STEMS = frozenset(stem(w) for w in QUERY_STOP_WORDS)
 
 
 def similar_query(
-    searcher: Any, text: str, *, exclude_document: str | None = None
+    searcher: Searcher, text: str, *, exclude_document: str | None = None
 ) -> tuple[Any, frozenset[str]]:
     """The Whoosh query for entries like ``text`` (None when it has no usable terms),
     and the terms it uses (for highlighting)."""

@@ -15,10 +15,9 @@ occurs only in deleted entries is unknown, and no correction, as in a fresh buil
 
 from __future__ import annotations
 
-from typing import Any
-
 from search.dutch.analysis import analyze
 from search.engine.live import has_live_posting, live_doc_frequency
+from search.engine.whoosh_types import Reader
 from search.schema import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = ["correct_word", "correctable", "inflection_of", "is_unknown"]
@@ -27,7 +26,7 @@ __all__ = ["correct_word", "correctable", "inflection_of", "is_unknown"]
 MAX_WORD = 40
 
 
-def is_unknown(reader: Any, word: str) -> bool:
+def is_unknown(reader: Reader, word: str) -> bool:
     """True when no form of ``word`` occurs anywhere in the index: not in the text, not
     as a stem, not as a compound part, not in a name (``Boswijk``)."""
     folded = analyze(word, stemmed=False)
@@ -76,7 +75,7 @@ def inflection_of(word: str, other: str) -> bool:
     return False
 
 
-def correct_word(reader: Any, word: str) -> str | None:
+def correct_word(reader: Reader, word: str) -> str | None:
     """The most likely intended word for an unknown ``word``, or None.
 
     Only a :func:`correctable` word is corrected. A word of the Dutch lexicon is no
@@ -125,7 +124,7 @@ def _ij_variants(word: str) -> list[str]:
     return variants
 
 
-def _terms_within(reader: Any, text: str, maxdist: int) -> set[str]:
+def _terms_within(reader: Reader, text: str, maxdist: int) -> set[str]:
     """Words of the ``exact`` field within ``maxdist`` edits, segment by segment.
 
     On a multi-segment index (after an update) Whoosh's own ``terms_within`` falls
