@@ -104,9 +104,9 @@ def test_every_hit_once_beyond_the_reranked_top(
     # More matches than RERANK_DEPTH: a match below it in one of the best documents
     # keeps its own place and is not brought in again as a neighbour. The fixtures have
     # fewer matches than that for most words: a shallower re-ranking for those.
-    import search.engine.pipeline
+    import search.engine.collect
 
-    monkeypatch.setattr(search.engine.pipeline, "RERANK_DEPTH", depth)
+    monkeypatch.setattr(search.engine.collect, "RERANK_DEPTH", depth)
     exported = [h.entry_id for h in fixture_index.iter_hits(query)]
     results = fixture_index.search(query, limit=len(exported) + 10)
     assert results.total > depth

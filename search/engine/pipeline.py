@@ -5,22 +5,19 @@ otherwise the query is parsed (:mod:`search.engine.query`), understood
 (:mod:`search.engine.interpret`), its unknown words corrected
 (:mod:`search.engine.spelling`), every matching entry scored
 (:mod:`search.engine.scoring`, weighed by :mod:`search.engine.ranking`), ranked with
-its document and its neighbours (:func:`rerank`), and the page's hits copied out with
-their snippets (:mod:`search.engine.highlight`). :class:`search.Index` opens the
-searcher and calls :func:`search`, :func:`iter_hits` or :func:`similar`.
+its document and its neighbours (:mod:`search.engine.collect`), and the page's hits
+copied out with their snippets (:mod:`search.engine.highlight`). :class:`search.Index`
+opens the searcher and calls :func:`search`, :func:`iter_hits` or :func:`similar`.
 
 Every function takes the Whoosh searcher of one public call; what it returns holds
-no Whoosh object (:class:`Ranked` is kvsearch's own).
+no Whoosh object (:class:`~search.engine.collect.Ranked` is kvsearch's own).
 """
 
 from __future__ import annotations
 
-import heapq
-import json
 import re
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +26,11 @@ from whoosh import searching, sorting
 
 from search.dutch.analysis import analyze
 from search.dutch.compounds import split_compound
+from search.engine.collect import Ranked, collect, depth, prefer, query_scores, rerank
 from search.engine.highlight import make_snippet, mark_all, mark_names, snippet_and_fields
 from search.engine.interpret import interpret
-from search.engine.interpret import preference_weight as interpretation_weight
-from search.engine.live import LiveFuzzyTerm, LivePrefix, break_ties, cached_column, expansions
+from search.engine.live import LiveFuzzyTerm, LivePrefix, cached_column, expansions
 from search.engine.query import (
-    Clause,
     ParsedQuery,
     clause_query,
     filter_query,
@@ -44,50 +40,19 @@ from search.engine.query import (
     parse,
     to_whoosh,
 )
-from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
-from search.engine.scoring import matching_docs, score_query, similar_weighting
+from search.engine.scoring import matching_docs, similar_weighting
 from search.engine.spelling import correct_word, is_unknown
+from search.engine.stored import count_facets, document, get, looks_like_id, lookup
 from search.engine.whoosh_types import Reader, Searcher
 from search.errors import EntryNotFoundError, FilterError, QuerySyntaxError
-from search.models import Facets, Filters, Group, Hit, Preference, Question, SearchResults, Snippet
-from search.schema import NAME_FIELDS, STEMMED_FIELDS, entry_from_stored
+from search.models import Filters, Group, Hit, Preference, Question, SearchResults, Snippet
+from search.schema import entry_from_stored
 
-__all__ = [
-    "FACETS",
-    "SORTS",
-    "Ranked",
-    "document",
-    "get",
-    "iter_hits",
-    "lookup",
-    "search",
-    "similar",
-]
+__all__ = ["SORTS", "document", "get", "iter_hits", "lookup", "search", "similar"]
 
 
-@dataclass
-class Ranked:
-    """The entries a query matches, ranked: kvsearch's own result, not Whoosh's.
-
-    ``top`` holds (score, docnum) pairs in rank order, as many as were collected (a
-    sort by date puts its sort key where the score is); ``matched`` every entry that
-    matches, so ``total`` is exact however few are ranked; ``related`` the entries
-    that only their document brought in (:func:`rerank`).
-    """
-
-    top: list[tuple[Any, int]]
-    matched: set[int]
-    related: set[int] = field(default_factory=set)
-
-    @property
-    def total(self) -> int:
-        """How many entries match."""
-        return len(self.matched)
-
-    @classmethod
-    def of(cls, results: Any) -> Ranked:
-        """The ranking of Whoosh's results (copied: they may be closed afterwards)."""
-        return cls(list(results.top_n), set(results.docs()))
+#: The orders :meth:`search.Index.search` knows.
+SORTS = ("relevance", "date", "-date")
 
 
 def search(
@@ -355,12 +320,6 @@ def correct(
     )
 
 
-SORTS = ("relevance", "date", "-date")
-
-#: The facets counted, in the order they are reported.
-FACETS = ("party", "member", "ministry", "year", "status")
-
-
 @dataclass(frozen=True)
 class Marks:
     """What snippets mark, and whether the hits carry relevance scores.
@@ -463,201 +422,3 @@ def snippet_of(
         prefixes=prefixes,
         fuzzy=fuzzy,
     )
-
-
-_ID_RE = re.compile(r"^\s*(?:\d{4}Z\d{5}|ah-tk-\d{8}-\d+|[^\s\"*:]+#\d+)(?:#\d+)?\s*$", re.I)
-
-
-def looks_like_id(query: str) -> bool:
-    """``2019Z12806``, ``2019Z12806#4``, ``ah-tk-20232024-1314``: worth a direct look-up."""
-    return bool(_ID_RE.match(query))
-
-
-def prefer(searcher: Searcher, scores: dict[int, float], preferences: Sequence[Preference]) -> None:
-    """Raise the scores of the entries that meet each preference (in place)."""
-    for preference in preferences:
-        factor = 1.0 + interpretation_weight(preference)
-        allow = filter_query(preference.filters)
-        if allow is None or factor == 1.0:
-            continue
-        for docnum in matching_docs(searcher, allow) & scores.keys():
-            scores[docnum] *= factor
-
-
-def scores_of(searcher: Searcher, q: Any) -> dict[int, float]:
-    """Every entry ``q`` matches with its score: by :mod:`search.engine.scoring`, or by
-    Whoosh's matchers for a weighting that module does not compute."""
-    scores = score_query(searcher, q)
-    if scores is None:
-        scores = {docnum: score for score, docnum in searcher.search(q, limit=None).top_n}
-    return scores
-
-
-def query_scores(searcher: Searcher, parsed: ParsedQuery) -> dict[int, float]:
-    """Every entry a query with words matches, scored: the optional words' BM25F scores
-    weighed by their commonness and coordinated (:func:`search.engine.ranking.coordinate`),
-    plus the required clauses' scores; excluded entries left out. The same entries as
-    :func:`search.engine.query.to_whoosh`'s query matches."""
-    should = [c for c in parsed.clauses if not (c.required or c.negated)]
-    must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
-    nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
-    if not should and not must:
-        return scores_of(searcher, to_whoosh(parsed))  # only exclusions: every entry
-    reader = searcher.reader()
-    count = reader.doc_count()
-    parts = [scores_of(searcher, clause_query(clause)) for clause in should]
-    weights = [commonness_weight(document_frequency(reader, c), count) for c in should]
-    scores = coordinate(parts, weights)
-    if must:
-        required = scores_of(searcher, must[0] if len(must) == 1 else wq.And(must))
-        get = scores.get
-        scores = {d: s + get(d, 0.0) for d, s in required.items()}
-    if nots and scores:
-        excluded = matching_docs(searcher, nots[0] if len(nots) == 1 else wq.Or(nots))
-        scores = {d: s for d, s in scores.items() if d not in excluded}
-    return scores
-
-
-def document_frequency(reader: Reader, clause: Clause) -> int:
-    """In how many entries a clause's words occur, in any text or name field (the most
-    for one field, a lower bound); a word of several tokens counts its rarest one, a
-    prefix or fuzzy word 0 (it is weighed fully)."""
-    if clause.prefix or clause.fuzzy:
-        return 0
-    plains, stems = analyze(clause.text, stemmed=False), analyze(clause.text)
-    return min(  # Whoosh is untyped
-        int(
-            max(
-                reader.doc_frequency("exact", plain),
-                *(reader.doc_frequency(f, plain) for f in NAME_FIELDS),
-                *(reader.doc_frequency(f, stem) for f in STEMMED_FIELDS),
-            )
-        )
-        for plain, stem in zip(plains, stems, strict=True)
-    )
-
-
-def collect(
-    searcher: Searcher,
-    q: Any,
-    allow: Any,
-    limit: int | None,
-    sortedby: Any,
-    scores: dict[int, float] | None = None,
-) -> Ranked:
-    """Run ``q``: the top ``limit`` by score (every match with None), counted.
-
-    In relevance order every match is scored by :mod:`search.engine.scoring` (Whoosh's BM25F
-    scores, summed posting block by posting block; or ``scores``, computed already),
-    then ranked: higher score first, on a tie by the entries' order keys
-    (:func:`search.engine.live.break_ties`).
-    """
-    if sortedby is not None:
-        return Ranked.of(searcher.search(q, filter=allow, limit=limit, sortedby=sortedby))
-    if scores is None:
-        scores = score_query(searcher, q)
-    if scores is None:
-        return collect_whoosh(searcher, q, allow, limit)
-    if allow is not None:
-        allowed = matching_docs(searcher, allow)
-        scores = {d: s for d, s in scores.items() if d in allowed}
-    if limit is not None and len(scores) > limit:
-        # The limit-th best score first (floats only), then just the entries that reach it.
-        floor = heapq.nlargest(limit, scores.values())[-1]
-        candidates = {d: s for d, s in scores.items() if s >= floor}
-    else:
-        candidates = scores
-    best = [(-s, d) for s, d in sorted((-s, d) for d, s in candidates.items())]
-    best = break_ties(searcher, best)[:limit]  # as in a fresh build (search/engine/live.py)
-    return Ranked(best, set(scores))
-
-
-def collect_whoosh(searcher: Searcher, q: Any, allow: Any, limit: int | None) -> Ranked:
-    """Whoosh's own collection, for a weighting :mod:`search.engine.scoring` does not know
-    (only ``bench/tune.py`` makes one): every match, ranked as :func:`collect` ranks
-    (ties by entry), then cut at ``limit``."""
-    ranked = Ranked.of(searcher.search(q, filter=allow, limit=None))
-    ranked.top = break_ties(searcher, ranked.top)[:limit]
-    return ranked
-
-
-def depth(limit: int | None) -> int | None:
-    """How many best matches to collect so that the top ``limit`` can be re-ranked."""
-    return None if limit is None else max(limit, RERANK_DEPTH)
-
-
-def rerank(
-    searcher: Searcher, ranked: Ranked, parsed: ParsedQuery, allow: Any, *, related: bool
-) -> None:
-    """Re-score ``ranked`` in place with their documents (see :mod:`search.engine.ranking`).
-
-    Only the best :data:`RERANK_DEPTH` are re-scored; the rest scored lower already and
-    keep their order. Siblings are added unless a clause is bound to one text field
-    (``vraag:``, ``antwoord:``, ``onderwerp:``: the user asked for that field); they
-    pass the filters and the excluded words like any hit. ``ranked.related`` holds
-    the docnums that only their document brought in.
-    """
-    top = list(ranked.top)
-    head, tail = top[:RERANK_DEPTH], top[RERANK_DEPTH:]
-    column = cached_column(searcher.reader(), "document_id")
-    siblings = None
-    if related and not any(c.field in STEMMED_FIELDS for c in parsed.positive):
-        nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
-
-        def siblings(document_id: str) -> list[int]:
-            q: Any = wq.Term("document_id", document_id)
-            if nots:
-                q = wq.AndNot(q, wq.Or(nots))
-            if allow is not None:
-                q = wq.And([q, allow])
-            return sorted(matching_docs(searcher, q))
-
-    order = cached_column(searcher.reader(), "order")  # "<document id>#<number:06d>"
-
-    def number(docnum: int) -> int:
-        return int(order[docnum].rsplit("#", 1)[1])
-
-    matched = ranked.matched
-    if siblings is not None:
-        documents_entries = siblings
-
-        def siblings(document_id: str) -> list[int]:  # a match stays where it ranks
-            return [d for d in documents_entries(document_id) if d not in matched]
-
-    fused, added = fuse(head, column.__getitem__, siblings, number)
-    ranked.top = break_ties(searcher, fused) + tail
-    ranked.related = added - matched
-    matched.update(added)
-
-
-def get(searcher: Searcher, entry_id: str) -> Question | None:
-    stored = searcher.document(entry_id=entry_id)
-    return entry_from_stored(stored) if stored else None
-
-
-def document(searcher: Searcher, document_id: str) -> tuple[Question, ...]:
-    entries = [entry_from_stored(f) for f in searcher.documents(document_id=document_id)]
-    return tuple(sorted(entries, key=lambda e: e.numbers))
-
-
-def lookup(searcher: Searcher, ident: str) -> tuple[Question, ...]:
-    ident = re.sub(r"^(\d{4})z(\d{5})", r"\1Z\2", ident.strip())  # 2019z12806
-    entry = get(searcher, ident) if "#" in ident else None
-    return (entry,) if entry else document(searcher, ident)
-
-
-def count_facets(reader: Reader, docnums: Iterable[int]) -> Facets:
-    """Count each facet value over ``docnums`` from the facets column."""
-    column = cached_column(reader, "facets")
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    # The entries of one Kamervraag mostly share one blob: parse each distinct one once.
-    for blob, times in Counter(column[docnum] for docnum in docnums).items():
-        values = json.loads(blob)
-        for name in FACETS:
-            counter = counters[name]
-            for value in values.get(name, ()):
-                counter[value] += times
-    return {
-        name: tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-        for name, counter in counters.items()
-    }

@@ -1,0 +1,60 @@
+"""What the index stores about entries, read directly: look-ups by id and the facet
+counts of a set of matches."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from search.engine.live import cached_column
+from search.engine.whoosh_types import Reader, Searcher
+from search.models import Facets, Question
+from search.schema import entry_from_stored
+
+__all__ = ["FACETS", "count_facets", "document", "get", "looks_like_id", "lookup"]
+
+#: The facets counted, in the order they are reported.
+FACETS = ("party", "member", "ministry", "year", "status")
+
+
+_ID_RE = re.compile(r"^\s*(?:\d{4}Z\d{5}|ah-tk-\d{8}-\d+|[^\s\"*:]+#\d+)(?:#\d+)?\s*$", re.I)
+
+
+def looks_like_id(query: str) -> bool:
+    """``2019Z12806``, ``2019Z12806#4``, ``ah-tk-20232024-1314``: worth a direct look-up."""
+    return bool(_ID_RE.match(query))
+
+
+def get(searcher: Searcher, entry_id: str) -> Question | None:
+    stored = searcher.document(entry_id=entry_id)
+    return entry_from_stored(stored) if stored else None
+
+
+def document(searcher: Searcher, document_id: str) -> tuple[Question, ...]:
+    entries = [entry_from_stored(f) for f in searcher.documents(document_id=document_id)]
+    return tuple(sorted(entries, key=lambda e: e.numbers))
+
+
+def lookup(searcher: Searcher, ident: str) -> tuple[Question, ...]:
+    ident = re.sub(r"^(\d{4})z(\d{5})", r"\1Z\2", ident.strip())  # 2019z12806
+    entry = get(searcher, ident) if "#" in ident else None
+    return (entry,) if entry else document(searcher, ident)
+
+
+def count_facets(reader: Reader, docnums: Iterable[int]) -> Facets:
+    """Count each facet value over ``docnums`` from the facets column."""
+    column = cached_column(reader, "facets")
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    # The entries of one Kamervraag mostly share one blob: parse each distinct one once.
+    for blob, times in Counter(column[docnum] for docnum in docnums).items():
+        values = json.loads(blob)
+        for name in FACETS:
+            counter = counters[name]
+            for value in values.get(name, ()):
+                counter[value] += times
+    return {
+        name: tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, counter in counters.items()
+    }
