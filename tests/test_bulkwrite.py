@@ -20,7 +20,7 @@ from whoosh.filedb.structfile import StructFile
 import search.build.bulkwrite as bulkwrite
 from search import Index
 from search.build.bulkwrite import BulkWriter
-from search.build.indexer import entry_fields
+from search.build.write import entry_fields
 from search.ingest import find_seed_files, merge_report, parse_file
 from search.schema import make_schema
 from tests.conftest import CORPUS, FIXTURES, SEEDS, VARIANTS

@@ -651,7 +651,7 @@ def _serve(read_fd: int, folder: Path, parent: int) -> None:
                 job = None
         if job is not None:
             schema, names, run_postings, codec, fields = job
-            gc.disable()  # as in the building process (search.build.indexer._no_gc)
+            gc.disable()  # as in the building process (search.build.write.write_whoosh)
             builder = _PostingsBuilder(schema, names, folder, run_postings)
             _run_helper(builder, codec, fields, parent, out)
         status = 0

@@ -29,7 +29,7 @@ from search.cli import startup  # noqa: F401
 
 # isort: split
 
-from search.build.indexer import read_current
+from search.build.generations import read_current
 from search.build.integrity import VerifyReport
 from search.cli.render import (
     changes_lines,
