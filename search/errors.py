@@ -93,6 +93,33 @@ class IndexPathError(SearchError):
         super().__init__(f"Cannot use {path} as an index: {reason}. Choose another --index-dir.")
 
 
+class IndexWriteError(SearchError):
+    """Writing a new generation failed for a reason outside kvsearch; the index was not
+    changed (the live generation stays live).
+
+    Attributes:
+        path: The index folder.
+        code: ``os`` (an operating-system error, such as a full disk; ``detail`` is its
+            text), ``memory`` (out of memory) or ``killed`` (the write helper process
+            was killed, as the kernel does when memory runs out; ``detail`` names the
+            signal).
+        detail: The operating system's text, or the signal's name.
+    """
+
+    def __init__(self, path: Path, code: str, detail: str = "") -> None:
+        self.path = path
+        self.code = code
+        self.detail = detail
+        reason = {
+            "memory": "out of memory",
+            "killed": f"the write helper process was killed by {detail}",
+        }.get(code, detail)
+        super().__init__(
+            f"Writing the index at {path} failed ({reason}); the index was not changed. "
+            "Free disk space or memory, then run the build again."
+        )
+
+
 class SeedError(SearchError):
     """The seed paths given to a build are unusable as a whole."""
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from search.build import indexer, integrity
+from search.build import generations, indexer, integrity, manifest
 from search.build.indexer import Progress
 from search.build.integrity import VerifyReport, guard_iteration, guard_reads
+from search.build.trust import check_trust
 from search.engine import pipeline
 from search.engine.scoring import weighting
 from search.engine.whoosh_types import Searcher
@@ -83,22 +84,22 @@ class Index:
         """
         path = Path(path)
         for attempt in range(3):
-            gen = indexer.live_generation(path)
+            gen = generations.live_generation(path)
             try:
                 return cls._open_generation(path, gen, trust)
             except SearchError:
                 # A build may have swapped generations while we opened: try the new one.
-                if attempt == 2 or indexer.read_current(path) == gen.name:
+                if attempt == 2 or generations.read_current(path) == gen.name:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
     @classmethod
     def _open_generation(cls, path: Path, gen: Path, trust: bool = False) -> Index:
-        indexer.check_trust(path, gen, trust=trust)
-        meta = indexer.read_meta(path, gen, manifest=False)  # searching needs no manifest
+        check_trust(path, gen, trust=trust)
+        meta = manifest.read_meta(path, gen, manifest=False)  # searching needs no manifest
         ix: Any = None
         try:
-            ix = indexer.open_for_reading(gen)
+            ix = generations.open_for_reading(gen)
             index = cls(path, gen, ix, meta, trust)
             index._searcher = ix.searcher(
                 weighting=weighting()
@@ -199,7 +200,7 @@ class Index:
     def verify(self) -> VerifyReport:
         """Read every file of the live generation and compare it with the checksum
         recorded when it was written (see :mod:`search.build.integrity`)."""
-        return integrity.verify(self.path, indexer.live_generation(self.path))
+        return integrity.verify(self.path, generations.live_generation(self.path))
 
     def _reopen(self) -> None:
         fresh = Index.open(self.path, trust=self._trust)  # first: if it fails, keep this one
@@ -243,7 +244,7 @@ class Index:
     def sources(self) -> tuple[Path, ...]:
         """The folders and files the index is built from (absolute paths); an update
         without seeds reads them again."""
-        return tuple(Path(x) for x in indexer.recorded_sources(self._meta))
+        return tuple(Path(x) for x in manifest.recorded_sources(self._meta))
 
     @property
     def info(self) -> dict[str, Any]:
@@ -294,7 +295,7 @@ class Index:
         """
         if self._ix is None:
             raise IndexClosedError(self.path)
-        live = indexer.read_current(self.path)
+        live = generations.read_current(self.path)
         if live is not None and live != self._generation.name:
             try:
                 self._reopen()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import signal
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
@@ -20,7 +21,9 @@ from whoosh.filedb.structfile import StructFile
 import search.build.bulkwrite as bulkwrite
 from search import Index
 from search.build.bulkwrite import BulkWriter
-from search.build.indexer import entry_fields
+from search.build.write import entry_fields
+from search.cli.texts import dutch_message
+from search.errors import IndexWriteError, SearchError
 from search.ingest import find_seed_files, merge_report, parse_file
 from search.schema import make_schema
 from tests.conftest import CORPUS, FIXTURES, SEEDS, VARIANTS
@@ -347,3 +350,71 @@ def test_failed_helper_forked_ahead_fails_the_build(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="no more documents"):
         writer.commit()
     assert not list(path.glob(".bulk*"))
+
+
+class _ReadsSpool:
+    """A helper's ``fields`` whose spool file is gone (an ``OSError`` in the helper)."""
+
+    def __init__(self, fields: list[dict[str, Any]], spool: Path) -> None:
+        self.fields = fields
+        self.spool = spool
+
+    def __call__(self) -> Iterator[dict[str, Any]]:
+        yield self.fields[0]
+        self.spool.read_bytes()  # removed meanwhile, as a cleaned-up disk would
+        yield from self.fields[1:]
+
+
+class _Killed:
+    """A helper's ``fields`` during which the helper is killed (as by the OOM killer)."""
+
+    def __init__(self, fields: list[dict[str, Any]]) -> None:
+        self.fields = fields
+
+    def __call__(self) -> Iterator[dict[str, Any]]:
+        yield self.fields[0]
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield from self.fields[1:]
+
+
+def _helper_commit(path: Path, fields: list[dict[str, Any]], job: Any) -> None:
+    """Write ``fields`` with a helper forked ahead that runs ``job``, and commit."""
+    path.mkdir()
+    process = bulkwrite.HelperProcess(path)
+    ix = whoosh_index.create_in(str(path), make_schema())
+    writer = BulkWriter(ix)
+    writer.start_helper(job, process=process)
+    for f in fields:
+        writer.add_document(f)
+    writer.commit()
+
+
+def test_helper_os_error_is_an_index_write_error(tmp_path: Path) -> None:
+    fields = _fields(VARIANTS)
+    path = tmp_path / "index" / "gen-1"
+    path.parent.mkdir()
+    with pytest.raises(IndexWriteError, match="Free disk space") as caught:
+        _helper_commit(path, fields, _ReadsSpool(fields, tmp_path / "gone.spool"))
+    assert caught.value.code == "os"
+    assert caught.value.detail == "No such file or directory"
+    assert caught.value.path == tmp_path / "index"  # the index folder, not the generation
+    assert not list(path.glob(".bulk*"))
+    assert "schijfruimte" in dutch_message(caught.value)
+
+
+def test_killed_helper_is_an_index_write_error(tmp_path: Path) -> None:
+    fields = _fields(VARIANTS)
+    path = tmp_path / "index" / "gen-1"
+    path.parent.mkdir()
+    with pytest.raises(IndexWriteError, match="killed by SIGKILL") as caught:
+        _helper_commit(path, fields, _Killed(fields))
+    assert caught.value.code == "killed"
+    assert not list(path.glob(".bulk*"))
+    assert "SIGKILL" in dutch_message(caught.value)
+
+
+def test_a_bug_in_the_helper_is_no_search_error(tmp_path: Path) -> None:
+    fields = _fields(VARIANTS)
+    with pytest.raises(RuntimeError, match="no more documents") as caught:
+        _helper_commit(tmp_path / "ix", fields, _Broken(fields))
+    assert not isinstance(caught.value, SearchError)

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from search import FilterError, Index, IndexCorruptError
+from search.build import indexer
 from search.build.integrity import CHECKSUMS_FILE
 from search.build.storage import COPY_BELOW, MappedStorage
 from search.cli import main
@@ -259,3 +260,32 @@ def test_truncation_under_a_live_reader_is_no_bus_error(index_copy: Path) -> Non
     assert reader.returncode != -7, "killed by SIGBUS"
     assert reader.returncode == 0, err
     assert out.splitlines() == [f"corrupt {segment.name}"] * 4
+
+
+def test_check_of_a_missing_segment_is_index_corrupt(tmp_path: Path) -> None:
+    _, path = seed_copy_index(tmp_path)
+    _segment(path).unlink()
+    with pytest.raises(IndexCorruptError, match="kvsearch rebuild") as caught:
+        indexer.check(path)
+    assert isinstance(caught.value.__cause__, OSError)
+
+
+def test_check_of_an_undecodable_table_of_contents_is_index_corrupt(tmp_path: Path) -> None:
+    _, path = seed_copy_index(tmp_path)
+    (toc,) = _generation(path).glob("*.toc")
+    toc.write_bytes(b"\x5a" * toc.stat().st_size)
+    with pytest.raises(IndexCorruptError, match="kvsearch rebuild"):
+        indexer.check(path)
+
+
+def test_rebuild_over_damaged_stored_fields_reports_every_document_new(tmp_path: Path) -> None:
+    seeds, path = seed_copy_index(tmp_path)
+    with Index.build(path, [seeds], full=True) as index:
+        intact = index.last_build
+    assert intact is not None and not intact.changes.new  # the summary compares states
+    _flip(path, "_stored.col")
+    with Index.build(path, [seeds], full=True) as index:
+        report = index.last_build
+        assert index.verify().ok
+    # The damaged generation's states cannot be read: no comparison, not a failure.
+    assert report is not None and len(report.changes.new) == intact.documents

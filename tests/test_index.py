@@ -25,7 +25,7 @@ from search import (
     SearchResults,
     SeedError,
 )
-from search.build import indexer
+from search.build import layout, manifest
 from tests.conftest import DATA, SEEDS, VARIANTS
 
 
@@ -195,11 +195,11 @@ def test_other_analysis_version_is_refused(
 
 def test_open_reads_the_metadata_without_the_manifest(seed_index_path: Path) -> None:
     gen = _live(seed_index_path)
-    full = indexer.read_meta(seed_index_path, gen)
-    head = indexer._read_meta_head(gen / indexer.META_FILE)
+    full = manifest.read_meta(seed_index_path, gen)
+    head = manifest.read_meta_head(gen / layout.META_FILE)
     assert head is not None  # the build writes the manifest last, as the reader expects
     assert head == {key: value for key, value in full.items() if key != "files"}
-    assert indexer.read_meta(seed_index_path, gen, manifest=False) == head
+    assert manifest.read_meta(seed_index_path, gen, manifest=False) == head
     with Index.open(seed_index_path) as index:
         assert index.info == head
 

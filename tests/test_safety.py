@@ -65,13 +65,13 @@ def _processes_naming(text: str) -> list[int]:
 
 def _many_seeds(folder: Path) -> None:
     """Enough seed files for the build to parse them in a pool of processes."""
-    from search.build import indexer
+    from search.build import parse
 
-    if indexer._usable_cpus() < 2:
+    if parse.usable_cpus() < 2:
         pytest.skip("the parse pool needs two CPUs")
     folder.mkdir()
     files = sorted(FIXTURES.glob("*.txt"))
-    copies = -(-indexer.PARALLEL_PARSE_FILES // len(files))
+    copies = -(-parse.PARALLEL_PARSE_FILES // len(files))
     for n in range(copies):
         for f in files:
             shutil.copy(f, folder / f"{n}_{f.name}")

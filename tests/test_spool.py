@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
 
-import search.build.indexer as indexer
 from search import Index
-from search.build.indexer import entry_fields, live_generation
+from search.build import parse, write
+from search.build.generations import live_generation
 from search.build.spool import Spool
+from search.build.write import entry_fields
 from search.ingest import find_seed_files, merge_report, parse_file
 from search.models import Document
 from search.schema import make_schema
@@ -75,8 +76,8 @@ def test_spooled_build_equals_in_memory_merge(
     fields = list(entry_fields(documents))
     expected = _snapshot(_bulk_build(tmp_path / "expected", fields))
     if parallel:  # the parse pool and the write helper, even for a few files
-        monkeypatch.setattr(indexer, "PARALLEL_PARSE_FILES", 2)
-        monkeypatch.setattr(indexer, "PARALLEL_WRITE_ENTRIES", 2)
+        monkeypatch.setattr(parse, "PARALLEL_PARSE_FILES", 2)
+        monkeypatch.setattr(write, "PARALLEL_WRITE_ENTRIES", 2)
     with Index.build(tmp_path / "index", [seeds]) as index:
         report = index.last_build
     assert report is not None
@@ -105,7 +106,7 @@ def test_failed_build_removes_its_spool(tmp_path: Path, monkeypatch: pytest.Monk
         assert list(next(path.glob("gen-*")).glob(".spool-*.tmp"))
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(indexer, "_write_whoosh", broken)
+    monkeypatch.setattr(write, "write_whoosh", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         Index.build(path, [seeds])
     assert not list(path.glob("gen-*"))

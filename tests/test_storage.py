@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-from search.build import indexer
+from search.build import generations
 from search.build.storage import MappedStorage, _ViewReader
 
 
@@ -45,7 +45,7 @@ def test_view_reader_behaves_like_bytesio() -> None:
 
 
 def _generation(index_path: Path) -> Path:
-    return index_path / indexer.read_current(index_path)
+    return index_path / generations.read_current(index_path)
 
 
 def test_mapped_storage_reads_what_file_storage_reads(fixture_index_path: Path) -> None:

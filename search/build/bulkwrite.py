@@ -38,7 +38,9 @@ import marshal
 import os
 import pickle
 import shutil
+import signal
 import struct
+import sys
 import traceback
 import zlib
 from array import array
@@ -57,6 +59,7 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.dutch.analysis import index_chain, index_words
+from search.errors import IndexWriteError
 
 __all__ = ["RUN_POSTINGS", "SPLIT_FIELD", "BulkWriter"]
 
@@ -529,17 +532,35 @@ class _Helper:
 
     def __init__(self, pid: int, folder: Path) -> None:
         self.pid = pid
+        self.folder = folder
         self.postings = folder / f".bulk-helper-{pid}.pst"
         self.terms = folder / f".bulk-helper-{pid}.terms"
         self.error = folder / f".bulk-helper-{pid}.err"
+        #: What a helper that failed for a reason outside kvsearch (an ``OSError``,
+        #: ``MemoryError``) writes: ``<code>\n<detail>`` (see ``IndexWriteError``).
+        self.cause = folder / f".bulk-helper-{pid}.cause"
 
     def wait(self) -> None:
-        """Wait for the helper to finish; raise when it failed."""
+        """Wait for the helper to finish; raise when it failed.
+
+        Raises:
+            IndexWriteError: It ran out of disk space or memory (or met another
+                operating-system error), or was killed by a signal. The index folder
+                named is the parent of the generation's folder it writes to.
+            RuntimeError: It failed otherwise: a bug, with the helper's traceback.
+        """
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if os.waitstatus_to_exitcode(status) != 0:
-            detail = self.error.read_text("utf-8") if self.error.exists() else f"status {status}"
-            raise RuntimeError(f"the index helper process failed: {detail}")
+        code = os.waitstatus_to_exitcode(status)
+        if code == 0:
+            return
+        if code < 0:  # the OOM killer, or someone's kill
+            raise IndexWriteError(self.folder.parent, "killed", signal.Signals(-code).name)
+        if self.cause.exists():
+            kind, _, detail = self.cause.read_text("utf-8").partition("\n")
+            raise IndexWriteError(self.folder.parent, kind, detail)
+        detail = self.error.read_text("utf-8") if self.error.exists() else f"status {status}"
+        raise RuntimeError(f"the index helper process failed: {detail}")
 
     def stop(self) -> None:
         if self.pid:
@@ -549,7 +570,7 @@ class _Helper:
             except (ProcessLookupError, ChildProcessError):
                 pass
             self.pid = 0
-        for path in (self.postings, self.terms, self.error):
+        for path in (self.postings, self.terms, self.error, self.cause):
             path.unlink(missing_ok=True)
 
 
@@ -651,7 +672,7 @@ def _serve(read_fd: int, folder: Path, parent: int) -> None:
                 job = None
         if job is not None:
             schema, names, run_postings, codec, fields = job
-            gc.disable()  # as in the building process (search.build.indexer._no_gc)
+            gc.disable()  # as in the building process (search.build.write.write_whoosh)
             builder = _PostingsBuilder(schema, names, folder, run_postings)
             _run_helper(builder, codec, fields, parent, out)
         status = 0
@@ -662,9 +683,16 @@ def _serve(read_fd: int, folder: Path, parent: int) -> None:
 
 
 def _report_failure(out: _Helper, builder: _PostingsBuilder | None) -> None:
-    """In a failing helper: leave the traceback for the parent, remove the runs."""
+    """In a failing helper: leave the traceback for the parent, and what kind of
+    failure outside kvsearch it was, if it was one (:meth:`_Helper.wait`); remove the
+    runs."""
+    exc = sys.exc_info()[1]
     with contextlib.suppress(BaseException):
         out.error.write_text(traceback.format_exc(), "utf-8")
+        if isinstance(exc, MemoryError):
+            out.cause.write_text("memory\n", "utf-8")
+        elif isinstance(exc, OSError):
+            out.cause.write_text(f"os\n{exc.strerror or exc}", "utf-8")
     if builder is not None:
         builder.cleanup()
 

@@ -57,6 +57,7 @@ __all__ = [
     "VerifyReport",
     "guard_iteration",
     "guard_reads",
+    "is_damaged",
     "record",
     "verify",
     "verify_for_link",
@@ -64,7 +65,7 @@ __all__ = [
 
 #: The checksums of a generation's files, in the generation's folder.
 CHECKSUMS_FILE = "checksums.json"
-#: The generation's description (:data:`search.build.indexer.META_FILE`): not checksummed.
+#: The generation's description (:data:`search.build.layout.META_FILE`): not checksummed.
 _META_FILE = "kvsearch.json"
 _FORMAT = "kvsearch-checksums"
 _CHUNK = 1 << 22
@@ -249,6 +250,12 @@ def verify(path: Path, gen: Path) -> VerifyReport:
 def _describe(damaged: list[Damage]) -> str:
     parts = [f"{d.file}: {d.problem}" for d in damaged]
     return "damaged files: " + ", ".join(parts)
+
+
+def is_damaged(gen: Path) -> bool:
+    """Whether a file of the generation fails its recorded checksum (or the checksums
+    themselves cannot be read); False when none were recorded."""
+    return bool(_damage(gen)[1])
 
 
 def verify_for_link(live: Path) -> None:

@@ -14,7 +14,7 @@ reads (``get``, ``get_int``, …) are slices of memory.
 bus error (SIGBUS), which kills the process rather than raising. kvsearch itself never
 truncates a mapped file: Whoosh never rewrites a segment file, and a build removes a
 generation's folder only when it is neither live nor the previous one
-(``search/build/indexer.py``); a removed file stays mapped. Against anyone else doing it (a
+(``search/build/generations.py``); a removed file stays mapped. Against anyone else doing it (a
 user, a tool, a full disk being cleaned up), two defences:
 
 - files of at most :data:`COPY_BELOW` bytes (tables of contents, the small segments an

@@ -20,9 +20,11 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from search.build.generations import read_current
+from search.build.layout import CURRENT_FILE, LOCK_FILE, PREVIOUS_FILE
 from search.errors import IndexUntrustedError
 
-__all__ = ["TRUST_ENV", "check_files", "is_trusted"]
+__all__ = ["TRUST_ENV", "check_files", "check_trust", "index_files", "is_trusted"]
 
 #: The environment variable that names trusted index folders.
 TRUST_ENV = "KVSEARCH_TRUST_INDEX"
@@ -71,8 +73,6 @@ def _check(path: Path, file: Path, *, follow: bool) -> None:
 def index_files(path: Path, gen: Path | None) -> list[Path]:
     """What opening the index reads: the entries kvsearch keeps in the folder, the
     generation's folder and every file in it."""
-    from search.build.indexer import CURRENT_FILE, LOCK_FILE, PREVIOUS_FILE  # no cycle at import
-
     files = [path / CURRENT_FILE, path / PREVIOUS_FILE, path / LOCK_FILE]
     if gen is not None:
         files.append(gen)
@@ -82,3 +82,19 @@ def index_files(path: Path, gen: Path | None) -> list[Path]:
         except OSError:
             pass
     return files
+
+
+def check_trust(path: Path, gen: Path | None = None, *, trust: bool = False) -> None:
+    """Refuse an index folder that someone else could have written: the folder, what
+    kvsearch keeps in it and the files of the generation ``gen`` (the live one when
+    None and ``CURRENT`` names one).
+
+    Raises:
+        IndexUntrustedError: One of them is not this user's, or is writable by others.
+    """
+    if trust or not path.exists():
+        return
+    if gen is None:
+        name = read_current(path)
+        gen = path / name if name else None
+    check_files(path, index_files(path, gen))

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from search.build.indexer import read_current
+from search.build.generations import read_current
 from search.build.integrity import VerifyReport
 from search.cli.app import help_option, main
 from search.cli.following import watch_errors, watch_news

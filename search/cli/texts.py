@@ -23,6 +23,7 @@ from search.errors import (
     IndexPathError,
     IndexUntrustedError,
     IndexVersionError,
+    IndexWriteError,
     QuerySyntaxError,
     SearchError,
     SeedError,
@@ -101,6 +102,13 @@ def dutch_message(exc: SearchError) -> str:
         return (
             f"{exc.path} kan geen index zijn ({_REASONS_NL.get(exc.reason, exc.reason)}). "
             "Kies een andere --index-dir."
+        )
+    if isinstance(exc, IndexWriteError):
+        why = {"memory": "te weinig geheugen", "killed": f"hulpproces gestopt door {exc.detail}"}
+        return (
+            f"het schrijven van de index in {exc.path}/ is mislukt "
+            f"({why.get(exc.code, exc.detail)}); de index is niet veranderd. "
+            "Maak schijfruimte of geheugen vrij en probeer het opnieuw."
         )
     if isinstance(exc, SeedError):
         shown = shown_path(os.fsencode(str(exc.path)).decode("utf-8", "backslashreplace"))

@@ -1,7 +1,7 @@
 """What an updated index answers as a fresh build of the same seeds would: live terms.
 
 An update deletes the entries of changed and removed files and adds them again in a
-new segment (``search/build/indexer.py``). Whoosh marks the deleted entries; their words stay
+new segment (``search/build/write.py``). Whoosh marks the deleted entries; their words stay
 in the term dictionary of the segment they were deleted from, with document
 frequencies that still count them, until the segment is merged away. Anything that
 *expands* or *judges* words by the term dictionary then sees words that occur only in

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from search.build.layout import WATCH_FILE, WATCH_LOCK_FILE
 from search.errors import (
     FilterError,
     QuerySyntaxError,
@@ -41,8 +42,6 @@ from search.models import Changes, Filters, Hit
 
 __all__ = ["WATCH_FILE", "Watch", "WatchNews", "Watches", "filters_from_json", "filters_to_json"]
 
-WATCH_FILE = "watches.json"
-LOCK_FILE = "watches.lock"
 FORMAT = "kvsearch-watches"
 #: The version of ``watches.json``; a newer one is refused, never overwritten.
 VERSION = 1
@@ -360,7 +359,7 @@ def _find(data: dict[str, Any], path: Path, name: str) -> dict[str, Any]:
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     """Hold the watches' lock (an ``flock``, released by the kernel if we die)."""
-    fd = os.open(path.with_name(LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path.with_name(WATCH_LOCK_FILE), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
@@ -406,14 +405,10 @@ def _valid(record: object) -> bool:
     )
 
 
-def is_temporary(name: str) -> bool:
-    """Whether ``name`` is a temporary file of :func:`_write` (``watches.json.<pid>.new``)."""
-    return name.startswith(f"{WATCH_FILE}.") and name.endswith(".new")
-
-
 def _write(path: Path, data: dict[str, Any]) -> None:
     """Replace the file atomically. The temporary file's name does not start with a
-    dot: a build removes ``.*.tmp`` leftovers of its own in the index folder."""
+    dot: a build removes ``.*.tmp`` leftovers of its own in the index folder (and
+    knows this one's name: :func:`search.build.layout.is_watch_temporary`)."""
     data["format"], data["version"] = FORMAT, VERSION
     for stale in path.parent.glob(f"{path.name}.*.new"):  # of a killed process (we hold the lock)
         stale.unlink(missing_ok=True)
