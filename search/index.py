@@ -104,9 +104,11 @@ class Index:
             index._searcher = ix.searcher(
                 weighting=weighting()
             )  # opens every segment file: find damage now
-        except Exception as exc:  # Whoosh raises many kinds for a damaged index
+        except Exception as exc:
             if ix is not None:
                 ix.close()
+            if not integrity.damage(gen, exc):
+                raise  # a bug, not a damaged index
             raise IndexCorruptError(path, f"{type(exc).__name__}: {exc}") from exc
         return index
 

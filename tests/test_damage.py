@@ -289,3 +289,27 @@ def test_rebuild_over_damaged_stored_fields_reports_every_document_new(tmp_path:
         assert index.verify().ok
     # The damaged generation's states cannot be read: no comparison, not a failure.
     assert report is not None and len(report.changes.new) == intact.documents
+
+
+def test_opening_a_damaged_index_is_index_corrupt_and_a_bug_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening converts what damaged files raise, and only that: an error that a bug
+    raises too (KeyError) with every checksum intact propagates as it is."""
+    _, path = seed_copy_index(tmp_path)
+    (toc,) = _generation(path).glob("*.toc")
+    saved = toc.read_bytes()
+    toc.write_bytes(b"\x5a" * len(saved))
+    with pytest.raises(IndexCorruptError, match="kvsearch rebuild"):
+        Index.open(path)
+    toc.write_bytes(saved)
+    Index.open(path).close()
+
+    from search.build import generations
+
+    def buggy(gen: Path) -> object:
+        raise KeyError("a bug while opening")
+
+    monkeypatch.setattr(generations, "open_for_reading", buggy)
+    with pytest.raises(KeyError, match="a bug while opening"):
+        Index.open(path)

@@ -55,7 +55,7 @@ from search.build.plan import (
     under,
 )
 from search.build.spool import Spool, SpooledDocuments
-from search.build.summary import READ_ERRORS, changes, damage, document_states
+from search.build.summary import changes, document_states
 from search.build.trust import check_trust
 from search.build.write import Progress, count_documents
 from search.errors import IndexCorruptError
@@ -274,8 +274,8 @@ def check(path: Path, seeds: Sequence[Path] = (), *, trust: bool = False) -> Che
         with ix.searcher() as searcher:
             count = searcher.doc_count()
         ix.close()
-    except (*READ_ERRORS, *integrity.SUSPECT_ERRORS) as exc:
-        if not damage(gen, exc):
+    except (*integrity.READ_ERRORS, *integrity.SUSPECT_ERRORS) as exc:
+        if not integrity.damage(gen, exc):
             raise  # a bug, not a damaged index
         raise IndexCorruptError(path, f"{type(exc).__name__}: {exc}") from exc
     if count != meta["entries"]:

@@ -49,6 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
+from whoosh import index as whoosh_index
+
 from search.errors import IndexCorruptError, SearchError
 
 __all__ = [
@@ -58,6 +60,8 @@ __all__ = [
     "guard_iteration",
     "guard_reads",
     "is_damaged",
+    "READ_ERRORS",
+    "damage",
     "record",
     "verify",
     "verify_for_link",
@@ -250,6 +254,29 @@ def verify(path: Path, gen: Path) -> VerifyReport:
 def _describe(damaged: list[Damage]) -> str:
     parts = [f"{d.file}: {d.problem}" for d in damaged]
     return "damaged files: " + ", ".join(parts)
+
+
+#: What opening or reading a damaged generation raises that no bug does: a missing or
+#: unreadable file, Whoosh's own index errors (no or an unknown table of contents),
+#: and data that cannot be decoded. Errors a bug raises as well are damage only when
+#: the checksums say so (see :func:`damage`).
+READ_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    whoosh_index.IndexError,
+    *DECODE_ERRORS,
+)
+
+
+def damage(gen: Path, exc: BaseException) -> bool:
+    """Whether ``exc``, raised while reading the generation ``gen``, is the damage of
+    its files rather than a bug: one of :data:`READ_ERRORS`, or one of
+    :data:`SUSPECT_ERRORS` while the checksums find a file
+    damaged."""
+    if isinstance(exc, READ_ERRORS):
+        return True
+    # Whoosh raises a bare Exception for a bad block tag or header ("Block tag error").
+    suspect = isinstance(exc, SUSPECT_ERRORS) or type(exc) is Exception
+    return suspect and is_damaged(gen)
 
 
 def is_damaged(gen: Path) -> bool:

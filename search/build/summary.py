@@ -12,37 +12,15 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from search.build import integrity
 from search.build.generations import open_for_reading
 from search.models import Changes, Document, DocumentChange, Question
 from search.schema import entry_from_stored
 
-__all__ = ["READ_ERRORS", "State", "changes", "document_states", "state", "state_of"]
+__all__ = ["State", "changes", "document_states", "state", "state_of"]
 
 #: A document's state for the change summary: (subject, answered date, answered, delayed).
 State = tuple[str | None, date | None, bool, bool]
-
-#: What opening or reading a damaged generation raises that no bug does: a missing or
-#: unreadable file, Whoosh's own index errors (no or an unknown table of contents),
-#: and data that cannot be decoded. Errors a bug raises as well are damage only when
-#: the checksums say so (see :func:`damage`).
-READ_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    whoosh_index.IndexError,
-    *integrity.DECODE_ERRORS,
-)
-
-
-def damage(gen: Path, exc: BaseException) -> bool:
-    """Whether ``exc``, raised while reading the generation ``gen``, is the damage of
-    its files rather than a bug: one of :data:`READ_ERRORS`, or one of
-    :data:`~search.build.integrity.SUSPECT_ERRORS` while the checksums find a file
-    damaged."""
-    if isinstance(exc, READ_ERRORS):
-        return True
-    return isinstance(exc, integrity.SUSPECT_ERRORS) and integrity.is_damaged(gen)
 
 
 def state_of(entries: Sequence[Question]) -> State:
@@ -68,8 +46,8 @@ def document_states(gen: Path, ids: set[str] | None) -> dict[str, State]:
     states: dict[str, State] = {}
     try:
         ix = open_for_reading(gen)
-    except (*READ_ERRORS, *integrity.SUSPECT_ERRORS) as exc:
-        if damage(gen, exc):
+    except (*integrity.READ_ERRORS, *integrity.SUSPECT_ERRORS) as exc:
+        if integrity.damage(gen, exc):
             return states
         raise
     try:
@@ -84,8 +62,8 @@ def document_states(gen: Path, ids: set[str] | None) -> dict[str, State]:
             grouped.setdefault(entry.document_id, []).append(entry)
         for doc_id, entries in grouped.items():
             states[doc_id] = state_of(entries)
-    except (*READ_ERRORS, *integrity.SUSPECT_ERRORS) as exc:
-        if damage(gen, exc):
+    except (*integrity.READ_ERRORS, *integrity.SUSPECT_ERRORS) as exc:
+        if integrity.damage(gen, exc):
             return {}
         raise
     finally:
