@@ -22,9 +22,22 @@ Reading (:mod:`search.engine.scoring`, :mod:`search.engine.live`):
   to, read and overridden to expand only to words of live entries
   (:func:`expanded_words`, :func:`live_expanding`).
 
-Writing and storage (:mod:`search.build.bulkwrite`, :mod:`search.build.storage`) use
-further private names; they are listed in :data:`BUILD_NAMES` and touched by the same
-test.
+Writing (:mod:`search.build.bulkwrite`) and storage (:mod:`search.build.storage`):
+
+* ``W3Codec._blocklimit``/``_compression``: the posting block size and zlib level a
+  W3 segment is written with, so that the bulk writer writes the same bytes
+  (:func:`block_settings`).
+* ``W3TermInfo._struct``: the layout of a term's info record (:data:`TERMINFO`).
+* ``W3FieldWriter._tindex``/``_fieldid``/``_postfile``: the term index, the field's
+  number and the posting file of a segment being written, which the bulk writer
+  fills itself (:func:`term_index`, :func:`replace_term_index`, :func:`field_number`,
+  :func:`postings_out`); ``HashWriter._write_hashes`` is overridden by its term index,
+  which keeps the hash buckets in arrays, and ``W3PostingsWriter._write_block`` is
+  the code its block encoder reproduces.
+* ``FileIndex._read_toc``: the table of contents of a new, empty index (its schema
+  and generation number) without opening a reader (:func:`read_toc`).
+* ``BufferFile._buf``/``_name`` (set by the memory-mapped file class) and
+  ``FileStorage._fpath``: a file's path in a storage (:func:`storage_path`).
 
 At import the installed Whoosh's version is checked against the one these names were
 read from (:data:`WRITTEN_FOR`); another raises :class:`~search.errors.DependencyError`
@@ -47,14 +60,22 @@ __all__ = [
     "BUILD_NAMES",
     "INT_SIZE",
     "READ_NAMES",
+    "TERMINFO",
     "WRITTEN_FOR",
+    "block_settings",
     "check_version",
     "expanded_words",
     "field_b",
+    "field_number",
     "length_bytes",
     "live_expanding",
     "posting_file",
+    "postings_out",
+    "read_toc",
+    "replace_term_index",
     "segment_cache",
+    "storage_path",
+    "term_index",
 ]
 
 #: The Whoosh release whose private names this module was written against (the
@@ -173,3 +194,44 @@ def live_expanding(
 
     Live.__name__ = Live.__qualname__ = f"Live{base.__name__}"
     return Live
+
+
+#: The ``struct`` layout of a W3 term info record.
+TERMINFO: Any = whoosh3.W3TermInfo._struct
+
+
+def block_settings(codec: Any) -> tuple[int, int]:
+    """(postings per block, zlib level) of a W3 codec."""
+    return int(codec._blocklimit), int(codec._compression)
+
+
+def term_index(fieldwriter: Any) -> Any:
+    """The term index a W3 field writer writes to."""
+    return fieldwriter._tindex
+
+
+def replace_term_index(fieldwriter: Any, wrap: Callable[[Any], Any]) -> Any:
+    """Replace a W3 field writer's term index by ``wrap(term index)``; the new one."""
+    fieldwriter._tindex = wrap(fieldwriter._tindex)
+    return fieldwriter._tindex
+
+
+def field_number(fieldwriter: Any) -> int:
+    """The number of the field a W3 field writer is writing."""
+    return int(fieldwriter._fieldid)
+
+
+def postings_out(fieldwriter: Any) -> Any:
+    """The posting file a W3 field writer writes to."""
+    return fieldwriter._postfile
+
+
+def read_toc(ix: Any) -> Any:
+    """The table of contents of a file index."""
+    return ix._read_toc()
+
+
+def storage_path(storage: Any, name: str) -> str:
+    """The path of file ``name`` in a file storage."""
+    path: str = storage._fpath(name)
+    return path

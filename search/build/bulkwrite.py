@@ -50,7 +50,7 @@ from pickle import dumps
 from typing import Any, BinaryIO
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _MAGIC
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Frequency, Positions
@@ -60,6 +60,14 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from search.dutch.analysis import index_chain, index_words
 from search.errors import IndexWriteError
+from search.internals import (
+    TERMINFO,
+    block_settings,
+    field_number,
+    postings_out,
+    read_toc,
+    replace_term_index,
+)
 
 __all__ = ["RUN_POSTINGS", "SPLIT_FIELD", "BulkWriter"]
 
@@ -355,8 +363,7 @@ class _PostingsBuilder:
         """Write every term's postings to ``postfile`` in the codec's format (the bytes
         ``W3PostingsWriter`` writes) and pass (field, term, term info bytes) to
         ``term``, in order."""
-        blocklimit: int = codec._blocklimit
-        compression: int = codec._compression
+        blocklimit, compression = block_settings(codec)
         lastname: str | None = None
         fixed: int | None = None
         lengths = bytearray()
@@ -449,7 +456,7 @@ def _encode_postings(
         parts.append(_INT.pack(-size if end >= count else size))
         parts.append(infobytes)
         parts.append(databytes)
-    info = W3TermInfo._struct.pack(
+    info = TERMINFO.pack(
         0,
         total,
         count,
@@ -609,7 +616,7 @@ def _moved(info: bytes, base: int) -> bytes:
     ``base``; inlined postings (a flag byte first) have no offset."""
     if info[0]:
         return info
-    at = W3TermInfo._struct.size
+    at = TERMINFO.size
     offset: int = _LONG.unpack_from(info, at)[0]
     return info[:at] + _LONG.pack(offset + base) + info[at + _LONG.size :]
 
@@ -711,7 +718,7 @@ class BulkWriter:
         if not self._lock.acquire():
             raise LockError
         try:
-            info = ix._read_toc()
+            info = read_toc(ix)
             if info.segments:
                 raise ValueError("BulkWriter writes new indexes only; this one has segments")
             self._generation: int = info.generation + 1
@@ -869,7 +876,7 @@ class BulkWriter:
     def _write_postings(self) -> None:
         schema = self._schema
         fieldwriter = self._codec.field_writer(self._storage, self._segment)
-        fieldwriter._tindex = _TermIndex(fieldwriter._tindex)
+        tindex = replace_term_index(fieldwriter, _TermIndex)
         lastname: str | None = None
 
         def term(name: str, btext: bytes, info: bytes) -> None:
@@ -879,14 +886,14 @@ class BulkWriter:
                     fieldwriter.finish_field()
                 fieldwriter.start_field(name, schema[name])
                 lastname = name
-            fieldwriter._tindex.add(pack_ushort(fieldwriter._fieldid) + btext, info)
+            tindex.add(pack_ushort(field_number(fieldwriter)) + btext, info)
 
         try:
             self._postings.doc_count = self._docnum
-            self._postings.write(self._codec, fieldwriter._postfile, term)
+            self._postings.write(self._codec, postings_out(fieldwriter), term)
             self._postings.cleanup()
             if self._helper is not None:
-                self._append_helper(fieldwriter._postfile, term)
+                self._append_helper(postings_out(fieldwriter), term)
             if lastname is not None:
                 fieldwriter.finish_field()
         finally:

@@ -41,6 +41,8 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 
+from search.internals import storage_path
+
 __all__ = ["COPY_BELOW", "MappedStorage"]
 
 #: Files up to this size are read into memory at open instead of mapped (see above).
@@ -123,7 +125,7 @@ class MappedStorage(FileStorage):  # type: ignore[misc]  # Whoosh is untyped
         self._maps: list[tuple[weakref.ref[mmap.mmap], int, int, str]] = []
 
     def open_file(self, name: str, **kwargs: Any) -> Any:
-        path = self._fpath(name)
+        path = storage_path(self, name)
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         mapped: mmap.mmap | None = None
         try:
