@@ -21,7 +21,6 @@ from search.models import Footnote, Member, Question
 
 __all__ = [
     "NAME_FIELDS",
-    "SCHEMA_VERSION",
     "STEMMED_FIELDS",
     "analysed_texts",
     "entry_from_stored",
@@ -29,11 +28,6 @@ __all__ = [
     "fields_for",
     "make_schema",
 ]
-
-#: Bump when fields change, or the import path of an analyzer (Whoosh pickles the
-#: schema, analyzers included, into the index): an index of another version must be
-#: rebuilt. 8: the analyzers moved from ``search.analysis`` to ``search.dutch.analysis``.
-SCHEMA_VERSION = 8
 
 
 def make_schema() -> Any:

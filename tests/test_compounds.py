@@ -23,7 +23,6 @@ import search.dutch.compounds as compounds
 from search.dutch.analysis import fold
 from search.dutch.compounds import (
     BLOCKED_PARTS,
-    COMPOUNDS_VERSION,
     NO_SPLIT,
     THREE_LETTER_PARTS,
     compound_terms,
@@ -31,6 +30,7 @@ from search.dutch.compounds import (
     lexicon_hash,
     split_compound,
 )
+from search.formats import COMPOUNDS_VERSION
 
 #: Compound -> accepted splits. A finer split is accepted only where every part is a
 #: word of its own and the coarser unit comes back as a run (afval|water -> afvalwater).

@@ -59,6 +59,7 @@ from search.build.summary import changes, document_states
 from search.build.trust import check_trust
 from search.build.write import Progress, count_documents
 from search.errors import IndexCorruptError
+from search.formats import INGEST_VERSION
 from search.models import BuildReport, CheckReport, Skipped
 
 __all__ = ["Progress", "build", "check"]
@@ -107,7 +108,7 @@ def build(
         check_trust(path, trust=trust)  # again: it may have changed while we waited
         remove_stale(path)
         live = None if full else live_meta(path)
-        if live and live[1].get("ingest") != ingest().INGEST_VERSION:
+        if live and live[1].get("ingest") != INGEST_VERSION:
             live = None  # files were parsed by other rules: read them all again
         old = records(live[1]) if live else {}
         if live:
@@ -175,9 +176,7 @@ def build(
             manifest = [read_records[name] for _, name in todo.files]
             doc_ids = {d for r in manifest for d in r["documents"]}
             document_count = count_documents(gen, doc_ids)
-            meta = describe(
-                ingest().INGEST_VERSION, chosen.paths, document_count, entries, manifest
-            )
+            meta = describe(INGEST_VERSION, chosen.paths, document_count, entries, manifest)
             seal(gen)
             write_atomic(gen / META_FILE, dump_meta(meta))
             switch(path, gen)

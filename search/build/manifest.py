@@ -21,8 +21,8 @@ from search.build.generations import complete_generations, live_generation, read
 from search.build.layout import GEN_PREFIX, META_FILE
 from search.dutch.analysis import ANALYSIS
 from search.errors import IndexCorruptError, IndexVersionError, SearchError
+from search.formats import SCHEMA_VERSION
 from search.models import Skipped
-from search.schema import SCHEMA_VERSION
 from search.version import installed_version
 
 __all__ = [

@@ -27,9 +27,10 @@ from typing import Any
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
 from search.dependencies import DUTCH_PORTER, dutch_porter_stemmer
-from search.dutch.compounds import COMPOUNDS_VERSION, compound_terms, lexicon_hash
+from search.dutch.compounds import compound_terms, lexicon_hash
 from search.dutch.folding import strip_diacritics
 from search.dutch.stemmer import stem_word
+from search.formats import ANALYZER_NAME, ANALYZER_VERSION, COMPOUNDS_VERSION
 from search.version import distribution_version
 
 __all__ = [
@@ -50,10 +51,6 @@ __all__ = [
     "stem_prefix",
 ]
 
-ANALYZER_NAME = "kvsearch-dutch"
-#: 3: -ies forms meet their -iezen forms (advies/adviezen -> advie), -ieën/-eeën plurals
-#: their singular (technologieën -> technologie), overheids- meets overheid.
-ANALYZER_VERSION = 3
 STEMMER_ALGORITHM = DUTCH_PORTER
 
 #: Words, numbers with decimal marks (3.141, 1,5) and a trailing possessive/plural

@@ -34,7 +34,7 @@ Measured on the golden set of ``tests/test_compounds.py`` and on the vocabulary 
 development corpus: see that file. About 6 % of running tokens in Kamervragen are split.
 
 The lexicon is part of the index format: :func:`lexicon_hash` (also available as
-``LEXICON_SHA256``) and :data:`COMPOUNDS_VERSION` are recorded by the index, so a new
+``LEXICON_SHA256``) and :data:`search.formats.COMPOUNDS_VERSION` are recorded by the index, so a new
 lexicon or algorithm forces a rebuild.
 
 Credits: word frequencies from wordfreq 3.1.1 by Robyn Speer / Luminoso (data CC BY-SA
@@ -55,7 +55,6 @@ from typing import TYPE_CHECKING
 
 __all__ = [
     "BLOCKED_PARTS",
-    "COMPOUNDS_VERSION",
     "GLUE_WORDS",
     "LEXICON_SHA256",
     "MIN_SCORE",
@@ -68,8 +67,6 @@ __all__ = [
     "split_compound",
 ]
 
-#: Bump when the splitting changes (rules, lists, thresholds): the index records it.
-COMPOUNDS_VERSION = 2
 
 #: Package resource of the lexicon, built by ``tools/build_lexicon.py``.
 LEXICON_RESOURCE = ("data", "lexicon_nl.tsv")

@@ -15,12 +15,13 @@ are shared between these modules only. The stage knows nothing of Whoosh.
 
 from __future__ import annotations
 
+from search.formats import INGEST_VERSION
 from search.ingest.blocks import parse_numbers
 from search.ingest.dates import parse_dutch_date
 from search.ingest.decoding import MAX_BAD_LINES
 from search.ingest.files import SEED_SUFFIXES, find_seed_files, scan_seed_files, source_name
 from search.ingest.merge import merge_documents, merge_group, merge_report
-from search.ingest.parse import INGEST_VERSION, ParsedFile, no_gc, parse_file, parse_text
+from search.ingest.parse import ParsedFile, no_gc, parse_file, parse_text
 
 __all__ = [
     "INGEST_VERSION",

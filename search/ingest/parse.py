@@ -20,10 +20,6 @@ from search.ingest.files import source_name
 from search.ingest.markdown import _block_lines
 from search.models import Document, Skipped
 
-#: Bump when parsing rules change: an index keeps each file's parse, and an update
-#: reads every file again when the rules that parsed them were different.
-INGEST_VERSION = 5
-
 
 @dataclass(frozen=True)
 class ParsedFile:
