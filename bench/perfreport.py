@@ -168,7 +168,8 @@ def format_throughput(results: Sequence[SizeResult]) -> str:
     lines = [
         f"throughput, searches/s ({first['approach']}; {first['queries_per_client']} "
         "queries per client):",
-        f"  {'N entries':>9}  {'engine':<8}" + "".join(f"  {c + ' clients':>10}" for c in counts),
+        f"  {'N entries':>9}  {'engine':<8}"
+        + "".join(f"  {c + (' client' if c == '1' else ' clients'):>10}" for c in counts),
     ]
     for r in measured:
         for engine in ("kvsearch", "fts5"):
