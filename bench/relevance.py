@@ -12,7 +12,8 @@ same queries with its top :data:`DEPTH` entries:
 
 - ``kvsearch``: this project's :class:`search.Index`, built in a temporary folder.
 - ``fts5``: SQLite FTS5 (``unicode61 remove_diacritics 2``), the query's words joined
-  with ``OR`` and ranked by ``bm25()``.
+  with ``OR`` and ranked by ``bm25()``: ``bench/fts5.py``, the table and translation of
+  ``bench/perf.py`` too (subject, question, answer and names of each entry).
 - ``whoosh-nl``: plain Whoosh with ``LanguageAnalyzer("nl")``, the query's words joined
   with ``OR`` and ranked by BM25F.
 
@@ -28,7 +29,6 @@ import json
 import math
 import re
 import shlex
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -44,6 +44,10 @@ from whoosh.fields import ID, TEXT, Schema  # type: ignore[import-untyped, unuse
 from whoosh.qparser import OrGroup, QueryParser  # type: ignore[import-untyped, unused-ignore]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT / "bench") not in sys.path:  # the shared FTS5 baseline, bench/fts5.py
+    sys.path.insert(0, str(REPO_ROOT / "bench"))
+
+from fts5 import Fts5, Row, names_text  # noqa: E402
 
 #: How many results each system returns per query (recall and MRR are cut off here).
 DEPTH = 100
@@ -233,11 +237,6 @@ def query_clauses(query: str) -> list[str]:
     return clauses
 
 
-def fts5_query(query: str) -> str:
-    """The FTS5 MATCH expression: every clause double-quoted, joined with ``OR``."""
-    return " OR ".join(f'"{clause}"' for clause in query_clauses(query))
-
-
 def whoosh_query(query: str) -> str:
     """The Whoosh query string: words bare, phrases quoted (OrGroup joins them)."""
     return " ".join(f'"{c}"' if " " in c else c for c in query_clauses(query))
@@ -247,36 +246,55 @@ def whoosh_query(query: str) -> str:
 
 
 class Fts5System:
-    """SQLite FTS5 over the reference entries, ranked by ``bm25()``."""
+    """SQLite FTS5 over the reference entries, ranked by ``bm25()`` (:mod:`fts5`: the
+    table and query translation of ``bench/perf.py`` too)."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        """Index ``entries`` in an in-memory database."""
-        self._db = sqlite3.connect(":memory:")
-        self._db.execute(
-            "CREATE VIRTUAL TABLE entries USING fts5("
-            "entry_id UNINDEXED, question, answer, tokenize='unicode61 remove_diacritics 2')"
-        )
-        self._db.executemany(
-            "INSERT INTO entries (entry_id, question, answer) VALUES (?, ?, ?)",
-            [(e.entry_id, e.question, e.answer) for e in entries],
-        )
-        self._db.commit()
+    def __init__(self, entries: Sequence[Entry], corpus: Sequence[Path] = ()) -> None:
+        """Index ``entries`` in an in-memory database, with the subject and names of
+        their documents in ``corpus`` (:func:`document_facts`)."""
+        facts = document_facts(corpus) if corpus else {}
+        self._fts = Fts5(":memory:")
+        self._fts.build(_row(e, facts) for e in entries)
 
     def search(self, query: str) -> list[str]:
         """The top :data:`DEPTH` entry ids for ``query``."""
-        expression = fts5_query(query)
-        if not expression:
-            return []
-        rows = self._db.execute(
-            "SELECT entry_id FROM entries WHERE entries MATCH ? "
-            "ORDER BY bm25(entries), rowid LIMIT ?",
-            (expression, DEPTH),
-        ).fetchall()
-        return [str(row[0]) for row in rows]
+        return self._fts.ranked(query, DEPTH)
 
     def close(self) -> None:
         """Close the database."""
-        self._db.close()
+        self._fts.close()
+
+
+def _row(entry: Entry, facts: Mapping[str, tuple[str, str]]) -> Row:
+    subject, names = facts.get(entry.entry_id.split("#")[0], ("", ""))
+    return Row(entry.entry_id, subject, entry.question, entry.answer, names)
+
+
+def document_facts(corpus: Sequence[Path]) -> dict[str, tuple[str, str]]:
+    """Document id -> (subject, names) of the corpus's documents, for FTS5's ``subject``
+    and ``names`` columns (entries.py gives question and answer only).
+
+    Read with kvsearch's parser (``search.ingest.parse_file``), as ``bench/perf.py``
+    reads FTS5's entries; where two files share a document id, the first subject and
+    every name count.
+    """
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from search.ingest import parse_file
+
+    facts: dict[str, tuple[str, str]] = {}
+    for file in corpus_files(corpus):
+        for doc in parse_file(file).documents:
+            for entry in doc.entries:
+                old_subject, old_names = facts.get(entry.document_id, ("", ""))
+                names = names_text(entry.members, entry.addressees, entry.answered_by)
+                facts[entry.document_id] = (
+                    old_subject or entry.subject or "",
+                    old_names
+                    if names in old_names
+                    else "\n".join(filter(None, (old_names, names))),
+                )
+    return facts
 
 
 class WhooshSystem:
@@ -402,7 +420,7 @@ def run_named(
     system: Fts5System | WhooshSystem | KvsearchSystem
     try:
         if name == "fts5":
-            system = Fts5System(entries)
+            system = Fts5System(entries, corpus)
         elif name == "whoosh-nl":
             system = WhooshSystem(entries, tmpdir / "whoosh-nl")
         else:
