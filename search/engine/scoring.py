@@ -256,21 +256,31 @@ class _Scorer:
                         found = ((bisect_left(ids, d), d) for d in wanted[lo:hi])
                         positions = [i for i, d in found if ids[i] == d]
                     elif not deleted:  # many: filter the block in one comprehension
-                        positions = [i for i, d in enumerate(ids) if d + offset in only]
+                        pairs = zip(ids, weights, strict=True)
+                        if values is not None:
+                            values.update(
+                                {
+                                    d + offset: v
+                                    for d, v in zip(ids, raw, strict=True)
+                                    if d + offset in only
+                                }
+                            )
                         if into is None:
                             scores.update(
                                 {
-                                    ids[i] + offset: top * weights[i] / (weights[i] + norms[ids[i]])
-                                    for i in positions
+                                    d + offset: top * tf / (tf + norms[d])
+                                    for d, tf in pairs
+                                    if d + offset in only
                                 }
                             )
                         else:
-                            for i in positions:
-                                doc = ids[i] + offset
-                                tf = weights[i]
-                                scores[doc] = get(doc, 0.0) + top * tf / (tf + norms[ids[i]])
-                        if values is not None:
-                            values.update({ids[i] + offset: raw[i] for i in positions})
+                            scores.update(
+                                {
+                                    d + offset: get(d + offset, 0.0) + top * tf / (tf + norms[d])
+                                    for d, tf in pairs
+                                    if d + offset in only
+                                }
+                            )
                         continue
                 for i in positions:
                     doc = ids[i]
@@ -334,11 +344,11 @@ class _Scorer:
             found, answered = grams
             if not found:
                 return {}
-            if answered:  # every word pair is a gram: no positions to check
-                per_word = {w: self._term(wq.Term(fieldname, w), only=found) for w in unique}
-                parts = [per_word[w] for w in words]
-                matched = found.intersection(*per_word.values())
-                return {d: sum(p[d] for p in parts) for d in matched}
+            if answered:  # two words, a gram: in exactly these documents, which have both
+                summed: Scores = {}
+                for word in words:  # in order, a word said twice twice: as Whoosh adds them
+                    self._term(wq.Term(fieldname, word), only=found, into=summed)
+                return summed
         raw: dict[bytes, dict[int, bytes]] = {w: {} for w in unique}
         first = self._term(
             wq.Term(fieldname, unique[0]),
