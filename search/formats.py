@@ -18,7 +18,8 @@ __all__ = [
 #: The index's fields (:mod:`search.schema`). Bump when fields change, or the import
 #: path of an analyzer (Whoosh pickles the schema, analyzers included, into the index).
 #: 8: the analyzers moved from ``search.analysis`` to ``search.dutch.analysis``.
-SCHEMA_VERSION = 8
+#: 9: the common-gram fields (:data:`search.schema.GRAM_FIELDS`).
+SCHEMA_VERSION = 9
 
 #: The Dutch analysis chain (:mod:`search.dutch.analysis`).
 ANALYZER_NAME = "kvsearch-dutch"

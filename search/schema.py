@@ -13,13 +13,21 @@ from datetime import date, datetime, time
 from typing import Any
 
 from whoosh.columns import VarBytesColumn
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Existence
 
-from search.dutch.analysis import dutch_analyzer, exact_analyzer, name_analyzer
+from search.dutch.analysis import (
+    dutch_analyzer,
+    dutch_grams_analyzer,
+    exact_analyzer,
+    exact_grams_analyzer,
+    name_analyzer,
+)
 from search.dutch.parliament import ministry_keys, ministry_of, party_display, party_key, session_of
 from search.models import Footnote, Member, Question
 
 __all__ = [
+    "GRAM_FIELDS",
     "NAME_FIELDS",
     "STEMMED_FIELDS",
     "analysed_texts",
@@ -29,12 +37,34 @@ __all__ = [
     "make_schema",
 ]
 
+#: The field of common grams (:class:`search.dutch.analysis.CommonGramsAnalyzer`) of
+#: each long text field: a phrase with a common word in it ("van de", "bent u") is
+#: narrowed by its word pairs there before any positions are read. Not scorable, no
+#: positions: only which entries have a pair. (Named to sort before ``exact``: the bulk
+#: writer's main process writes them, its helper the fields from ``exact`` on.)
+GRAM_FIELDS = {
+    "exact": "bigrams_exact",
+    "subject": "bigrams_subject",
+    "question": "bigrams_question",
+    "answer": "bigrams_answer",
+}
+
+
+def _grams_field(analyzer: Any) -> Any:
+    return FieldType(format=Existence(), analyzer=analyzer, scorable=False, stored=False)
+
 
 def make_schema() -> Any:
     """A new Whoosh schema (analyzers included, as Whoosh pickles them into the index)."""
     dutch = dutch_analyzer()
     names = name_analyzer()
+    dutch_grams = dutch_grams_analyzer()
+    grams = {
+        GRAM_FIELDS["exact"]: _grams_field(exact_grams_analyzer()),
+        **{GRAM_FIELDS[f]: _grams_field(dutch_grams) for f in ("subject", "question", "answer")},
+    }
     return Schema(
+        **grams,
         entry_id=ID(stored=True, unique=True),
         document_id=ID(stored=True, sortable=True),
         subject=TEXT(analyzer=dutch, phrase=True),
@@ -78,13 +108,14 @@ def fields_for(entry: Question) -> dict[str, Any]:
         "notice": entry.notice,
         "notice_received": entry.notice_received.isoformat() if entry.notice_received else None,
     }
+    exact = "\n".join(t for t in (entry.subject, entry.question, entry.answer) if t)
     fields: dict[str, Any] = {
         "entry_id": entry.entry_id,
         "document_id": entry.document_id,
         "subject": entry.subject or "",
         "question": entry.question,
         "answer": entry.answer,
-        "exact": "\n".join(t for t in (entry.subject, entry.question, entry.answer) if t),
+        "exact": exact,
         "members": "\n".join(m.name for m in entry.members),
         "parties": "\n".join(m.party or "" for m in entry.members),
         "addressees": "\n".join((*entry.addressees, entry.answered_by or "")),
@@ -97,6 +128,10 @@ def fields_for(entry: Question) -> dict[str, Any]:
         "status": entry.status,
         "facets": json.dumps(facet_values(entry), ensure_ascii=False).encode("utf-8"),
         "data": json.dumps(data, ensure_ascii=False),
+        GRAM_FIELDS["exact"]: exact,
+        GRAM_FIELDS["subject"]: entry.subject or "",
+        GRAM_FIELDS["question"]: entry.question,
+        GRAM_FIELDS["answer"]: entry.answer,
     }
     day = entry.submitted or entry.answered
     if day:

@@ -11,9 +11,11 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from search import Index
+from search.dutch.analysis import COMMON_WORDS, analyze
 from search.engine.live import expansions
 from search.engine.query import parse, to_whoosh
 from search.engine.scoring import score_query
+from search.schema import entry_from_stored
 from tests.conftest import FIXTURES, SEED_FILE
 
 QUERIES = [
@@ -198,3 +200,87 @@ def test_matching_docs_are_what_whoosh_matches(tmp_path: Path) -> None:
         q = to_whoosh(parse("zorg -kinderen"))
         assert matching_docs(searcher, q) == set(searcher.docs_for_query(q))
         assert total > 50
+
+
+#: Phrases of common words (answered from the common-gram fields first, see
+#: search/schema.py GRAM_FIELDS): two, three and four words, the common words at the
+#: start, in the middle and at the end; phrases that are not there; a word twice.
+COMMON_PHRASES = [
+    "van de",
+    "Bent u",
+    "u dat",
+    "dat de",
+    "aan de",
+    "de van",  # the words are there, never in this order
+    "u u",
+    "op de hoogte",
+    "de minister",
+    "minister van",
+    "kunt u aangeven",
+    "bent u bekend",
+    "naar aanleiding van het",
+    "in het kader van",
+    "het kader van de",
+    "kader van de",
+    "bent u op de hoogte",
+    "ook in",
+    "de vragen",
+    "vragen van het",
+    "stikstof van de",  # a rare word first
+    "van de stikstof",  # and last
+    "de mensenrechten",  # a stemmed word after a common one
+    "van het kabinet",
+    "het niet",
+    "u het",
+]
+
+
+def test_common_word_phrases_as_whoosh_matches_them(fixture_index: Index) -> None:
+    """Each field's phrase of common words, scored here (from the grams) and by Whoosh's
+    own phrase matcher: the same documents, the same scores."""
+    searcher = fixture_index._get_searcher()
+    assert "bigrams_exact" in searcher.schema
+    matched = 0
+    for text in COMMON_PHRASES:
+        q = to_whoosh(parse(f'"{text}"'))
+        phrases = [q] if isinstance(q, wq.Phrase) else list(q.subqueries)
+        assert any(isinstance(p, wq.Phrase) and p.fieldname == "exact" for p in phrases), text
+        for sub in [q, *phrases]:
+            theirs = _whoosh_scores(searcher, sub)
+            ours = score_query(searcher, sub)
+            assert ours is not None
+            assert ours.keys() == theirs.keys(), (text, sub)
+            for docnum, score in theirs.items():
+                assert ours[docnum] == pytest.approx(score, rel=1e-9), (text, docnum)
+        matched += len(_whoosh_scores(searcher, q))
+    assert matched > 200
+
+
+def test_common_word_phrases_across_texts(seed_index: Index) -> None:
+    """Phrases made of each entry's own words, two to four in a row, among them those
+    across the end of the subject and the start of the question (``exact`` joins the
+    texts, positions running on: there is no gap between them, nor anywhere in a text,
+    as every token keeps a term) and those next to a compound (whose parts share its
+    position)."""
+    searcher = seed_index._get_searcher()
+    checked = 0
+    for docnum in range(min(searcher.doc_count_all(), 12)):
+        entry = entry_from_stored(searcher.stored_fields(docnum))
+        subject = analyze(entry.subject or "", stemmed=False)
+        words = subject + analyze(entry.question, stemmed=False)
+        starts = {max(0, len(subject) - k) for k in (1, 2, 3)} | set(range(0, len(words), 5))
+        for start in sorted(starts):
+            for n in (2, 3, 4):
+                phrase = words[start : start + n]
+                if len(phrase) < n or not COMMON_WORDS.intersection(phrase):
+                    continue
+                q = to_whoosh(parse('"' + " ".join(phrase) + '"'))
+                theirs = _whoosh_scores(searcher, q)
+                ours = score_query(searcher, q)
+                assert ours is not None
+                assert docnum in theirs, phrase
+                assert ours.keys() == theirs.keys(), phrase
+                for doc, score in theirs.items():
+                    assert ours[doc] == pytest.approx(score, rel=1e-9), (phrase, doc)
+                checked += 1
+    assert checked > 100

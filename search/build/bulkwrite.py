@@ -53,12 +53,12 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _MAGIC
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.index import TOC, LockError, clean_files
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from search.dutch.analysis import index_chain, index_words
+from search.dutch.analysis import common_grams, grams_chain, index_chain, index_words
 from search.errors import IndexWriteError
 from search.internals import (
     TERMINFO,
@@ -169,6 +169,16 @@ def _fast_fields(schema: Any) -> dict[str, tuple[int, bool]]:
     return fast
 
 
+def _gram_fields(schema: Any) -> dict[str, tuple[int, frozenset[str]]]:
+    """Fields of common grams :func:`index_words` can analyse: (chain, common words)."""
+    grams: dict[str, tuple[int, frozenset[str]]] = {}
+    for name, field in schema.items():
+        chain = grams_chain(getattr(field, "analyzer", None))
+        if chain is not None and type(field.format) is Existence and not field.scorable:
+            grams[name] = chain
+    return grams
+
+
 def _analyse(value: str, kind: int, positions: bool) -> _Items:
     """A text field's postings, as ``Positions``/``Frequency.word_values`` with the
     field's analyzer would give them (terms as str; boosts are all 1)."""
@@ -199,6 +209,8 @@ class _PostingsBuilder:
         self._folder = folder
         self._run_postings = run_postings
         self._fast = _fast_fields(schema)
+        self._grams = _gram_fields(schema)
+        self._gram_memo: dict[str, tuple[str, list[bytes]]] = {}
         self._pending = 0
         self._runs: list[Path] = []
         #: Per field, its terms' postings; terms are str in fast fields, else bytes.
@@ -233,6 +245,16 @@ class _PostingsBuilder:
         self._memo[name] = (value, items)
         return items
 
+    def _gram_terms(self, name: str, value: str, kind: int, common: frozenset[str]) -> list[bytes]:
+        """A common-gram field's terms, as its analyzer gives them (UTF-8)."""
+        memo = self._gram_memo.get(name)
+        if memo is not None and memo[0] == value:
+            return memo[1]
+        words = [word[kind] for word in index_words(value)]
+        found = [g.encode("utf-8") for g in common_grams(words, common)]
+        self._gram_memo[name] = (value, found)
+        return found
+
     def add(self, docnum: int, name: str, field: Any, value: Any) -> int:
         """Add a field's postings for a document; return its length."""
         terms = self._terms.get(name)
@@ -241,7 +263,16 @@ class _PostingsBuilder:
             self._has_values[name] = field.format.fixed_value_size() != 0
         fast = self._fast.get(name)
         length = 0
-        if fast is not None and isinstance(value, str):
+        grams = self._grams.get(name)
+        if grams is not None and isinstance(value, str):
+            for btext in self._gram_terms(name, value, *grams):
+                postings = terms.get(btext)
+                if postings is None:
+                    postings = terms[btext] = (array("I"), array("f"), [])
+                postings[0].append(docnum)
+                postings[1].append(1.0)
+                self._pending += 1
+        elif fast is not None and isinstance(value, str):
             items, length = self._items(name, value, fast)
             for term, weight, vbytes in items:
                 postings = terms.get(term)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, Token, Tokenizer
 
 from search.dependencies import DUTCH_PORTER, dutch_porter_stemmer
 from search.dutch.compounds import compound_terms, lexicon_hash
@@ -35,7 +35,14 @@ from search.version import distribution_version
 
 __all__ = [
     "ANALYSIS",
+    "COMMON_WORDS",
+    "GRAM_JOINER",
     "QUERY_STOP_WORDS",
+    "CommonGramsAnalyzer",
+    "common_grams",
+    "dutch_grams_analyzer",
+    "exact_grams_analyzer",
+    "grams_chain",
     "analyze",
     "dutch_analyzer",
     "exact_analyzer",
@@ -407,3 +414,92 @@ def add_words(words: Iterable[tuple[str, WordTerms]]) -> None:
 def known_words() -> list[tuple[str, WordTerms]]:
     """The words this process has analysed, for :func:`add_words` in another one."""
     return list(_WORD_TERMS.items())
+
+
+# Common grams (index-time acceleration of phrases of common words)
+
+#: Words so frequent that a phrase holding one is answered from word pairs first (see
+#: :class:`CommonGramsAnalyzer`): the query stop words and the frequent words they leave
+#: out. Changing the list needs a rebuild (it is pickled into the index with the
+#: analyzer, and queries read it from there).
+COMMON_WORDS: frozenset[str] = QUERY_STOP_WORDS | frozenset(
+    "niet geen niets voor na over onder tegen zonder".split()
+)
+
+#: Joins the two terms of a gram: no token holds whitespace.
+GRAM_JOINER = " "
+
+
+def common_grams(terms: list[tuple[str, ...]], common: frozenset[str]) -> set[str]:
+    """The grams of a token sequence (``terms[i]``: the terms at position ``i``, empty
+    at a position that holds none): ``"a b"`` for every term ``a`` at a position and
+    ``b`` at the next one where ``a`` or ``b`` is in ``common``. The phrase ``"a b"``
+    of such words matches a text exactly when the text has its gram."""
+    grams: set[str] = set()
+    add = grams.add
+    previous: tuple[str, ...] = ()
+    for current in terms:
+        if previous and current:
+            if len(previous) == 1 and len(current) == 1:
+                a, b = previous[0], current[0]
+                if a in common or b in common:
+                    add(a + GRAM_JOINER + b)
+            else:
+                for a in previous:
+                    for b in current:
+                        if a in common or b in common:
+                            add(a + GRAM_JOINER + b)
+        previous = current
+    return grams
+
+
+class CommonGramsAnalyzer(Analyzer):  # type: ignore[misc]
+    """The grams (:func:`common_grams`) of another chain's tokens, one token per gram.
+
+    Lucene's common grams, as a field of their own: a phrase with a common word is
+    first narrowed to the entries that have its pairs (for two words, answered) and
+    positions are decoded on those only (:mod:`search.engine.scoring`). ``common`` is
+    in the chain's form (stemmed for a stemmed chain).
+    """
+
+    def __init__(self, chain: Any, common: frozenset[str]) -> None:
+        self.chain = chain
+        self.common = common
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.chain!r}, {len(self.common)} common words)"
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        kwargs.pop("positions", None)
+        kwargs.pop("chars", None)
+        at: dict[int, list[str]] = {}
+        for t in self.chain(value, positions=True, **kwargs):
+            if not t.stopped:
+                at.setdefault(t.pos, []).append(t.text)
+        terms = [tuple(at.get(p, ())) for p in range(max(at) + 1)] if at else []
+        token = Token(removestops=kwargs.get("removestops", True), mode=kwargs.get("mode", ""))
+        for pos, gram in enumerate(sorted(common_grams(terms, self.common))):
+            token.text = gram
+            token.boost = 1.0
+            token.stopped = False
+            token.pos = pos
+            yield token
+
+
+def exact_grams_analyzer() -> Any:
+    """The grams of :func:`exact_analyzer`'s terms."""
+    return CommonGramsAnalyzer(exact_analyzer(), COMMON_WORDS)
+
+
+def dutch_grams_analyzer() -> Any:
+    """The grams of :func:`dutch_analyzer`'s terms (the common words stemmed)."""
+    return CommonGramsAnalyzer(dutch_analyzer(), frozenset(stem(w) for w in COMMON_WORDS))
+
+
+def grams_chain(analyzer: Any) -> tuple[int, frozenset[str]] | None:
+    """For a :class:`CommonGramsAnalyzer` of one of :data:`NAMES`, :data:`EXACT`,
+    :data:`STEMMED`: that chain and its common words (for :func:`index_words`)."""
+    if not isinstance(analyzer, CommonGramsAnalyzer):
+        return None
+    kind = index_chain(analyzer.chain)
+    return None if kind is None else (kind, analyzer.common)

@@ -32,9 +32,11 @@ from whoosh.formats import Positions
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from search.dutch.analysis import GRAM_JOINER, grams_chain
 from search.engine.live import expansions
 from search.engine.whoosh_types import Reader, Searcher
 from search.internals import INT_SIZE, field_b, length_bytes, posting_file, segment_cache
+from search.schema import GRAM_FIELDS
 
 __all__ = [
     "BM25_B",
@@ -253,6 +255,33 @@ class _Scorer:
                     if (hi - lo) * 8 < len(ids):  # few candidates here: look each one up
                         found = ((bisect_left(ids, d), d) for d in wanted[lo:hi])
                         positions = [i for i, d in found if ids[i] == d]
+                    elif not deleted:  # many: filter the block in one comprehension
+                        pairs = zip(ids, weights, strict=True)
+                        if values is not None:
+                            values.update(
+                                {
+                                    d + offset: v
+                                    for d, v in zip(ids, raw, strict=True)
+                                    if d + offset in only
+                                }
+                            )
+                        if into is None:
+                            scores.update(
+                                {
+                                    d + offset: top * tf / (tf + norms[d])
+                                    for d, tf in pairs
+                                    if d + offset in only
+                                }
+                            )
+                        else:
+                            scores.update(
+                                {
+                                    d + offset: get(d + offset, 0.0) + top * tf / (tf + norms[d])
+                                    for d, tf in pairs
+                                    if d + offset in only
+                                }
+                            )
+                        continue
                 for i in positions:
                     doc = ids[i]
                     if (deleted and doc in deleted) or (
@@ -310,8 +339,22 @@ class _Scorer:
             return {}
         reader = self.searcher.reader()
         unique = sorted(dict.fromkeys(words), key=lambda w: reader.doc_frequency(fieldname, w))
+        grams = self._gram_candidates(q)
+        if grams is not None:
+            found, answered = grams
+            if not found:
+                return {}
+            if answered:  # two words, a gram: in exactly these documents, which have both
+                summed: Scores = {}
+                for word in words:  # in order, a word said twice twice: as Whoosh adds them
+                    self._term(wq.Term(fieldname, word), only=found, into=summed)
+                return summed
         raw: dict[bytes, dict[int, bytes]] = {w: {} for w in unique}
-        first = self._term(wq.Term(fieldname, unique[0]), values=raw[unique[0]])
+        first = self._term(
+            wq.Term(fieldname, unique[0]),
+            only=None if grams is None else grams[0],
+            values=raw[unique[0]],
+        )
         per_word = {unique[0]: first}
         candidates: Any = first
         for word in unique[1:]:  # the rarest word first: the others only where it is
@@ -352,6 +395,35 @@ class _Scorer:
             if starts:
                 kept[doc] = sum(p[doc] for p in parts)
         return kept
+
+    def _gram_candidates(self, q: Any) -> tuple[set[int], bool] | None:
+        """The (live) documents that have every common gram of phrase ``q`` (see
+        :data:`search.schema.GRAM_FIELDS`), and whether that answers it (every pair of
+        neighbouring words is a gram: the phrase is in exactly those documents); None
+        when the phrase has no common word or its field no grams."""
+        schema = self.searcher.schema
+        name = GRAM_FIELDS.get(q.fieldname)
+        if name is None or name not in schema or len(q.words) < 2:
+            return None
+        chain = grams_chain(schema[name].analyzer)
+        if chain is None:
+            return None
+        common = chain[1]
+        pairs = list(zip(q.words, q.words[1:], strict=False))
+        grams = [a + GRAM_JOINER + b for a, b in pairs if a in common or b in common]
+        if not grams:
+            return None
+        reader = self.searcher.reader()
+        ordered = sorted(
+            (schema[name].to_bytes(g) for g in dict.fromkeys(grams)),
+            key=lambda t: reader.doc_frequency(name, t),
+        )
+        found = self._term_docs(wq.Term(name, ordered[0]))
+        for gram in ordered[1:]:
+            if not found:
+                break
+            found &= self._term_docs(wq.Term(name, gram))
+        return found, len(grams) == len(pairs) == 1
 
     def _whoosh(self, q: Any) -> Scores:
         """Whoosh's own matcher for a part of the tree this module does not evaluate."""
