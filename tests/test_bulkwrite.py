@@ -202,6 +202,7 @@ def _results(path: Path) -> Iterator[tuple[str, list[tuple[str, float]], int]]:
             yield q, [(h.entry_id, round(h.score, 9)) for h in results.hits], results.total
 
 
+@pytest.mark.slow  # a build of the fixtures with Whoosh's own writer (issue #15)
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_same_search_results(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, corpus: Path
