@@ -17,6 +17,7 @@ Two corpora of real documents:
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import settings
 
 from search import Index
 
@@ -40,6 +42,28 @@ QUESTION_AND_ANSWER = ("033_c5bef944.txt", "053_e79bc6ce.txt")
 #: The two small variant seeds the library and CLI tests count on: 2024Z00001 (3
 #: entries, answered), 2024Z00002 (1, delayed) and 2024Z00003 (2, answer document).
 VARIANTS = [DATA / "variants" / "two_documents.txt", DATA / "variants" / "answer_only.txt"]
+
+
+#: Property tests with fewer examples, for ``-m "not slow"`` (the quick run while
+#: working, issue #15); the whole run (CI) keeps Hypothesis's defaults and each test's own.
+settings.register_profile("quick", max_examples=25)
+_QUICK = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``-m "not slow"``, and unless ``--hypothesis-profile`` names one, the
+    ``quick`` profile."""
+    global _QUICK
+    deselects_slow = re.search(r"\bnot\s+slow\b", config.option.markexpr or "")
+    if deselects_slow and not config.getoption("hypothesis_profile", None):
+        settings.load_profile("quick")
+        _QUICK = True
+
+
+def examples(full: int) -> int:
+    """``max_examples`` for a property test that asks for more than the default: ``full``
+    in the whole run, the ``quick`` profile's under ``-m "not slow"``."""
+    return settings.get_profile("quick").max_examples if _QUICK else full
 
 
 @pytest.fixture(scope="session")

@@ -169,6 +169,7 @@ CORPORA = [
 ]
 
 
+@pytest.mark.slow  # some 5 s on the fixtures; on the seed: test_bulk_equals_whoosh_on_the_seed
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_bulk_equals_whoosh_on_real_documents(tmp_path: Path, corpus: Path) -> None:
     fields = _fields([SEEDS, corpus])
@@ -204,14 +205,18 @@ def _results(path: Path) -> Iterator[tuple[str, list[tuple[str, float]], int]]:
             yield q, [(h.entry_id, round(h.score, 9)) for h in results.hits], results.total
 
 
+@pytest.mark.slow  # a build of the fixtures with Whoosh's own writer (issue #15)
 @pytest.mark.parametrize("corpus", CORPORA)
-def test_same_search_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus: Path) -> None:
-    with Index.build(tmp_path / "bulk", [SEEDS, corpus]):
-        pass
+def test_same_search_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, corpus: Path
+) -> None:
+    # The session's index of SEEDS and corpus, built with the bulk writer, only read here.
+    name = "fixture_index_path" if corpus == FIXTURES else "corpus_index_path"
+    bulk_index: Path = request.getfixturevalue(name)
     monkeypatch.setattr(bulkwrite, "BulkWriter", _WhooshWriter)  # imported at build time
     with Index.build(tmp_path / "whoosh", [SEEDS, corpus]):
         pass
-    bulk, reference = list(_results(tmp_path / "bulk")), list(_results(tmp_path / "whoosh"))
+    bulk, reference = list(_results(bulk_index)), list(_results(tmp_path / "whoosh"))
     assert bulk == reference
     # All but the misspelling match, in the whole corpus; all but two in the fixtures.
     missing = {q for q, hits, _ in reference if not hits}

@@ -105,6 +105,7 @@ def test_segment_readers_report_deleted_documents(seed_index_path: Path) -> None
             assert segment_reader.__dict__["deleted_docs_set"] == deleted  # computed once
 
 
+@pytest.mark.slow  # 13,600 words through both stemmers (issue #15)
 def test_the_stemmer_is_snowballs_dutch_porter() -> None:
     snowballstemmer = pytest.importorskip("snowballstemmer")
     theirs = snowballstemmer.stemmer(dependencies.DUTCH_PORTER)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from search import Hit, Member, Question, Segment, Snippet
 from search.cli import main
 from search.follow.feed import atom_feed, entry_tag, xml_text
-from tests.conftest import SEED_FILE
+from tests.conftest import SEED_FILE, examples
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -126,7 +126,7 @@ def test_xml_text_removes_only_what_xml_forbids() -> None:
     assert xml_text("tab\tnl\ncr\r é € 😀 \x7f") == "tab\tnl\ncr\r é € 😀 \x7f"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(), st.text(), st.text(), st.text(min_size=1))
 def test_any_text_makes_a_feed_that_parses_back(
     subject: str, question: str, name: str, entry_id: str

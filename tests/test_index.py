@@ -204,7 +204,10 @@ def test_open_reads_the_metadata_without_the_manifest(seed_index_path: Path) -> 
         assert index.info == head
 
 
-def test_damaged_index_gives_clear_error(seed_index_path: Path, tmp_path: Path) -> None:
+def test_damaged_index_gives_clear_error(
+    seed_index_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("whoosh.index.sleep", lambda seconds: None)  # its ten retries
     path = _copy_index(seed_index_path, tmp_path)
     for f in _live(path).glob("*.seg"):
         f.unlink()

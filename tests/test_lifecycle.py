@@ -51,6 +51,7 @@ def _snapshot(path: Path) -> dict[str, Any]:
         return {"entries": entries, "rankings": rankings, "documents": index.document_count}
 
 
+@pytest.mark.slow  # two builds and an update of the fixtures, then compared (issue #15)
 def test_incremental_update_equals_fresh_build(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()

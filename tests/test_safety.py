@@ -77,6 +77,7 @@ def _many_seeds(folder: Path) -> None:
             shutil.copy(f, folder / f"{n}_{f.name}")
 
 
+@pytest.mark.slow  # a parse pool of processes in a process, killed (issue #15)
 @pytest.mark.parametrize("sig", ["KILL", "TERM"])
 def test_killed_build_leaves_no_parse_worker_and_no_lock(tmp_path: Path, sig: str) -> None:
     seeds = tmp_path / "seeds"
@@ -118,6 +119,7 @@ def test_interrupt_right_after_the_switch_keeps_the_new_index(tmp_path: Path) ->
     assert "Traceback" not in interrupted.stderr
 
 
+@pytest.mark.slow  # a parse pool of processes in a process, interrupted (issue #15)
 def test_interrupt_before_the_switch_says_the_previous_index_is_in_use(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     _many_seeds(seeds)
@@ -187,6 +189,8 @@ def test_every_damage_is_one_line_and_rebuild_repairs_it(
     shutil.copy(VARIANTS[0], tmp_path / "more")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("KVSEARCH_INDEX", raising=False)
+    # Whoosh tries a reader of missing segments ten times, 0.05 s apart: no need to wait.
+    monkeypatch.setattr("whoosh.index.sleep", lambda seconds: None)
     runner = CliRunner()
     assert runner.invoke(main, ["index", "seeds"]).exit_code == 0
     assert runner.invoke(main, ["index", "more"]).exit_code == 0  # and PREVIOUS is kept

@@ -113,6 +113,7 @@ def _scores_by_entry(index: Index) -> dict[str, dict[str, float]]:
     return scores
 
 
+@pytest.mark.slow  # two builds and an update of the fixtures, then compared (issue #15)
 def test_scores_with_deletions_are_a_fresh_builds(tmp_path: Path) -> None:
     """Deleted entries do not count in the BM25 statistics (as they do in Whoosh's):
     the entry count and document frequencies are a fresh build's, the average field

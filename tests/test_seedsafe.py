@@ -68,6 +68,7 @@ def test_file_name_that_is_not_utf8_is_indexed_under_an_escaped_name(
         assert index.last_build is not None and index.last_build.unchanged == 2
 
 
+@pytest.mark.slow  # four processes; the library test above runs quick (issue #15)
 def test_file_name_that_is_not_utf8_through_the_command(bad_name_seeds: Path) -> None:
     work = bad_name_seeds.parent
     proc = _run(["index", "seeds"], work)

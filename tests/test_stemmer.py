@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from snowballstemmer.dutch_porter_stemmer import DutchPorterStemmer
@@ -9,6 +10,7 @@ from snowballstemmer.dutch_porter_stemmer import DutchPorterStemmer
 from search.dutch import analysis
 from search.dutch.compounds import lexicon
 from search.dutch.stemmer import stem_word
+from tests.conftest import examples
 
 #: snowballstemmer's own pure-Python implementation (also when PyStemmer is installed).
 REFERENCE = DutchPorterStemmer()
@@ -21,12 +23,13 @@ PIECES = (
 ).split()
 
 
+@pytest.mark.slow  # 54,000 words through both stemmers; the property tests run quick
 def test_every_lexicon_word() -> None:
     words = sorted(lexicon())
     assert [stem_word(w) for w in words] == [REFERENCE.stemWord(w) for w in words]
 
 
-@settings(max_examples=1000)
+@settings(max_examples=examples(1000))
 @given(st.lists(st.sampled_from(PIECES), max_size=7).map("".join))
 def test_generated_words(word: str) -> None:
     assert stem_word(word) == REFERENCE.stemWord(word)

@@ -128,6 +128,7 @@ def _expansions(path: Path, query: str) -> set[str]:
         ),
     ],
 )
+@pytest.mark.slow  # some 5 s: two builds, two updates, 84 searches of every hit each
 def test_updates_answer_as_a_fresh_build(
     tmp_path: Path, corpus: Path, first: slice, removed: slice, second: slice
 ) -> None:

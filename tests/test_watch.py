@@ -333,6 +333,7 @@ def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.slow  # some 10 s: three processes in four rounds (issue #15)
 def test_concurrent_checks_and_index_never_lose_or_repeat(setup: tuple[Path, Path]) -> None:
     """Two processes check while a third indexes new documents in rounds: every new
     entry is reported exactly once over all the checks."""
