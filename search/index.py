@@ -325,7 +325,7 @@ class Index:
 
         Args:
             query: Words, ``"phrases"``, ``-excluded``, ``partij:PvdA``, ``*`` for every
-                entry, a document or entry id... (see :mod:`search.engine.query`). Never raises
+                entry, a document or entry id... (see :mod:`search.engine.syntax`). Never raises
                 on malformed input.
             filters: Conditions every hit meets; they add to those in the query.
             limit: Hits (or, with ``group``, documents) per page (at least 1).

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from search.dutch.analysis import exact_analyzer, stem
 from search.engine import highlight
 from search.engine.highlight import make_snippet
-from search.engine.query import highlight_terms, parse
+from search.engine.query import highlight_terms
+from search.engine.syntax import parse
 from search.ingest import parse_file
 from tests.conftest import SEED_FILE
 

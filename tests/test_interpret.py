@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from search import Index
 from search.cli import main
 from search.engine.interpret import interpret
-from search.engine.query import parse
+from search.engine.syntax import parse
 
 
 def _by(hit_entry: object, kind: str, value: str) -> bool:

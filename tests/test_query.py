@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.engine.query import Clause, parse, to_whoosh
+from search.engine.query import to_whoosh
+from search.engine.syntax import Clause, parse
 from search.errors import SearchError
 from search.models import Filters
 

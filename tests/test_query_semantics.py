@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import search
 from search import Filters, Index
 from search.cli import main
-from search.engine.query import MAX_CLAUSES, parse
+from search.engine.syntax import MAX_CLAUSES, parse
 from search.errors import FilterError, QuerySyntaxError, SearchError
 from search.models import SearchResults
 

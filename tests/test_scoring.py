@@ -13,8 +13,9 @@ from whoosh import query as wq
 from search import Index
 from search.dutch.analysis import COMMON_WORDS, analyze
 from search.engine.live import expansions
-from search.engine.query import parse, to_whoosh
+from search.engine.query import to_whoosh
 from search.engine.scoring import score_query
+from search.engine.syntax import parse
 from search.schema import entry_from_stored
 from tests.conftest import FIXTURES, SEED_FILE
 

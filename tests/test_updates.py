@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from search import Index
-from search.engine.query import clause_query, parse
+from search.engine.query import clause_query
+from search.engine.syntax import parse
 from tests.conftest import CORPUS, FIXTURES, ROOT, SEED_FILE
 
 #: A misspelling of a seed word (gezichtsherkenningsoftware), and a made-up compound:

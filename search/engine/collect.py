@@ -19,9 +19,10 @@ from whoosh import query as wq
 from search.dutch.analysis import analyze
 from search.engine.interpret import preference_weight as interpretation_weight
 from search.engine.live import break_ties, cached_column
-from search.engine.query import Clause, ParsedQuery, clause_query, filter_query, to_whoosh
+from search.engine.query import clause_query, filter_query, to_whoosh
 from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
 from search.engine.scoring import matching_docs, score_query
+from search.engine.syntax import Clause, ParsedQuery
 from search.engine.whoosh_types import Reader, Searcher
 from search.models import Preference
 from search.schema import NAME_FIELDS, STEMMED_FIELDS

@@ -28,7 +28,7 @@ from datetime import date
 
 from search.dutch.analysis import analyze
 from search.dutch.parliament import FIRST_YEAR, LAST_YEAR, MINISTRIES, party_display, party_key
-from search.engine.query import Clause, ParsedQuery
+from search.engine.syntax import Clause, ParsedQuery
 from search.engine.whoosh_types import Reader
 from search.models import Filters, Preference
 

@@ -1,7 +1,7 @@
 """The search pipeline: from what was typed to ranked, marked hits.
 
 One search goes through it in order: a document or entry id is looked up directly;
-otherwise the query is parsed (:mod:`search.engine.query`), understood
+otherwise the query is parsed (:mod:`search.engine.syntax`), understood
 (:mod:`search.engine.interpret`), its unknown words corrected
 (:mod:`search.engine.spelling`), every matching entry scored
 (:mod:`search.engine.scoring`, weighed by :mod:`search.engine.ranking`), ranked with
@@ -30,19 +30,11 @@ from search.engine.collect import Ranked, collect, depth, prefer, query_scores, 
 from search.engine.highlight import make_snippet, mark_all, mark_names, snippet_and_fields
 from search.engine.interpret import interpret
 from search.engine.live import LiveFuzzyTerm, LivePrefix, cached_column, expansions
-from search.engine.query import (
-    ParsedQuery,
-    clause_query,
-    filter_query,
-    highlight_terms,
-    name_marks,
-    normalize,
-    parse,
-    to_whoosh,
-)
+from search.engine.query import clause_query, filter_query, highlight_terms, name_marks, to_whoosh
 from search.engine.scoring import matching_docs, similar_weighting
 from search.engine.spelling import correct_word, is_unknown
 from search.engine.stored import count_facets, document, get, looks_like_id, lookup
+from search.engine.syntax import ParsedQuery, normalize, parse
 from search.engine.whoosh_types import Reader, Searcher
 from search.errors import EntryNotFoundError, FilterError, QuerySyntaxError
 from search.models import Filters, Group, Hit, Preference, Question, SearchResults, Snippet
