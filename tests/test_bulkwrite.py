@@ -19,6 +19,7 @@ from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
 
 import search.build.bulkwrite as bulkwrite
+import search.build.postings as postings
 from search import Index
 from search.build.bulkwrite import BulkWriter
 from search.build.write import entry_fields
@@ -289,7 +290,7 @@ def test_term_index_writes_what_whoosh_writes(tmp_path: Path) -> None:
     """The compact term index writes the bytes of Whoosh's ``OrderedHashWriter``."""
     keys = sorted({f"{i * 7919 % 5000:05d}".encode() + bytes([i % 7]) for i in range(3000)})
     files = {}
-    for name, wrap in (("whoosh", lambda w: w), ("bulk", bulkwrite._TermIndex)):
+    for name, wrap in (("whoosh", lambda w: w), ("bulk", postings.TermIndex)):
         path = tmp_path / name
         writer = wrap(OrderedHashWriter(StructFile(open(path, "wb"))))  # noqa: SIM115
         writer.extras["fieldmap"] = {"f": 0}
