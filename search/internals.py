@@ -22,7 +22,8 @@ Reading (:mod:`search.engine.scoring`, :mod:`search.engine.live`):
   to, read and overridden to expand only to words of live entries
   (:func:`expanded_words`, :func:`live_expanding`).
 
-Writing (:mod:`search.build.bulkwrite`, :mod:`search.build.postings`) and storage (:mod:`search.build.storage`):
+Writing (:mod:`search.build.bulkwrite`, :mod:`search.build.postings`) and storage
+(:mod:`search.build.storage`):
 
 * ``W3Codec._blocklimit``/``_compression``: the posting block size and zlib level a
   W3 segment is written with, so that the bulk writer writes the same bytes
