@@ -90,6 +90,8 @@ def start_server(index_dir: Path, threads: int = 8) -> tuple[subprocess.Popen[st
         text=True,
         env=env,
         cwd=ROOT,
+        # Stopped with Ctrl-C: a background shell may have made SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     assert process.stdout is not None
     line = process.stdout.readline()

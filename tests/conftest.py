@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -173,3 +174,10 @@ def load_bench(name: str) -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def default_sigint() -> None:
+    """``preexec_fn`` of a child that a test stops with Ctrl-C (SIGINT): a shell that
+    starts the test run in the background makes its children ignore SIGINT, and Python
+    then installs no KeyboardInterrupt handler; the child gets the default back."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -27,6 +27,7 @@ from tests.conftest import (
     ROOT,
     SEED_FILE,
     VARIANTS,
+    default_sigint,
     seed_copy_index,
 )
 
@@ -170,6 +171,7 @@ def _run_cli(*args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
 
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from search import Index, IndexUntrustedError
 from search.cli import main
-from tests.conftest import FIXTURES, ROOT, SEED_FILE, VARIANTS, seed_copy_index
+from tests.conftest import FIXTURES, ROOT, SEED_FILE, VARIANTS, default_sigint, seed_copy_index
 
 
 def _cli(
@@ -42,6 +42,7 @@ def _cli(
             stderr=err,
             text=True,
             timeout=timeout,
+            preexec_fn=default_sigint,
         )
         out.seek(0)
         err.seek(0)

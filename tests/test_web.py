@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from search import FilterError, Filters, Index, QuerySyntaxError
 from search.cli import main
 from search.cli.texts import dutch_message
-from tests.conftest import ROOT, SEEDS, load_bench
+from tests.conftest import ROOT, SEEDS, default_sigint, load_bench
 
 pytest.importorskip("waitress", reason="the web extra is not installed: pip install '.[web]'")
 
@@ -262,6 +262,7 @@ def test_serve_command_listens_on_localhost_and_stops_on_ctrl_c(seed_index_path:
         [sys.executable, "-m", "search", "serve", "--index-dir", str(seed_index_path),
          "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=default_sigint,
     )  # fmt: skip
     try:
         assert process.stdout is not None
