@@ -25,7 +25,8 @@ from search import (
     WatchStoreError,
 )
 from search.cli import main
-from search.follow.watch import WATCH_FILE, filters_from_json, filters_to_json
+from search.follow.watch import WATCH_FILE
+from search.models.filters import filters_from_json, filters_to_json
 from tests.conftest import ROOT, SEED_FILE, VARIANTS
 
 #: An unanswered Kamervraag about nitrogen; ``ANSWERED`` is it with its answers.

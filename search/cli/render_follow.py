@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from search.cli.render import askers, dutch_date, plural, shorten, status_text
 from search.models import Changes, DocumentChange, Filters, Question
+from search.models.filters import filters_to_json
 
 if TYPE_CHECKING:  # imported when used: a search needs neither
     from search.follow.stats import Stats, StatsRow
@@ -229,7 +230,6 @@ _STATUS_FLAG = {"answered": "--answered", "unanswered": "--unanswered", "delayed
 
 def filter_words(filters: Filters | Iterable[tuple[str, Any]]) -> list[str]:
     """Filters as the flags that set them: ``--partij D66``, ``--answered``."""
-    from search.follow.watch import filters_to_json  # imported here: a search does not use it
 
     pairs = filters_to_json(filters).items() if isinstance(filters, Filters) else filters
     words = []

@@ -21,6 +21,7 @@ from typing import Any
 from search.dutch.parliament import ministries_in, ministry_of, party_display
 from search.errors import FilterError
 from search.models import Filters, Question
+from search.models.filters import filters_to_json
 
 __all__ = ["BY", "DEADLINE_DAYS", "Stats", "StatsRow", "compute", "group_keys", "percentile"]
 
@@ -110,7 +111,6 @@ class Stats:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        from search.follow.watch import filters_to_json
 
         return {
             "query": self.query,

@@ -22,10 +22,10 @@ import json
 import os
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from search.build.layout import WATCH_FILE, WATCH_LOCK_FILE
 from search.errors import (
@@ -37,38 +37,18 @@ from search.errors import (
     WatchNotFoundError,
     WatchStoreError,
 )
-from search.index import Index
 from search.models import Changes, Filters, Hit
+from search.models.filters import filters_from_json, filters_to_json
 
-__all__ = ["WATCH_FILE", "Watch", "WatchNews", "Watches", "filters_from_json", "filters_to_json"]
+if TYPE_CHECKING:  # an Index makes its Watches: the type only, no import cycle
+    from search.index import Index
+
+__all__ = ["WATCH_FILE", "Watch", "WatchNews", "Watches"]
 
 FORMAT = "kvsearch-watches"
 #: The version of ``watches.json``; a newer one is refused, never overwritten.
 VERSION = 1
 MAX_NAME = 60
-
-
-def filters_to_json(filters: Filters) -> dict[str, Any]:
-    """The set fields of ``filters`` as JSON values (dates as ISO strings)."""
-    out: dict[str, Any] = {}
-    for f in fields(Filters):
-        value = getattr(filters, f.name)
-        if value is not None:
-            out[f.name] = value.isoformat() if isinstance(value, date) else value
-    return out
-
-
-def filters_from_json(values: Mapping[str, Any]) -> Filters:
-    """:class:`~search.Filters` from stored values, checked as any filter is.
-
-    Raises:
-        FilterError: A value this kvsearch does not accept, or a field it does not know.
-    """
-    known = {f.name for f in fields(Filters)}
-    for name, value in values.items():
-        if name not in known:
-            raise FilterError(name, value, "unknown", "this kvsearch has no such filter")
-    return Filters(**values)
 
 
 @dataclass(frozen=True)
@@ -78,7 +58,7 @@ class Watch:
     Attributes:
         name: Its name, unique (ignoring case) among the index's watches.
         query: The query as typed (``*`` for filters alone).
-        filter_values: The filters as stored (:func:`filters_to_json`); see
+        filter_values: The filters as stored (:func:`search.models.filters.filters_to_json`); see
             :attr:`filters`.
         exact: Search the words as typed (no spelling correction).
         created: When it was saved (UTC).
@@ -310,7 +290,7 @@ class Watches:
         so each searches a generation at least as new as the one before it: a check
         that opened the index before a build and got the lock after another check
         must not mark an entry unanswered again that the other saw answered."""
-        return Index.open(self._index.path, trust=self._index._trust)
+        return type(self._index).open(self._index.path, trust=self._index._trust)
 
 
 def _matches(

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -147,3 +148,26 @@ class Preference:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
         return {"kind": self.kind, "value": self.value, "words": self.words}
+
+
+def filters_to_json(filters: Filters) -> dict[str, Any]:
+    """The set fields of ``filters`` as JSON values (dates as ISO strings)."""
+    out: dict[str, Any] = {}
+    for f in fields(Filters):
+        value = getattr(filters, f.name)
+        if value is not None:
+            out[f.name] = value.isoformat() if isinstance(value, date) else value
+    return out
+
+
+def filters_from_json(values: Mapping[str, Any]) -> Filters:
+    """:class:`~search.Filters` from stored values, checked as any filter is.
+
+    Raises:
+        FilterError: A value this kvsearch does not accept, or a field it does not know.
+    """
+    known = {f.name for f in fields(Filters)}
+    for name, value in values.items():
+        if name not in known:
+            raise FilterError(name, value, "unknown", "this kvsearch has no such filter")
+    return Filters(**values)
