@@ -377,3 +377,42 @@ def test_an_index_built_under_umask_002_is_still_trusted(tmp_path: Path) -> None
         os.umask(old)
     with Index.open(tmp_path / "index") as index:
         assert index.entry_count == 7 + 6
+
+
+def _small_files() -> None:
+    """A child whose files may not grow past 256 KB: writing more fails with EFBIG (the
+    signal that would kill it is ignored), as a full disk fails with ENOSPC."""
+    import resource
+
+    default_sigint()
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+
+
+def test_a_disk_without_room_is_one_dutch_line_and_the_index_stays(tmp_path: Path) -> None:
+    """Writing a new generation runs out of room: exit 1, one line that says what to do,
+    no traceback, and the previous index answers as before (issue #15: errors)."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURES, seeds)
+    path = tmp_path / "index"
+    with Index.build(path, [SEED_FILE]) as index:
+        before = [h.entry_id for h in index.search("gezichtsherkenning").hits]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "search", "index", str(seeds), "--index-dir", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        preexec_fn=_small_files,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    (line,) = [x for x in done.stderr.splitlines() if x.startswith("Fout:")]
+    assert line.startswith(f"Fout: het schrijven van de index in {path}/ is mislukt (")
+    assert line.endswith(
+        "de index is niet veranderd. Maak schijfruimte of geheugen vrij en probeer het opnieuw."
+    )
+    with Index.open(path) as index:
+        assert [h.entry_id for h in index.search("gezichtsherkenning").hits] == before
+        assert len(index.sources) == 1

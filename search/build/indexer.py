@@ -10,6 +10,7 @@ comes from :mod:`search.build.summary`.
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 from collections.abc import Iterable, Sequence
@@ -58,11 +59,28 @@ from search.build.spool import Spool, SpooledDocuments
 from search.build.summary import changes, document_states
 from search.build.trust import check_trust
 from search.build.write import Progress, count_documents
-from search.errors import IndexCorruptError
+from search.errors import IndexCorruptError, IndexWriteError
 from search.formats import INGEST_VERSION
 from search.models import BuildReport, CheckReport, Skipped
 
 __all__ = ["Progress", "build", "check"]
+
+
+#: What running out of room raises while a generation is written: a full disk or
+#: quota, a file over the size limit, a read-only or failing disk.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+
+
+def _write_failure(path: Path, exc: BaseException) -> IndexWriteError | None:
+    """The :class:`IndexWriteError` that a failure while writing a new generation stands
+    for (no room on the disk, no memory); None for anything else, a bug included."""
+    if isinstance(exc, IndexWriteError):
+        return None  # the write helper's, already worded
+    if isinstance(exc, MemoryError):
+        return IndexWriteError(path, "memory")
+    if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
+        return IndexWriteError(path, "os", f"{exc.strerror or exc}")
+    return None
 
 
 def build(
@@ -98,8 +116,9 @@ def build(
         SourceError: A recorded source is unavailable, or one to forget is unknown.
         IndexUntrustedError: The index folder or a file in it belongs to another user
             or is writable by others (unless ``trust``; see :mod:`search.build.trust`).
-        IndexWriteError: The write helper ran out of disk space or memory, or was
-            killed; the index was not changed.
+        IndexWriteError: Writing the new generation ran out of disk space or memory
+            (in this process or the write helper), or the helper was killed; the
+            index was not changed.
     """
     started = time.perf_counter()
     check_target(path)
@@ -180,12 +199,15 @@ def build(
             seal(gen)
             write_atomic(gen / META_FILE, dump_meta(meta))
             switch(path, gen)
-        except BaseException:
+        except BaseException as exc:
             spool.close()
             # Once CURRENT names it (even when interrupted in the middle of writing
             # it), the new generation is the live index: it must stay.
             if read_current(path) != gen.name:
                 shutil.rmtree(gen, ignore_errors=True)
+                failure = _write_failure(path, exc)
+                if failure is not None:
+                    raise failure from exc
             raise
         finally:
             if helper is not None:
