@@ -6,8 +6,9 @@ at once (the server's worker threads). Each ``Index`` follows a new generation b
 itself: every call reads ``CURRENT`` and re-opens when another process (``kvsearch
 index``) made a new generation live, keeping the old one when the new one cannot be
 opened yet. A call that fails on a damaged or vanished generation (a swap between the
-look at ``CURRENT`` and reading a file) is tried once more on a freshly opened
-``Index``; the user's own mistakes (a bad filter, an unknown id) are not retried.
+look at ``CURRENT`` and reading a file; builds in a row remove the generations before
+the previous one) is tried again on a freshly opened ``Index`` while generations keep
+switching; the user's own mistakes (a bad filter, an unknown id) are not retried.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from search.build.generations import read_current
 from search.errors import (
     EntryNotFoundError,
     FilterError,
@@ -29,6 +31,9 @@ from search.index import Index
 __all__ = ["IndexPool"]
 
 T = TypeVar("T")
+
+#: How often a call is tried while builds keep switching generations under it.
+ATTEMPTS = 5
 
 #: Errors that come from the request, not from the index: never retried.
 _USER_ERRORS = (FilterError, QuerySyntaxError, EntryNotFoundError, ValueError)
@@ -73,10 +78,12 @@ class IndexPool:
         index.close()
 
     def run(self, call: Callable[[Index], T]) -> T:
-        """``call(index)`` with an index lent for the call; once more on a fresh index
-        when it fails on the index's files (see the module)."""
+        """``call(index)`` with an index lent for the call; again on a fresh index when
+        it fails on the index's files while a new generation was made live (see the
+        module), up to :data:`ATTEMPTS` times."""
         with self._slots:
-            for attempt in range(2):
+            for attempt in range(1, ATTEMPTS + 1):
+                live = read_current(self.path)
                 index = self._take()
                 try:
                     result = call(index)
@@ -85,7 +92,10 @@ class IndexPool:
                     raise
                 except (IndexCorruptError, IndexClosedError, OSError):
                     index.close()  # never lend this one again
-                    if attempt == 1:
+                    # Retried only when a build switched generations meanwhile (or on
+                    # the first failure: the switch may have come just before the call).
+                    switched = read_current(self.path) != live
+                    if attempt == ATTEMPTS or not (switched or attempt == 1):
                         raise
                     continue
                 except BaseException:
