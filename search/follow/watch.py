@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from search.build.layout import WATCH_FILE, WATCH_LOCK_FILE
 from search.errors import (
@@ -37,11 +37,9 @@ from search.errors import (
     WatchNotFoundError,
     WatchStoreError,
 )
+from search.index import Index
 from search.models import Changes, Filters, Hit
 from search.models.filters import filters_from_json, filters_to_json
-
-if TYPE_CHECKING:  # an Index makes its Watches: the type only, no import cycle
-    from search.index import Index
 
 __all__ = ["WATCH_FILE", "Watch", "WatchNews", "Watches"]
 
@@ -290,7 +288,7 @@ class Watches:
         so each searches a generation at least as new as the one before it: a check
         that opened the index before a build and got the lock after another check
         must not mark an entry unanswered again that the other saw answered."""
-        return type(self._index).open(self._index.path, trust=self._index._trust)
+        return Index.open(self._index.path, trust=self._index._trust)
 
 
 def _matches(
