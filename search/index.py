@@ -26,7 +26,6 @@ from search.engine.scoring import weighting
 from search.engine.whoosh_types import Searcher
 from search.errors import (
     IndexClosedError,
-    IndexCorruptError,
     SearchError,
 )
 from search.follow.stats import Stats, check_by, compute
@@ -107,9 +106,10 @@ class Index:
         except Exception as exc:
             if ix is not None:
                 ix.close()
-            if not integrity.damage(gen, exc):
+            corrupt = integrity.opening_error(path, gen, exc)
+            if corrupt is None:
                 raise  # a bug, not a damaged index
-            raise IndexCorruptError(path, f"{type(exc).__name__}: {exc}") from exc
+            raise corrupt from exc
         return index
 
     @classmethod

@@ -295,10 +295,11 @@ def check(path: Path, seeds: Sequence[Path] = (), *, trust: bool = False) -> Che
         with ix.searcher() as searcher:
             count = searcher.doc_count()
         ix.close()
-    except (*integrity.READ_ERRORS, *integrity.SUSPECT_ERRORS) as exc:
-        if not integrity.damage(gen, exc):
+    except Exception as exc:
+        corrupt = integrity.opening_error(path, gen, exc)
+        if corrupt is None:
             raise  # a bug, not a damaged index
-        raise IndexCorruptError(path, f"{type(exc).__name__}: {exc}") from exc
+        raise corrupt from exc
     if count != meta["entries"]:
         problems_found.append(
             f"the index holds {count} entries, its manifest says {meta['entries']}"

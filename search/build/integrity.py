@@ -62,6 +62,7 @@ __all__ = [
     "is_damaged",
     "READ_ERRORS",
     "damage",
+    "opening_error",
     "record",
     "verify",
     "verify_for_link",
@@ -277,6 +278,20 @@ def damage(gen: Path, exc: BaseException) -> bool:
     # Whoosh raises a bare Exception for a bad block tag or header ("Block tag error").
     suspect = isinstance(exc, SUSPECT_ERRORS) or type(exc) is Exception
     return suspect and is_damaged(gen)
+
+
+def opening_error(path: Path, gen: Path, exc: BaseException) -> IndexCorruptError | None:
+    """The :class:`IndexCorruptError` that ``exc``, raised while opening or counting the
+    generation ``gen`` of the index at ``path``, stands for (naming the files whose
+    checksums fail, when some do); None when it is no damage but a bug (re-raise it)."""
+    if not damage(gen, exc):
+        return None
+    decode = f"{type(exc).__name__}: {exc}"
+    _, damaged, _ = _damage(gen)
+    if damaged:
+        reason = f"{_describe(damaged)} ({decode})"
+        return IndexCorruptError(path, reason, damaged=tuple(d.file for d in damaged))
+    return IndexCorruptError(path, decode)
 
 
 def is_damaged(gen: Path) -> bool:
