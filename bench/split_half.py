@@ -12,6 +12,8 @@ The parameters, each read at query time from its module:
   coordination factor (:func:`search.engine.ranking.coordinate`; 0 turns it off);
 - ``COMMON_IDF``: :data:`search.engine.ranking.COMMON_IDF`, the idf under which a word
   is weighed down (:func:`search.engine.ranking.commonness_weight`; 0 turns it off);
+- ``PROCEDURAL_WEIGHT``: :data:`search.engine.ranking.PROCEDURAL_WEIGHT`, the factor of
+  a procedural question's score (:mod:`search.dutch.procedural`; 1 turns it off);
 - ``NAME_PREFERENCE``: :data:`search.engine.interpret.NAME_PREFERENCE`, what an entry of
   a member, party or minister typed as a word gains
   (:func:`search.engine.interpret.preference_weight`, used by
@@ -125,6 +127,12 @@ PARAMS = (
         search_ranking,
         (0.0, 1.5, 3.0, 4.5, 6.0),
         "commonness idf threshold (0: off)",
+    ),
+    Param(
+        "PROCEDURAL_WEIGHT",
+        search_ranking,
+        (1.0, 0.75, 0.5, 0.25, 0.0),
+        "factor of a procedural question (1: off)",
     ),
     Param(
         "NAME_PREFERENCE",

@@ -19,7 +19,8 @@ __all__ = [
 #: path of an analyzer (Whoosh pickles the schema, analyzers included, into the index).
 #: 8: the analyzers moved from ``search.analysis`` to ``search.dutch.analysis``.
 #: 9: the common-gram fields (:data:`search.schema.GRAM_FIELDS`).
-SCHEMA_VERSION = 9
+#: 10: the ``kind`` field (procedural questions, :mod:`search.dutch.procedural`).
+SCHEMA_VERSION = 10
 
 #: The Dutch analysis chain (:mod:`search.dutch.analysis`).
 ANALYZER_NAME = "kvsearch-dutch"

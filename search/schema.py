@@ -24,10 +24,12 @@ from search.dutch.analysis import (
     name_analyzer,
 )
 from search.dutch.parliament import ministry_keys, ministry_of, party_display, party_key, session_of
+from search.dutch.procedural import is_procedural
 from search.models import Footnote, Member, Question
 
 __all__ = [
     "GRAM_FIELDS",
+    "PROCEDURAL",
     "NAME_FIELDS",
     "STEMMED_FIELDS",
     "analysed_texts",
@@ -48,6 +50,10 @@ GRAM_FIELDS = {
     "question": "bigrams_question",
     "answer": "bigrams_answer",
 }
+
+
+#: The ``kind`` of an entry whose question only asks how or when it is answered.
+PROCEDURAL = "procedural"
 
 
 def _grams_field(analyzer: Any) -> Any:
@@ -85,6 +91,9 @@ def make_schema() -> Any:
         ministries=KEYWORD(scorable=True),
         status=ID(),
         session=ID(),
+        # "procedural" for a question that only asks how or when the questions are
+        # answered (search.dutch.procedural): the ranking weighs it down.
+        kind=ID(),
         facets=COLUMN(VarBytesColumn()),
         data=STORED(),
     )
@@ -133,6 +142,8 @@ def fields_for(entry: Question) -> dict[str, Any]:
         GRAM_FIELDS["question"]: entry.question,
         GRAM_FIELDS["answer"]: entry.answer,
     }
+    if is_procedural(entry.question):
+        fields["kind"] = PROCEDURAL
     day = entry.submitted or entry.answered
     if day:
         fields["session"] = session_of(day)

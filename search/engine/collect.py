@@ -20,12 +20,12 @@ from search.dutch.analysis import analyze
 from search.engine.interpret import preference_weight as interpretation_weight
 from search.engine.live import break_ties, cached_column
 from search.engine.query import clause_query, filter_query, to_whoosh
-from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, fuse
+from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, demote, fuse
 from search.engine.scoring import matching_docs, score_query
 from search.engine.syntax import Clause, ParsedQuery
 from search.engine.whoosh_types import Reader, Searcher
 from search.models import Preference
-from search.schema import NAME_FIELDS, STEMMED_FIELDS
+from search.schema import NAME_FIELDS, PROCEDURAL, STEMMED_FIELDS
 
 __all__ = ["Ranked", "collect", "depth", "prefer", "query_scores", "rerank"]
 
@@ -78,8 +78,9 @@ def scores_of(searcher: Searcher, q: Any) -> dict[int, float]:
 def query_scores(searcher: Searcher, parsed: ParsedQuery) -> dict[int, float]:
     """Every entry a query with words matches, scored: the optional words' BM25F scores
     weighed by their commonness and coordinated (:func:`search.engine.ranking.coordinate`),
-    plus the required clauses' scores; excluded entries left out. The same entries as
-    :func:`search.engine.query.to_whoosh`'s query matches."""
+    plus the required clauses' scores, procedural questions weighed down
+    (:func:`search.engine.ranking.demote`); excluded entries left out. The same entries
+    as :func:`search.engine.query.to_whoosh`'s query matches."""
     should = [c for c in parsed.clauses if not (c.required or c.negated)]
     must = [clause_query(c) for c in parsed.clauses if c.required and not c.negated]
     nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
@@ -97,6 +98,8 @@ def query_scores(searcher: Searcher, parsed: ParsedQuery) -> dict[int, float]:
     if nots and scores:
         excluded = matching_docs(searcher, nots[0] if len(nots) == 1 else wq.Or(nots))
         scores = {d: s for d, s in scores.items() if d not in excluded}
+    if scores:
+        demote(scores, matching_docs(searcher, wq.Term("kind", PROCEDURAL)))
     return scores
 
 

@@ -27,6 +27,10 @@ Before that, the words of a query are weighed against each other (:func:`coordin
   measured on the collection, not listed by hand, so it holds for any collection. BM25
   weighs a word per field, where *minister* is rare in subjects and questions although
   every Kamervraag is addressed to one.
+- **Procedural questions.** An entry that only asks how or when the questions are
+  answered (*Kunt u deze vragen afzonderlijk beantwoorden voor het debat over ...?*,
+  :mod:`search.dutch.procedural`) is short, so BM25 ranks it high for any word of the
+  debate it names; its score is multiplied by :data:`PROCEDURAL_WEIGHT`.
 """
 
 from __future__ import annotations
@@ -40,12 +44,14 @@ __all__ = [
     "COMMON_MIN_ENTRIES",
     "COORDINATION",
     "DOCUMENT_WEIGHT",
+    "PROCEDURAL_WEIGHT",
     "RERANK_DEPTH",
     "SIBLING_DOCUMENTS",
     "SIBLING_WINDOW",
     "Ranked",
     "commonness_weight",
     "coordinate",
+    "demote",
     "fuse",
 ]
 
@@ -56,6 +62,9 @@ COORDINATION = 1.0
 #: weighed down in proportion: ln(1/0.05) = 3.0, so a word in more than about 5 % of the
 #: entries; 0 turns it off.
 COMMON_IDF = 3.0
+
+#: The factor of a procedural question's score (1 turns it off).
+PROCEDURAL_WEIGHT = 0.5
 
 #: Commonness needs a collection: below this many entries one Kamervraag of twenty
 #: questions is a tenth of it, and every word of its subject would count as common.
@@ -166,3 +175,14 @@ def coordinate(
     if n < 2 or not exponent:
         return total
     return {d: s * (matched[d] / n) ** exponent for d, s in total.items()}
+
+
+def demote(scores: dict[int, float], procedural: Iterable[int], weight: float | None = None) -> None:
+    """Multiply the scores of the procedural entries by ``weight`` (default
+    :data:`PROCEDURAL_WEIGHT`), in place."""
+    weight = PROCEDURAL_WEIGHT if weight is None else weight
+    if weight == 1.0:
+        return
+    for docnum in procedural:
+        if docnum in scores:
+            scores[docnum] *= weight
