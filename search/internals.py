@@ -13,6 +13,9 @@ Reading (:mod:`search.engine.scoring`, :mod:`search.engine.live`):
 * ``W3PerDocReader._cached_reader``, ``whoosh3._lenfield`` and a column reader's
   ``_dbfile``/``_basepos``/``_count``: the encoded field lengths of a segment as one
   byte string (:func:`length_bytes`), instead of one call per document.
+* ``NumericColumn.Reader._typecode``/``_fixedlen``/``_default`` with the above: a
+  numeric column of a segment (the date order key) as one array
+  (:func:`numeric_column`), instead of one call per document.
 * ``SegmentReader._terms`` and ``W3LeafMatcher._postfile``/``_fixedsize``/
   ``_baseoffset``/``_byteids``: where a term's posting blocks start, to decode them
   a block at a time (:func:`posting_file`).
@@ -47,6 +50,8 @@ with what to install.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -69,6 +74,7 @@ __all__ = [
     "field_b",
     "field_number",
     "length_bytes",
+    "numeric_column",
     "live_expanding",
     "posting_file",
     "postings_out",
@@ -93,6 +99,9 @@ READ_NAMES: tuple[tuple[str, str], ...] = (
     ("whoosh.columns.FixedBytesColumn.Reader", "_dbfile"),
     ("whoosh.columns.FixedBytesColumn.Reader", "_basepos"),
     ("whoosh.columns.FixedBytesColumn.Reader", "_count"),
+    ("whoosh.columns.NumericColumn.Reader", "_typecode"),
+    ("whoosh.columns.NumericColumn.Reader", "_fixedlen"),
+    ("whoosh.columns.NumericColumn.Reader", "_default"),
     ("whoosh.codec.whoosh3.W3LeafMatcher", "_postfile"),
     ("whoosh.codec.whoosh3.W3LeafMatcher", "_fixedsize"),
     ("whoosh.codec.whoosh3.W3LeafMatcher", "_baseoffset"),
@@ -153,6 +162,27 @@ def length_bytes(reader: Any, fieldname: str) -> bytes:
         return b""
     data: bytes = column._dbfile.get(column._basepos, column._count)
     return data
+
+
+def numeric_column(reader: Any, fieldname: str) -> array[int] | None:
+    """The values of a numeric column in every document of one segment, as stored
+    (Whoosh's sortable form: in the order of the numbers), read in one piece; None when
+    the segment has no such column. What ``column_reader(fieldname, translate=False)``
+    gives one document at a time."""
+    perdoc = reader._perdoc
+    if not perdoc.has_column(fieldname):
+        return None
+    column = perdoc.column_reader(fieldname, reader.schema[fieldname].column_type)
+    values: array[int] = array(column._typecode)
+    if values.itemsize != column._fixedlen:  # a typecode of another size here
+        return array(column._typecode, column)
+    values.frombytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
+    if sys.byteorder == "little":  # stored big-endian
+        values.byteswap()
+    missing = reader.doc_count_all() - len(values)
+    if missing > 0:  # documents after the last value written have the default
+        values.extend([column._default] * missing)
+    return values
 
 
 def posting_file(reader: Any, fieldname: str, text: bytes) -> tuple[Any, Any, int, int] | Any:

@@ -27,6 +27,7 @@ from search.internals import (
     field_b,
     length_bytes,
     live_expanding,
+    numeric_column,
     posting_file,
     segment_cache,
 )
@@ -98,6 +99,12 @@ def test_the_readers_give_what_whoosh_gives(fixture_index: Index) -> None:
             stored = segment.doc_field_length(docnum, "question", 0)
             assert byte_to_length(lengths[docnum]) == stored
         assert length_bytes(segment, "no_such_field") == b""
+        # A numeric column in one piece: the values Whoosh reads one document at a time.
+        dates = numeric_column(segment, "sortdate")
+        assert dates is not None and len(dates) == segment.doc_count_all()
+        assert list(dates) == list(segment.column_reader("sortdate", translate=False))
+        assert len(set(dates)) > 1
+        assert numeric_column(segment, "no_such_field") is None
         # The posting file of a term: where Whoosh's matcher reads the same postings.
         [(_, text)] = segment.most_frequent_terms("question", 1)
         text = text if isinstance(text, bytes) else text.encode("utf-8")

@@ -22,8 +22,7 @@ from search.engine import ranking
         "begrotingsbehandeling Justitie en Veiligheid, te beantwoorden?",
         "Zou u ieder van deze vragen afzonderlijk kunnen beantwoorden voor hetnotaoverleg "
         "MIRT op 25 november 2024?",
-        "Kunt u deze vragen voor het Wetgevingsoverleg Water van 18 november "
-        "as.beantwoorden?",
+        "Kunt u deze vragen voor het Wetgevingsoverleg Water van 18 november as.beantwoorden?",
         "Bent u bereid om alle vragen apart te beantwoorden?",
         "Kunt u alle bovenstaande vragen stuk voor stuk beantwoorden?",
         "Wilt u deze vragen, in verband met het commissiedebat over de Herstelope-ratie "
@@ -47,8 +46,7 @@ def test_a_request_to_answer_the_questions_is_procedural(question: str) -> None:
         "Kunt u in de beantwoording van deze vragen ook ingaan op de voortgang die wordt "
         "geleverd naar aanleiding van de motie van de leden Bikker en Omtzigt?",
         # About other questions than these, or not a request to the addressee.
-        "Kunt u aangeven hoeveel Kamervragen het ministerie dit jaar te laat heeft "
-        "beantwoord?",
+        "Kunt u aangeven hoeveel Kamervragen het ministerie dit jaar te laat heeft beantwoord?",
         "Waarom zijn de vragen van de gemeente niet beantwoord?",
         "Heeft u kennisgenomen van het bericht «Kabinet laat vragen onbeantwoord»?",
         "",

@@ -22,12 +22,13 @@ from search.engine.live import break_ties, cached_column
 from search.engine.query import clause_query, filter_query, to_whoosh
 from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, demote, fuse
 from search.engine.scoring import matching_docs, score_query
+from search.engine.stored import date_keys
 from search.engine.syntax import Clause, ParsedQuery
 from search.engine.whoosh_types import Reader, Searcher
 from search.models import Preference
 from search.schema import NAME_FIELDS, PROCEDURAL, STEMMED_FIELDS
 
-__all__ = ["Ranked", "collect", "depth", "prefer", "query_scores", "rerank"]
+__all__ = ["Ranked", "collect", "collect_by_date", "depth", "prefer", "query_scores", "rerank"]
 
 
 @dataclass
@@ -127,18 +128,15 @@ def collect(
     q: Any,
     allow: Any,
     limit: int | None,
-    sortedby: Any,
     scores: dict[int, float] | None = None,
 ) -> Ranked:
     """Run ``q``: the top ``limit`` by score (every match with None), counted.
 
-    In relevance order every match is scored by :mod:`search.engine.scoring` (Whoosh's BM25F
-    scores, summed posting block by posting block; or ``scores``, computed already),
-    then ranked: higher score first, on a tie by the entries' order keys
+    Every match is scored by :mod:`search.engine.scoring` (Whoosh's BM25F scores, summed
+    posting block by posting block; or ``scores``, computed already), then ranked:
+    higher score first, on a tie by the entries' order keys
     (:func:`search.engine.live.break_ties`).
     """
-    if sortedby is not None:
-        return Ranked.of(searcher.search(q, filter=allow, limit=limit, sortedby=sortedby))
     if scores is None:
         scores = score_query(searcher, q)
     if scores is None:
@@ -155,6 +153,31 @@ def collect(
     best = [(-s, d) for s, d in sorted((-s, d) for d, s in candidates.items())]
     best = break_ties(searcher, best)[:limit]  # as in a fresh build (search/engine/live.py)
     return Ranked(best, set(scores))
+
+
+def collect_by_date(
+    searcher: Searcher, q: Any, allow: Any, limit: int | None, *, newest_first: bool
+) -> Ranked:
+    """Every match of ``q`` that ``allow`` lets through, counted, the first ``limit`` in
+    date order (oldest or newest first; on the same date by document and question
+    number): what Whoosh's search sorted by the ``sortdate`` and ``order`` columns gives,
+    without reading both columns for every match. The dates come from one array
+    (:func:`search.engine.stored.date_keys`); the order keys are read only for the
+    entries that can be among the first ``limit``: those up to the ``limit``-th date,
+    every entry of that date included. The "score" of each is its date key.
+    """
+    matched = matching_docs(searcher, q)
+    if allow is not None and matched:
+        matched &= matching_docs(searcher, allow)
+    dates = date_keys(searcher.reader())
+    sign = -1 if newest_first else 1
+    chosen: Any = matched
+    if limit is not None and len(matched) > limit:
+        last = heapq.nsmallest(limit, (sign * dates[d] for d in matched))[-1]
+        chosen = [d for d in matched if sign * dates[d] <= last]
+    order = cached_column(searcher.reader(), "order")
+    first = sorted(chosen, key=lambda d: (sign * dates[d], order[d]))[:limit]
+    return Ranked([(dates[d], d) for d in first], set(matched))
 
 
 def collect_whoosh(searcher: Searcher, q: Any, allow: Any, limit: int | None) -> Ranked:

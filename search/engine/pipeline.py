@@ -26,7 +26,15 @@ from whoosh import searching, sorting
 
 from search.dutch.analysis import analyze
 from search.dutch.compounds import split_compound
-from search.engine.collect import Ranked, collect, depth, prefer, query_scores, rerank
+from search.engine.collect import (
+    Ranked,
+    collect,
+    collect_by_date,
+    depth,
+    prefer,
+    query_scores,
+    rerank,
+)
 from search.engine.highlight import make_snippet, mark_all, mark_names, snippet_and_fields
 from search.engine.interpret import interpret
 from search.engine.live import LiveFuzzyTerm, LivePrefix, cached_column, expansions
@@ -187,22 +195,15 @@ def run(
     else:
         return parsed
     check_expansions(searcher, query, parsed)
-    sortedby: Any = None
-    if sort != "relevance":
-        sortedby = [
-            sorting.FieldFacet("sortdate", reverse=sort == "-date"),
-            sorting.FieldFacet("order"),
-        ]
-    if sortedby is None and parsed.clauses:
+    scored = sort == "relevance"
+    if scored:  # with words (a query of filters only is sorted by date above)
         scores = query_scores(searcher, parsed)
         prefer(searcher, scores, preferences)
-        ranked = collect(searcher, q, allow, depth(limit), None, scores)
+        ranked = collect(searcher, q, allow, depth(limit), scores)
         rerank(searcher, ranked, parsed, allow, related=related)
     else:
-        ranked = collect(searcher, q, allow, limit, sortedby)
-    marks = Marks(
-        *highlight_terms(parsed), scored=sortedby is None, names=name_marks(parsed, flags)
-    )
+        ranked = collect_by_date(searcher, q, allow, limit, newest_first=sort == "-date")
+    marks = Marks(*highlight_terms(parsed), scored=scored, names=name_marks(parsed, flags))
     return Run(parsed, ranked, marks, suggestion, corrections, unknown, preferences)
 
 

@@ -177,7 +177,9 @@ def coordinate(
     return {d: s * (matched[d] / n) ** exponent for d, s in total.items()}
 
 
-def demote(scores: dict[int, float], procedural: Iterable[int], weight: float | None = None) -> None:
+def demote(
+    scores: dict[int, float], procedural: Iterable[int], weight: float | None = None
+) -> None:
     """Multiply the scores of the procedural entries by ``weight`` (default
     :data:`PROCEDURAL_WEIGHT`), in place."""
     weight = PROCEDURAL_WEIGHT if weight is None else weight

@@ -1,19 +1,21 @@
-"""What the index stores about entries, read directly: look-ups by id and the facet
-counts of a set of matches."""
+"""What the index stores about entries, read directly: look-ups by id, the facet
+counts of a set of matches and the date order of every entry."""
 
 from __future__ import annotations
 
 import json
 import re
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from search.engine.live import cached_column
 from search.engine.whoosh_types import Reader, Searcher
+from search.internals import numeric_column
 from search.models import Facets, Question
 from search.schema import entry_from_stored
 
-__all__ = ["FACETS", "count_facets", "document", "get", "looks_like_id", "lookup"]
+__all__ = ["FACETS", "count_facets", "date_keys", "document", "get", "looks_like_id", "lookup"]
 
 #: The facets counted, in the order they are reported.
 FACETS = ("party", "member", "ministry", "year", "status")
@@ -58,3 +60,22 @@ def count_facets(reader: Reader, docnums: Iterable[int]) -> Facets:
         name: tuple(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
         for name, counter in counters.items()
     }
+
+
+def date_keys(reader: Reader) -> Sequence[int]:
+    """The date order key of every entry, by docnum: its ``sortdate`` column as stored
+    (in date order; an undated entry's is the lowest). Read once per reader, a segment
+    at a time in one piece (2 MB at 500,000 entries), instead of once per entry."""
+    cache: dict[str, object] = reader.__dict__.setdefault("_kvsearch_columns", {})
+    found = cache.get("sortdate[]")
+    if found is None:
+        keys: array[int] = array("q")
+        leaves = [reader] if reader.is_atomic() else [leaf for leaf, _ in reader.leaf_readers()]
+        for leaf in leaves:
+            values = numeric_column(leaf, "sortdate")
+            if values is None:  # no entry of the segment has one: Whoosh's default
+                values = array("q", leaf.column_reader("sortdate", translate=False))
+            keys.extend(values.tolist())
+        found = cache["sortdate[]"] = keys
+    assert isinstance(found, array)
+    return found
