@@ -7,13 +7,13 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.dutch.analysis import exact_analyzer, stem
+from search.dutch.analysis import exact_analyzer, folded_words, name_analyzer, stem
 from search.engine import highlight
 from search.engine.highlight import make_snippet
 from search.engine.query import highlight_terms
 from search.engine.syntax import parse
 from search.ingest import parse_file
-from tests.conftest import SEED_FILE
+from tests.conftest import FIXTURES, SEED_FILE
 
 
 def test_stemmed_and_folded_forms_are_marked() -> None:
@@ -96,3 +96,29 @@ def test_skipping_words_finds_the_same_matches_in_any_text(text: str, data: st.D
     words = [t.text for t in exact_analyzer()(text)] or ["x"]
     terms = frozenset(stem(w) for w in data.draw(st.lists(st.sampled_from(words), max_size=3)))
     assert highlight._matches(text, terms) == _matches_of_every_word(text, terms, frozenset())
+
+
+def _chain_words(text: str) -> list[tuple[int, int, str]]:
+    return [(t.startchar, t.endchar, t.text) for t in name_analyzer()(text, chars=True)]
+
+
+def test_folded_words_are_the_name_analyzers_tokens() -> None:
+    """The highlighter's plain loop gives what the Whoosh chain gives (offsets and
+    words), on every text of the fixture corpus and on hard cases."""
+    texts = [
+        "Financiële ĳzer ﬁets Kostić's d’Ancona’s 3,5 1.000.000 CO₂ ＡＢＣ",
+        "Sint-Maartensdijk café naïeve coördinatie; 't Hof’s ’s-Hertogenbosch",
+        "",
+    ]
+    for path in sorted(FIXTURES.glob("*.txt")):
+        for document in parse_file(path).documents:
+            for entry in document.entries:
+                texts += [entry.question, entry.answer, entry.subject or ""]
+    assert len(texts) > 300
+    for text in texts:
+        assert list(folded_words(text)) == _chain_words(text), text[:80]
+
+
+@given(st.text(max_size=60))
+def test_folded_words_on_any_text(text: str) -> None:
+    assert list(folded_words(text)) == _chain_words(text)

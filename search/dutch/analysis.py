@@ -35,6 +35,7 @@ from search.version import distribution_version
 
 __all__ = [
     "ANALYSIS",
+    "folded_words",
     "COMMON_WORDS",
     "GRAM_JOINER",
     "QUERY_STOP_WORDS",
@@ -270,6 +271,20 @@ class DutchStemFilter(_Stateless, Filter):  # type: ignore[misc]
             if not t.stopped:
                 t.text = stem(t.text)
             yield t
+
+
+def folded_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of every token of ``text`` as :func:`name_analyzer` gives it
+    (NFKC, lower case, folded), without Whoosh's token objects: the highlighter runs
+    this over every hit's text, where the chain's generators were a tenth of a search."""
+    normalize = unicodedata.normalize
+    for match in TOKEN_PATTERN.finditer(text):
+        word = match.group(0)
+        if not word.isascii():
+            word = normalize("NFKC", word)
+        word = fold(word.lower())
+        if word:
+            yield match.start(), match.end(), word
 
 
 def name_analyzer() -> Any:

@@ -11,16 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from search.dutch.analysis import name_analyzer, stem, stem_prefix
+from search.dutch.analysis import folded_words, stem, stem_prefix
 from search.dutch.compounds import compound_terms
 from search.models import Segment, Snippet
 
 __all__ = ["make_snippet", "mark_all", "mark_names", "snippet_and_fields"]
 
-#: The words of :func:`search.dutch.analysis.exact_analyzer`: it adds each word's compound
-#: parts (:func:`compound_terms`) after it, which :func:`_matches` does for the words
-#: that can match.
-_WORDS = name_analyzer()
+# The words are :func:`search.dutch.analysis.folded_words` (those of ``name_analyzer``);
+# ``exact_analyzer`` adds each word's compound parts (:func:`compound_terms`) after it,
+# which :func:`_matches` does for the words that can match.
 
 #: The target length of a snippet, in characters.
 SNIPPET_CHARS = 240
@@ -57,8 +56,7 @@ def _matches(
     """
     needles = None if fuzzy else _needles(terms, prefixes)
     spans: list[tuple[int, int, str]] = []
-    for tok in _WORDS(text, chars=True, positions=True):
-        word = tok.text
+    for start, end, word in folded_words(text):
         if needles is not None and not any(n in word for n in needles):
             continue  # neither the word nor one of its parts can match
         for folded in _word_and_parts(word):  # as exact_analyzer() yields them
@@ -71,7 +69,7 @@ def _matches(
                 hit = any(_within(folded, w, d) for w, d in fuzzy)
                 key = folded
             if hit:
-                spans.append((tok.startchar, tok.endchar, key))
+                spans.append((start, end, key))
                 break  # the word is marked once; its parts need not be split or stemmed
     return spans
 
@@ -250,17 +248,11 @@ def mark_names(
     for i, (name, party) in enumerate(names):
         if i:
             segments.append(Segment(separator))
-        spans = [
-            (t.startchar, t.endchar, t.text) for t in _WORDS(name, chars=True) if t.text in words
-        ]
+        spans = [span for span in folded_words(name) if span[2] in words]
         segments += _segments(name, spans)
         found = found or bool(spans)
         if party:
-            party_spans = [
-                (t.startchar, t.endchar, t.text)
-                for t in _WORDS(party, chars=True)
-                if t.text in words
-            ]
+            party_spans = [span for span in folded_words(party) if span[2] in words]
             if party_key(party) in party_keys:
                 party_spans = [(0, len(party), party)]
             segments += [Segment(" (")] + _segments(party, party_spans) + [Segment(")")]
@@ -270,7 +262,7 @@ def mark_names(
 
 def _name_spans(text: str, words: frozenset[str]) -> list[tuple[int, int, str]]:
     """The words of a name that are in ``words`` (folded as the name fields fold)."""
-    return [(t.startchar, t.endchar, t.text) for t in _WORDS(text, chars=True) if t.text in words]
+    return [span for span in folded_words(text) if span[2] in words]
 
 
 def _segments(text: str, spans: list[tuple[int, int, str]]) -> list[Segment]:
