@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from search.dutch.analysis import exact_analyzer, folded_words, name_analyzer, stem
+from search.dutch.compounds import compound_terms
 from search.engine import highlight
 from search.engine.highlight import make_snippet
 from search.engine.query import highlight_terms
 from search.engine.syntax import parse
 from search.ingest import parse_file
-from tests.conftest import FIXTURES, SEED_FILE
+from tests.conftest import FIXTURES, SEED_FILE, SEED_FILE
 
 
 def test_stemmed_and_folded_forms_are_marked() -> None:
@@ -122,3 +124,51 @@ def test_folded_words_are_the_name_analyzers_tokens() -> None:
 @given(st.text(max_size=60))
 def test_folded_words_on_any_text(text: str) -> None:
     assert list(folded_words(text)) == _chain_words(text)
+
+
+def _reference_matches(
+    text: str, terms: frozenset[str], prefixes: frozenset[str]
+) -> list[tuple[int, int, str]]:
+    """Every word analysed, no needle filter: what the highlighter must find."""
+    spans = []
+    for start, end, word in folded_words(text):
+        for folded in (word, *compound_terms(word)):
+            if stem(folded) in terms:
+                spans.append((start, end, stem(folded)))
+                break
+            if any(folded.startswith(p) for p in prefixes):
+                spans.append((start, end, folded))
+                break
+    return spans
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "stikstof",
+        "financiele problemen",
+        "coördinatie",
+        "Oekraïne",
+        "uitstoot landbouw",
+        "asiel*",
+        "gezichtsherkenning software",
+        "Kamer vragen minister",
+        "Kamer's",
+        "CO₂ ﬁets",
+    ],
+)
+def test_the_needle_filter_finds_every_match(query: str) -> None:
+    """Only words that contain a needle are analysed: the matches are those of analysing
+    every word (fixture texts with diacritics, ligatures, compounds, 's)."""
+    terms, prefixes, _ = highlight_terms(parse(query))
+    texts = ["Coördinatie, financiële Oekraïne's ﬁetsen; CO₂-uitstoot ASIELzoekers"]
+    for path in [SEED_FILE, *sorted(FIXTURES.glob("*.txt"))]:
+        for document in parse_file(path).documents:
+            for entry in document.entries:
+                texts += [entry.question, entry.answer]
+    found = 0
+    for text in texts:
+        expected = _reference_matches(text, terms, prefixes)
+        assert highlight._matches(text, terms, prefixes) == expected, text[:80]
+        found += len(expected)
+    assert found > 0
