@@ -15,7 +15,7 @@ from search.engine.highlight import make_snippet
 from search.engine.query import highlight_terms
 from search.engine.syntax import parse
 from search.ingest import parse_file
-from tests.conftest import FIXTURES, SEED_FILE, SEED_FILE
+from tests.conftest import FIXTURES, SEED_FILE
 
 
 def test_stemmed_and_folded_forms_are_marked() -> None:

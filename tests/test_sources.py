@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from search import Index, SourceError
 from search.cli import main
+from search.ingest.files import _path_order
 from tests.conftest import ROOT, SEED_FILE, VARIANTS
 
 
@@ -201,3 +204,21 @@ def test_after_a_killed_first_build_a_plain_index_builds_from_seeds(workdir: Pat
     result = _kv("index")
     assert result.exit_code == 0, result.output
     assert _entries(index) == 7
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "a-b", "a.b", "a b", "A", "ä", "é", "ab", "a_b", "0"]),
+            min_size=1,
+            max_size=3,
+        ),
+        min_size=2,
+        max_size=8,
+    )
+)
+def test_the_scan_order_is_the_paths_own_order(parts: list[list[str]]) -> None:
+    """The scan sorts by a key computed once per path; the order must stay that of
+    ``sorted(paths)`` (``a/b`` before ``a-b``, although "-" sorts before "/")."""
+    paths = [Path("/seeds", *p) for p in parts]
+    assert sorted(paths, key=_path_order) == sorted(paths)

@@ -58,7 +58,7 @@ def scan_seed_files(seeds: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     seen: set[tuple[int, int]] = set()
     for seed in seeds:
         if seed.is_dir():
-            found = sorted(_walk(seed, problems))
+            found = sorted(_walk(seed, problems), key=_path_order)
         elif seed.is_file():
             found = [seed]
         else:
@@ -78,6 +78,13 @@ def scan_seed_files(seeds: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
                 seen.add((st.st_dev, st.st_ino))
                 files.append(file)
     return files, problems
+
+
+def _path_order(path: Path) -> tuple[str, ...]:
+    """The order of ``sorted(paths)`` (part by part, case-folded where the system folds
+    case), as a key computed once per path instead of one ``Path`` comparison per pair
+    (a second of an update's file scan at 50,000 files)."""
+    return tuple(os.path.normcase(os.fspath(path)).split(os.sep))
 
 
 def _walk(folder: Path, problems: list[Skipped]) -> Iterator[Path]:
