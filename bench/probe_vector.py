@@ -3,7 +3,7 @@
 Run from the repository root, on an index built by this tree (``perf.py`` leaves one
 per size in its ``--work`` folder, or ``kvsearch rebuild SEEDS --index-dir DIR``)::
 
-    python bench/probe_vector.py /var/tmp/kvperf/index-100000
+    python bench/probe_vector.py WORK/index-100000
     python bench/probe_vector.py DIR --words "van de" --fields exact,subject,question,answer
 
 For each word of ``--words`` in each of ``--fields`` (what ``"van de"`` scores when its
