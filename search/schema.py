@@ -29,8 +29,8 @@ from search.models import Footnote, Member, Question
 
 __all__ = [
     "GRAM_FIELDS",
-    "PROCEDURAL",
     "NAME_FIELDS",
+    "PROCEDURAL",
     "STEMMED_FIELDS",
     "analysed_texts",
     "entry_from_stored",

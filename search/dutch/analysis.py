@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -35,7 +35,6 @@ from search.version import distribution_version
 
 __all__ = [
     "ANALYSIS",
-    "folded_words",
     "COMMON_WORDS",
     "GRAM_JOINER",
     "QUERY_STOP_WORDS",
@@ -50,6 +49,7 @@ __all__ = [
     "name_analyzer",
     "query_analyzer",
     "fold",
+    "folded_words",
     "add_words",
     "analyse_new_words",
     "known_words",
@@ -273,17 +273,28 @@ class DutchStemFilter(_Stateless, Filter):  # type: ignore[misc]
             yield t
 
 
-def folded_words(text: str) -> Iterator[tuple[int, int, str]]:
+def folded_words(
+    text: str, contains: Callable[[str], object] | None = None
+) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) of every token of ``text`` as :func:`name_analyzer` gives it
     (NFKC, lower case, folded), without Whoosh's token objects: the highlighter runs
-    this over every hit's text, where the chain's generators were a tenth of a search."""
+    this over every hit's text, where the chain's generators were a tenth of a search.
+
+    With ``contains``, only the words for which it is true (the highlighter's needle
+    search); a word of ASCII letters is then folded only when its lower case passes,
+    since folding it only drops a final 's and cannot make it pass.
+    """
     normalize = unicodedata.normalize
     for match in TOKEN_PATTERN.finditer(text):
         word = match.group(0)
-        if not word.isascii():
-            word = normalize("NFKC", word)
-        word = fold(word.lower())
-        if word:
+        if word.isascii():
+            word = word.lower()
+            if contains is not None and not contains(word):
+                continue
+            word = fold(word)
+        else:
+            word = fold(normalize("NFKC", word).lower())
+        if word and (contains is None or contains(word)):
             yield match.start(), match.end(), word
 
 

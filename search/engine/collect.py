@@ -22,11 +22,11 @@ from search.engine.live import break_ties, cached_column
 from search.engine.query import clause_query, filter_query, to_whoosh
 from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, demote, fuse
 from search.engine.scoring import matching_docs, score_query
-from search.engine.stored import date_keys
+from search.engine.stored import date_keys, procedural_entries
 from search.engine.syntax import Clause, ParsedQuery
 from search.engine.whoosh_types import Reader, Searcher
 from search.models import Preference
-from search.schema import NAME_FIELDS, PROCEDURAL, STEMMED_FIELDS
+from search.schema import NAME_FIELDS, STEMMED_FIELDS
 
 __all__ = ["Ranked", "collect", "collect_by_date", "depth", "prefer", "query_scores", "rerank"]
 
@@ -100,7 +100,7 @@ def query_scores(searcher: Searcher, parsed: ParsedQuery) -> dict[int, float]:
         excluded = matching_docs(searcher, nots[0] if len(nots) == 1 else wq.Or(nots))
         scores = {d: s for d, s in scores.items() if d not in excluded}
     if scores:
-        demote(scores, matching_docs(searcher, wq.Term("kind", PROCEDURAL)))
+        demote(scores, procedural_entries(searcher))
     return scores
 
 

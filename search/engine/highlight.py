@@ -9,12 +9,10 @@ terms, then the most matches; it is cut at word boundaries and marked with ``…
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
 
-from search.dutch.analysis import TOKEN_PATTERN, fold, folded_words, stem, stem_prefix
+from search.dutch.analysis import folded_words, stem, stem_prefix
 from search.dutch.compounds import compound_terms
 from search.models import Segment, Snippet
 
@@ -61,7 +59,7 @@ def _matches(
     if needles is None:
         words: Iterable[tuple[int, int, str]] = folded_words(text)
     else:
-        words = _candidates(text, re.compile("|".join(map(re.escape, needles))).search)
+        words = folded_words(text, re.compile("|".join(map(re.escape, needles))).search)
     spans: list[tuple[int, int, str]] = []
     for start, end, word in words:
         for folded in _word_and_parts(word):  # as exact_analyzer() yields them
@@ -77,24 +75,6 @@ def _matches(
                 spans.append((start, end, key))
                 break  # the word is marked once; its parts need not be split or stemmed
     return spans
-
-
-def _candidates(text: str, contains: Any) -> Iterator[tuple[int, int, str]]:
-    """The words of :func:`search.dutch.analysis.folded_words` in which ``contains``
-    finds a needle: the others can match neither themselves nor by a part (a substring).
-    A word of ASCII letters is folded only when its lower case has a needle (folding it
-    only drops a final 's, so it cannot gain one); another word always."""
-    for match in TOKEN_PATTERN.finditer(text):
-        word = match.group(0)
-        if word.isascii():
-            low = word.lower()
-            if not contains(low):
-                continue
-            word = fold(low)
-        else:
-            word = fold(unicodedata.normalize("NFKC", word).lower())
-        if word and contains(word):
-            yield match.start(), match.end(), word
 
 
 def _word_and_parts(word: str) -> Iterator[str]:

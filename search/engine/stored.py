@@ -1,5 +1,6 @@
 """What the index stores about entries, read directly: look-ups by id, the facet
-counts of a set of matches and the date order of every entry."""
+counts of a set of matches, the date order of every entry and which entries are
+procedural questions."""
 
 from __future__ import annotations
 
@@ -9,13 +10,25 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from whoosh import query as wq
+
 from search.engine.live import cached_column
+from search.engine.scoring import matching_docs
 from search.engine.whoosh_types import Reader, Searcher
 from search.internals import numeric_column
 from search.models import Facets, Question
-from search.schema import entry_from_stored
+from search.schema import PROCEDURAL, entry_from_stored
 
-__all__ = ["FACETS", "count_facets", "date_keys", "document", "get", "looks_like_id", "lookup"]
+__all__ = [
+    "FACETS",
+    "count_facets",
+    "date_keys",
+    "document",
+    "get",
+    "looks_like_id",
+    "lookup",
+    "procedural_entries",
+]
 
 #: The facets counted, in the order they are reported.
 FACETS = ("party", "member", "ministry", "year", "status")
@@ -66,7 +79,7 @@ def date_keys(reader: Reader) -> Sequence[int]:
     """The date order key of every entry, by docnum: its ``sortdate`` column as stored
     (in date order; an undated entry's is the lowest). Read once per reader, a segment
     at a time in one piece (2 MB at 500,000 entries), instead of once per entry."""
-    cache: dict[str, object] = reader.__dict__.setdefault("_kvsearch_columns", {})
+    cache = _reader_cache(reader)
     found = cache.get("sortdate[]")
     if found is None:
         keys: array[int] = array("q")
@@ -79,3 +92,22 @@ def date_keys(reader: Reader) -> Sequence[int]:
         found = cache["sortdate[]"] = keys
     assert isinstance(found, array)
     return found
+
+
+def procedural_entries(searcher: Searcher) -> frozenset[int]:
+    """The (live) docnums of the procedural questions (:mod:`search.dutch.procedural`),
+    read once per reader: every scored search weighs them down."""
+    cache = _reader_cache(searcher.reader())
+    found = cache.get("procedural")
+    if found is None:
+        found = cache["procedural"] = frozenset(
+            matching_docs(searcher, wq.Term("kind", PROCEDURAL))
+        )
+    assert isinstance(found, frozenset)
+    return found
+
+
+def _reader_cache(reader: Reader) -> dict[str, object]:
+    """A dict that lives as long as ``reader`` (the one :func:`cached_column` uses)."""
+    cache: dict[str, object] = reader.__dict__.setdefault("_kvsearch_columns", {})
+    return cache
