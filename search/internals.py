@@ -16,6 +16,9 @@ Reading (:mod:`search.engine.scoring`, :mod:`search.engine.live`):
 * ``NumericColumn.Reader._typecode``/``_fixedlen``/``_default`` with the above: a
   numeric column of a segment (the date order key) as one array
   (:func:`numeric_column`), instead of one call per document.
+* ``SegmentReader._storage`` (an ``OverlayStorage`` over the folder's storage when the
+  segment is a compound file): the folder of a segment's files, where its dense
+  posting arrays are (:func:`segment_location`, :mod:`search.dense`).
 * ``SegmentReader._terms`` and ``W3LeafMatcher._postfile``/``_fixedsize``/
   ``_baseoffset``/``_byteids``: where a term's posting blocks start, to decode them
   a block at a time (:func:`posting_file`).
@@ -59,6 +62,7 @@ import whoosh
 from whoosh import query as wq
 from whoosh import system
 from whoosh.codec import whoosh3
+from whoosh.filedb.filestore import OverlayStorage
 
 from search.errors import DependencyError
 
@@ -81,6 +85,7 @@ __all__ = [
     "read_toc",
     "replace_term_index",
     "segment_cache",
+    "segment_location",
     "storage_path",
     "term_index",
 ]
@@ -94,6 +99,7 @@ WRITTEN_FOR = (2, 7, 5)
 READ_NAMES: tuple[tuple[str, str], ...] = (
     ("whoosh.reading.SegmentReader", "_perdoc"),
     ("whoosh.reading.SegmentReader", "_terms"),
+    ("whoosh.reading.SegmentReader", "_storage"),
     ("whoosh.codec.whoosh3.W3PerDocReader", "_cached_reader"),
     ("whoosh.codec.whoosh3", "_lenfield"),
     ("whoosh.columns.FixedBytesColumn.Reader", "_dbfile"),
@@ -151,6 +157,19 @@ def segment_cache(reader: Any, name: str) -> dict[Any, Any]:
     """A dict kept with one segment's reader (dropped with its files)."""
     cache: dict[Any, Any] = reader._perdoc.__dict__.setdefault(name, {})
     return cache
+
+
+def segment_location(reader: Any) -> tuple[str, str] | None:
+    """(folder, segment id) of one segment's files (the id as ``Segment.segment_id``
+    gives it: the index's name first); None when its storage is not a folder."""
+    storage = reader._storage
+    if isinstance(storage, OverlayStorage):  # a compound segment: its folder is under it
+        storage = storage.b
+    folder = getattr(storage, "folder", None)
+    if not isinstance(folder, str):
+        return None
+    segment_id: str = reader.segment().segment_id()
+    return folder, segment_id
 
 
 def length_bytes(reader: Any, fieldname: str) -> bytes:

@@ -44,6 +44,7 @@ from search.build.postings import (
     dump_batch,
     load_batches,
 )
+from search.dense import DenseWriter, dense_path
 from search.errors import IndexWriteError
 from search.internals import (
     TERMINFO,
@@ -85,6 +86,7 @@ class _Helper:
         #: What a helper that failed for a reason outside kvsearch (an ``OSError``,
         #: ``MemoryError``) writes: ``<code>\n<detail>`` (see ``IndexWriteError``).
         self.cause = folder / f".bulk-helper-{pid}.cause"
+        self.dense = folder / f".bulk-helper-{pid}.dense"
 
     def wait(self) -> None:
         """Wait for the helper to finish; raise when it failed.
@@ -116,7 +118,7 @@ class _Helper:
             except (ProcessLookupError, ChildProcessError):
                 pass
             self.pid = 0
-        for path in (self.postings, self.terms, self.error, self.cause):
+        for path in (self.postings, self.terms, self.error, self.cause, self.dense):
             path.unlink(missing_ok=True)
 
 
@@ -132,6 +134,7 @@ def _run_helper(
         builder.add_document(docnum, doc)
         if docnum % 1000 == 0 and os.getppid() != parent:
             raise RuntimeError("the building process is gone")
+    dense = DenseWriter(out.dense)
     with open(out.postings, "wb") as raw, open(out.terms, "wb") as terms:
         postfile = StructFile(raw)
 
@@ -144,9 +147,10 @@ def _run_helper(
                 dump_batch(batch, terms)
                 batch = []
 
-        builder.write(codec, postfile, term)
+        builder.write(codec, postfile, term, dense)
         dump_batch(batch, terms)
         postfile.flush()
+    dense.finish()
     builder.cleanup()
 
 
@@ -383,11 +387,20 @@ class BulkWriter:
         try:
             self._perdoc.close()
             self._segment.set_doc_count(self._docnum)
-            self._write_postings()
+            dense = DenseWriter(self._folder / ".bulk-dense")
+            try:
+                self._write_postings(dense)
+                has_dense = dense.finish()
+            except BaseException:
+                dense.cancel()
+                raise
             segment = self._segment
             if segment.should_assemble():
                 segment.create_compound_file(self._storage)
                 segment.compound = True
+            # After the compound file, which takes every file named like the segment's.
+            if has_dense:
+                os.replace(dense.path, dense_path(self._folder, segment.segment_id()))
             toc = TOC(self._schema, [segment], self._generation)
             toc.write(self._storage, self._indexname)
             clean_files(self._storage, self._indexname, self._generation, [segment])
@@ -412,7 +425,7 @@ class BulkWriter:
             self._helper.stop()
         self._lock.release()
 
-    def _write_postings(self) -> None:
+    def _write_postings(self, dense: DenseWriter) -> None:
         schema = self._schema
         fieldwriter = self._codec.field_writer(self._storage, self._segment)
         tindex = replace_term_index(fieldwriter, TermIndex)
@@ -429,17 +442,20 @@ class BulkWriter:
 
         try:
             self._postings.doc_count = self._docnum
-            self._postings.write(self._codec, postings_out(fieldwriter), term)
+            self._postings.write(self._codec, postings_out(fieldwriter), term, dense)
             self._postings.cleanup()
             if self._helper is not None:
-                self._append_helper(postings_out(fieldwriter), term)
+                self._append_helper(postings_out(fieldwriter), term, dense)
             if lastname is not None:
                 fieldwriter.finish_field()
         finally:
             fieldwriter.close()
 
-    def _append_helper(self, postfile: Any, term: Callable[[str, bytes, bytes], None]) -> None:
-        """The helper's postings after ours, its terms' offsets moved by as much."""
+    def _append_helper(
+        self, postfile: Any, term: Callable[[str, bytes, bytes], None], dense: DenseWriter
+    ) -> None:
+        """The helper's postings after ours, its terms' offsets moved by as much (and
+        its dense arrays after ours)."""
         helper = self._helper
         assert helper is not None
         helper.wait()
@@ -448,3 +464,4 @@ class BulkWriter:
             shutil.copyfileobj(fh, postfile.file)
         for name, btext, info in load_batches(helper.terms):
             term(name, btext, _moved(info, base))
+        dense.append_file(helper.dense)

@@ -37,6 +37,7 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Existence, Frequency, Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from search.dense import DenseWriter
 from search.dutch.analysis import common_grams, grams_chain, index_chain, index_words
 from search.internals import (
     TERMINFO,
@@ -371,10 +372,17 @@ class PostingsBuilder:
 
     # Writing
 
-    def write(self, codec: Any, postfile: Any, term: Callable[[str, bytes, bytes], None]) -> None:
+    def write(
+        self,
+        codec: Any,
+        postfile: Any,
+        term: Callable[[str, bytes, bytes], None],
+        dense: DenseWriter | None = None,
+    ) -> None:
         """Write every term's postings to ``postfile`` in the codec's format (the bytes
         ``W3PostingsWriter`` writes) and pass (field, term, term info bytes) to
-        ``term``, in order."""
+        ``term``, in order; the long posting lists also to ``dense``
+        (:mod:`search.dense`)."""
         blocklimit, compression = block_settings(codec)
         lastname: str | None = None
         fixed: int | None = None
@@ -394,6 +402,8 @@ class PostingsBuilder:
             )
             write(data)
             term(name, btext, info + _OFFSET.pack(offset, len(data)))
+            if dense is not None:
+                dense.add(name, btext, ids, weights)
 
 
 def encode_postings(

@@ -32,8 +32,21 @@ from whoosh.formats import Positions
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from search.dense import DENSE_MIN
 from search.dutch.analysis import GRAM_JOINER, grams_chain
 from search.engine.live import expansions
+from search.engine.vectors import (
+    Dense,
+    Scores,
+    add,
+    as_dict,
+    dense_postings,
+    docs_mask,
+    exclude,
+    intersect,
+    optional,
+    scale,
+)
 from search.engine.whoosh_types import Reader, Searcher
 from search.internals import INT_SIZE, field_b, length_bytes, posting_file, segment_cache
 from search.schema import GRAM_FIELDS
@@ -58,9 +71,6 @@ BM25_K1 = 1.2
 #: bench/similar.py: 4.94 of the other grade-2 entries in the top 10, 4.65 with 0.25).
 SIMILAR_B = 0.75
 
-#: Document number -> score.
-Scores = dict[int, float]
-
 #: Decoded field lengths of the 256 length bytes.
 _LENGTHS = [byte_to_length(b) for b in range(256)]
 
@@ -75,7 +85,7 @@ def similar_weighting() -> Any:
     return BM25F(B=SIMILAR_B, K1=BM25_K1)
 
 
-def score_query(searcher: Searcher, q: Any) -> Scores | None:
+def score_query(searcher: Searcher, q: Any) -> dict[int, float] | None:
     """Every document ``q`` matches, with the score Whoosh would give it.
 
     Returns None when the searcher's weighting is not plain BM25F (then only Whoosh
@@ -84,7 +94,7 @@ def score_query(searcher: Searcher, q: Any) -> Scores | None:
     weighting = searcher.weighting
     if type(weighting) is not BM25F or field_b(weighting):
         return None
-    return _Scorer(searcher, weighting.B, weighting.K1).run(q)
+    return as_dict(_Scorer(searcher, weighting.B, weighting.K1).run(q))
 
 
 def matching_docs(searcher: Searcher, q: Any) -> set[int]:
@@ -100,6 +110,11 @@ class _Scorer:
         self.k1 = k1
         self.leaves: list[tuple[Any, int]] = list(searcher.leaf_searchers())
         self.deletions = any(leaf.reader().has_deletions() for leaf, _ in self.leaves)
+        #: All document numbers (deleted ones included): the length of Dense scores.
+        self.size = sum(leaf.reader().doc_count_all() for leaf, _ in self.leaves)
+        #: A term part with at least this many documents is kept as Dense scores:
+        #: below it, a dict costs less than arrays over every document.
+        self.dense_at = max(DENSE_MIN, self.size // 64)
 
     def run(self, q: Any) -> Scores:
         if isinstance(q, wq.Term):
@@ -110,29 +125,26 @@ class _Scorer:
             parts = []
             for sub in q.subqueries:
                 if isinstance(sub, wq.Term):
-                    self._term(sub, into=scores, boost=sub.boost)
+                    scores = self._term(sub, into=scores, boost=sub.boost)
                 else:
                     parts.append(self.run(sub))
             for part in parts:
-                get = scores.get
-                scores.update({doc: get(doc, 0.0) + s for doc, s in part.items()})
+                scores = add(scores, part, self.size)
         elif isinstance(q, wq.And):
             parts = sorted((self.run(sub) for sub in q.subqueries), key=len)
-            scores = dict(parts[0]) if parts else {}
+            scores = parts[0] if parts else {}
             for part in parts[1:]:
-                scores = {d: s + part[d] for d, s in scores.items() if d in part}
+                scores = intersect(scores, part)
         elif isinstance(q, wq.AndMaybe):
             scores = self.run(q.a)
             if scores:
-                optional = self.run(q.b)
-                scores = {d: s + optional.get(d, 0.0) for d, s in scores.items()}
+                scores = optional(scores, self.run(q.b))
         elif isinstance(q, wq.Phrase) and q.slop == 1 and self._phrase_field(q):
             scores = self._phrase(q)
         elif isinstance(q, wq.AndNot):
             scores = self.run(q.a)
             if scores:
-                excluded = self.run(q.b)
-                scores = {d: s for d, s in scores.items() if d not in excluded}
+                scores = exclude(scores, self.run(q.b))
         elif isinstance(q, (wq.Prefix, wq.FuzzyTerm)):
             # The sum of the BM25F scores of the words it stands for, over the whole
             # index. Whoosh expands per segment and then scores by the segment's size
@@ -140,12 +152,12 @@ class _Scorer:
             # segment ranked its entries apart from a fresh build's (search/engine/live.py).
             scores = {}
             for text in expansions(self.searcher.reader(), q):
-                self._term(wq.Term(q.fieldname, text), into=scores)
+                scores = self._term(wq.Term(q.fieldname, text), into=scores)
         else:
             return self._whoosh(q)  # carries its own boost
         boost = q.boost
         if boost != 1.0:
-            scores = {d: s * boost for d, s in scores.items()}
+            scores = scale(scores, boost)
         return scores
 
     def docs(self, q: Any) -> set[int]:
@@ -202,12 +214,10 @@ class _Scorer:
             return scores
         field = schema[fieldname]
         if not field.scorable:
-            part = self._whoosh(wq.Term(fieldname, q.text))
+            part: Scores = self._whoosh(wq.Term(fieldname, q.text))
             if into is None:
                 return part
-            get = scores.get
-            scores.update({d: get(d, 0.0) + s * boost for d, s in part.items()})
-            return scores
+            return add(scores, scale(part, boost) if boost != 1.0 else part, self.size)
         try:
             text = field.to_bytes(q.text)
         except ValueError:
@@ -217,6 +227,15 @@ class _Scorer:
         idf, avgfl = self._statistics(fieldname, text)
         # bm25(): idf * tf * (k1 + 1) / (tf + k1 * ((1 - b) + b * fl / avgfl))
         top = idf * (self.k1 + 1) * boost
+        if values is None:
+            vector = self._term_vector(fieldname, text, top, avgfl, only)
+            if vector is not None:
+                return vector if into is None else add(scores, vector, self.size)
+        if isinstance(scores, Dense):  # the blocks add into a dict, then into the arrays
+            return add(scores, self._term(q, only, values, boost=boost), self.size)
+        if isinstance(only, Dense):
+            only = set(only.documents().tolist())
+        ordered = None if only is None else sorted(only)
         get = scores.get
         for leaf, offset in self.leaves:
             reader = leaf.reader()
@@ -225,12 +244,13 @@ class _Scorer:
             norms = _norms(reader, fieldname, self.k1, self.b, avgfl)
             deleted = reader.deleted_docs_set if reader.has_deletions() else ()
             wanted = None
-            if only is not None:
-                end = offset + reader.doc_count_all()
+            if ordered is not None:
                 if len(self.leaves) == 1:
-                    wanted = sorted(only)
-                else:
-                    wanted = sorted(d - offset for d in only if offset <= d < end)
+                    wanted = ordered
+                else:  # this segment's share, as its own document numbers
+                    end = offset + reader.doc_count_all()
+                    lo = bisect_left(ordered, offset)
+                    wanted = [d - offset for d in ordered[lo : bisect_left(ordered, end, lo)]]
                 if not wanted:
                     continue
             for ids, weights, raw in _blocks(reader, fieldname, text, values is not None, wanted):
@@ -294,6 +314,50 @@ class _Scorer:
                         values[doc + offset] = raw[i]
         return scores
 
+    def _term_vector(
+        self, fieldname: str, text: bytes, top: float, avgfl: float, only: Any
+    ) -> Scores | None:
+        """:meth:`_term` from dense posting arrays (:mod:`search.dense`), with numpy;
+        None when no segment has arrays for the term (then its blocks are read).
+        Segments without them (an update's) are read from their blocks."""
+        found = []
+        for leaf, offset in self.leaves:
+            reader = leaf.reader()
+            if (fieldname, text) in reader:
+                found.append((reader, offset, dense_postings(reader, fieldname, text)))
+        if all(arrays is None for _, _, arrays in found):
+            return None
+        import numpy as np
+
+        wanted = None if only is None else docs_mask(only, self.size)
+        all_docs, all_scores = [], []
+        for reader, offset, arrays in found:
+            if arrays is None:
+                blocks = list(_blocks(reader, fieldname, text))
+                ids = np.fromiter((d for b in blocks for d in b[0]), dtype=np.intp)
+                weights = np.fromiter((w for b in blocks for w in b[1]), dtype=np.float64)
+            else:
+                ids, weights = arrays
+            keep = None
+            if reader.has_deletions():
+                keep = ~_deleted(reader)[ids]
+            docs = ids + offset if offset else ids
+            if wanted is not None:
+                keep = wanted[docs] if keep is None else keep & wanted[docs]
+            if keep is not None:
+                ids, weights, docs = ids[keep], weights[keep], docs[keep]
+            norms = np.frombuffer(_norms(reader, fieldname, self.k1, self.b, avgfl))
+            # the same operations in the same order as the dict code's, in float64
+            all_scores.append(top * weights / (weights + norms[ids]))
+            all_docs.append(docs)
+        docs = np.concatenate(all_docs)
+        scores = np.concatenate(all_scores)
+        if len(docs) >= self.dense_at:
+            dense = Dense.empty(self.size)
+            dense.add_pairs(docs, scores)
+            return dense
+        return dict(zip(docs.tolist(), scores.tolist(), strict=True))
+
     def _statistics(self, fieldname: str, text: bytes) -> tuple[float, float]:
         """BM25's idf and average field length of a term: Whoosh's, but over the live
         entries only, as a fresh build of them has them.
@@ -347,20 +411,22 @@ class _Scorer:
             if answered:  # two words, a gram: in exactly these documents, which have both
                 summed: Scores = {}
                 for word in words:  # in order, a word said twice twice: as Whoosh adds them
-                    self._term(wq.Term(fieldname, word), only=found, into=summed)
+                    summed = self._term(wq.Term(fieldname, word), only=found, into=summed)
                 return summed
         raw: dict[bytes, dict[int, bytes]] = {w: {} for w in unique}
-        first = self._term(
-            wq.Term(fieldname, unique[0]),
-            only=None if grams is None else grams[0],
-            values=raw[unique[0]],
+        first = as_dict(  # with values: always a dict (read from the blocks)
+            self._term(
+                wq.Term(fieldname, unique[0]),
+                only=None if grams is None else grams[0],
+                values=raw[unique[0]],
+            )
         )
         per_word = {unique[0]: first}
         candidates: Any = first
         for word in unique[1:]:  # the rarest word first: the others only where it is
             if not candidates:
                 return {}
-            part = self._term(wq.Term(fieldname, word), only=candidates, values=raw[word])
+            part = as_dict(self._term(wq.Term(fieldname, word), only=candidates, values=raw[word]))
             per_word[word] = part
             candidates = part.keys() & candidates
         # A word said twice ("stap voor stap") counts twice, as in Whoosh's span matcher.
@@ -378,7 +444,7 @@ class _Scorer:
         base = raw[base_word]
         shifts = [((offset - base_offset).__rsub__, raw[word]) for offset, word in rest]
         fast = type(fmt) is Positions  # a 4-byte count, then the pickled deltas
-        kept: Scores = {}
+        kept: dict[int, float] = {}
         for doc in candidates:
             try:
                 if not fast:
@@ -396,7 +462,7 @@ class _Scorer:
                 kept[doc] = sum(p[doc] for p in parts)
         return kept
 
-    def _gram_candidates(self, q: Any) -> tuple[set[int], bool] | None:
+    def _gram_candidates(self, q: Any) -> tuple[set[int] | Dense, bool] | None:
         """The (live) documents that have every common gram of phrase ``q`` (see
         :data:`search.schema.GRAM_FIELDS`), and whether that answers it (every pair of
         neighbouring words is a gram: the phrase is in exactly those documents); None
@@ -418,16 +484,26 @@ class _Scorer:
             (schema[name].to_bytes(g) for g in dict.fromkeys(grams)),
             key=lambda t: reader.doc_frequency(name, t),
         )
-        found = self._term_docs(wq.Term(name, ordered[0]))
+        found = self._term_found(name, ordered[0])
         for gram in ordered[1:]:
             if not found:
                 break
-            found &= self._term_docs(wq.Term(name, gram))
+            found = intersect(found, self._term_found(name, gram))
+        if isinstance(found, dict):
+            return set(found), len(grams) == len(pairs) == 1
         return found, len(grams) == len(pairs) == 1
 
-    def _whoosh(self, q: Any) -> Scores:
+    def _term_found(self, fieldname: str, text: bytes) -> Scores:
+        """The (live) documents with a term, as the keys of scores of 0.0: Dense from
+        its dense arrays when it has them (see :meth:`_term_vector`)."""
+        found = self._term_vector(fieldname, text, 0.0, 1.0, None)
+        if found is None:
+            return dict.fromkeys(self._term_docs(wq.Term(fieldname, text)), 0.0)
+        return found
+
+    def _whoosh(self, q: Any) -> dict[int, float]:
         """Whoosh's own matcher for a part of the tree this module does not evaluate."""
-        scores: Scores = {}
+        scores: dict[int, float] = {}
         for leaf, offset in self.leaves:
             matcher = q.matcher(leaf, self.searcher.context())
             while matcher.is_active():
@@ -484,6 +560,22 @@ def _norms(reader: Reader, fieldname: str, k1: float, b: float, avgfl: float) ->
         norms.extend([missing] * (reader.doc_count_all() - len(norms)))
         cache[key] = norms
     return norms
+
+
+def _deleted(reader: Reader) -> Any:
+    """Which document numbers of one segment are deleted, as a numpy mask (cached with
+    the segment's reader, which a deletion replaces)."""
+    cache: dict[str, Any] = segment_cache(reader, "_kvsearch_deleted")
+    mask = cache.get("mask")
+    if mask is None:
+        import numpy as np
+
+        mask = np.zeros(reader.doc_count_all(), dtype=np.bool_)
+        deleted = reader.deleted_docs_set
+        if deleted:
+            mask[np.fromiter(deleted, dtype=np.intp, count=len(deleted))] = True
+        cache["mask"] = mask
+    return mask
 
 
 def _blocks(

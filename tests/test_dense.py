@@ -1,0 +1,261 @@
+"""Dense posting arrays (search/dense.py) repeat the posting blocks, and the scores made
+from them (search/engine/vectors.py) are the block scorer's and Whoosh's, to the bit.
+
+The fixtures are small: their terms have at most a few hundred postings, so these
+tests lower the threshold (``DENSE_MIN``) to put most terms into the arrays and most
+query parts into :class:`~search.engine.vectors.Dense` scores.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
+
+import search.dense
+import search.engine.scoring as scoring
+from search import Index
+from search.build.postings import SPLIT_FIELD
+from search.dense import DENSE_EXTENSION, dense_path, read_table
+from search.engine import vectors
+from search.engine.query import to_whoosh
+from search.engine.syntax import parse
+from search.engine.vectors import Dense, as_dict
+from search.internals import segment_location
+from tests.conftest import FIXTURES, SEED_FILE, SEEDS, VARIANTS
+from tests.test_bulkwrite import _bulk_build, _fields
+from tests.test_scoring import QUERIES, _assert_same
+
+#: Enough to leave out the rarest terms (the table must skip them) and take the rest.
+LOW = 3
+
+
+@pytest.fixture
+def low_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search.dense, "DENSE_MIN", LOW)
+    monkeypatch.setattr(scoring, "DENSE_MIN", LOW)
+
+
+@pytest.fixture
+def dense_index(tmp_path: Path, low_threshold: None) -> Iterator[Index]:
+    """The seed and the fixtures, built with arrays for every term of 3+ postings."""
+    with Index.build(tmp_path / "index", [SEEDS, FIXTURES]) as index:
+        yield index
+
+
+def _dense_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"gen-*/*.{DENSE_EXTENSION}"))
+
+
+def _block_postings(reader: Any, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:
+    ids: list[int] = []
+    weights: list[float] = []
+    for block_ids, block_weights, _ in scoring._blocks(reader, fieldname, btext):
+        ids.extend(block_ids)
+        weights.extend(block_weights)
+    return ids, weights
+
+
+def _assert_arrays_repeat_blocks(reader: Any) -> set[str]:
+    """Every term with LOW+ postings has arrays equal to its blocks; none other has.
+    Returns the fields that have arrays."""
+    fields = set()
+    checked = 0
+    for fieldname, btext in reader.all_terms():
+        arrays = vectors.dense_postings(reader, fieldname, btext)
+        if reader.doc_frequency(fieldname, btext) < LOW:
+            assert arrays is None, (fieldname, btext)
+            continue
+        assert arrays is not None, (fieldname, btext)
+        ids, weights = _block_postings(reader, fieldname, btext)
+        assert arrays[0].tolist() == ids, (fieldname, btext)
+        assert arrays[1].tolist() == weights, (fieldname, btext)
+        fields.add(fieldname)
+        checked += 1
+    assert checked > 100
+    return fields
+
+
+def test_arrays_repeat_the_blocks(dense_index: Index, tmp_path: Path) -> None:
+    (dense,) = _dense_files(tmp_path / "index")
+    reader = dense_index._get_searcher().reader()
+    assert dense.name == f"{reader.segment().segment_id()}.{DENSE_EXTENSION}"
+    assert {"question", "answer", "exact"} <= _assert_arrays_repeat_blocks(reader)
+    found = read_table(dense)
+    assert found is not None
+    table, data = found
+    codes = {(id_code, weight_code) for _, _, _, id_code, weight_code in table.values()}
+    assert ("H", "B") in codes  # small gaps and whole-number weights, the usual case
+    data.close()
+
+
+def test_arrays_of_both_processes(tmp_path: Path, low_threshold: None) -> None:
+    fields = _fields([SEEDS, *VARIANTS])
+    ix = _bulk_build(tmp_path / "helper", fields, helper=True, run_postings=600)
+    with ix.reader() as reader:
+        written = _assert_arrays_repeat_blocks(reader)
+    # this process writes the fields before SPLIT_FIELD, the helper those from it on
+    assert any(f < SPLIT_FIELD for f in written) and any(f >= SPLIT_FIELD for f in written)
+    assert not list((tmp_path / "helper").glob(".bulk*"))
+
+
+def test_no_file_for_a_segment_without_long_lists(fixture_index_path: Path) -> None:
+    # at the shipped threshold the fixtures have no list of 1,024 postings
+    assert not _dense_files(fixture_index_path.parent)
+    assert list(fixture_index_path.glob("gen-*/*.seg"))
+
+
+def _all_results(index: Index, queries: list[str]) -> list[Any]:
+    out = []
+    for text in queries:
+        result = index.search(text, limit=500)
+        out.append((text, result.total, [(h.entry_id, h.score) for h in result.hits]))
+    return out
+
+
+#: QUERIES of tests/test_scoring.py and more of the shapes the vectors meet: common
+#: words, an exclusion of a common word, a required one, fuzzy and prefix words.
+MORE = [
+    "de minister",
+    "kabinet -de",
+    "+de stikstof",
+    '"van de" minister',
+    '"de minister van"',
+    "minister* kabinet~",
+    "vragen",
+    "u bereid",
+]
+
+
+def test_scores_equal_whoosh_and_the_blocks(
+    dense_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _assert_same(dense_index)  # against Whoosh's own matchers
+    searcher = dense_index._get_searcher()
+    queries = QUERIES + MORE
+    dense_parts = 0
+    for text in queries:
+        q = to_whoosh(parse(text))
+        dense_parts += isinstance(scoring._Scorer(searcher, 0.25, 1.2).run(q), Dense)
+    assert dense_parts >= 5  # the vectors were used, not only the dicts
+    with_arrays = _all_results(dense_index, queries)
+    monkeypatch.setattr(scoring, "dense_postings", lambda *args: None)
+    assert _all_results(dense_index, queries) == with_arrays  # scores equal to the bit
+
+
+@pytest.mark.slow  # a build and an update
+def test_scores_after_an_update_with_deletions(
+    tmp_path: Path, low_threshold: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    files = sorted(FIXTURES.glob("*.txt"))
+    for f in [SEED_FILE, *files[:10]]:
+        shutil.copy(f, seeds)
+    with Index.build(tmp_path / "index", [seeds]):
+        pass
+    for f in files[10:]:
+        shutil.copy(f, seeds)
+    for f in files[3:6]:  # removed: their entries deleted
+        (seeds / f.name).unlink()
+    with Index.open(tmp_path / "index") as index:
+        index.update([seeds])
+        reader = index._get_searcher().reader()
+        assert not reader.is_atomic() and reader.has_deletions()
+        # the update's segment is Whoosh's: blocks only, beside the first's arrays
+        have = [
+            dense_path(*location).exists()
+            for leaf, _ in reader.leaf_readers()
+            if (location := segment_location(leaf)) is not None
+        ]
+        assert sorted(have) == [False, True]
+        # (not Whoosh's scores: kvsearch leaves deleted entries out of the statistics)
+        queries = QUERIES + MORE
+        with_arrays = _all_results(index, queries)
+        monkeypatch.setattr(scoring, "dense_postings", lambda *args: None)
+        assert _all_results(index, queries) == with_arrays
+
+
+def test_damaged_file_is_not_read(tmp_path: Path, low_threshold: None) -> None:
+    """A file that is not a dense file is refused when read (the integrity check
+    names a changed one; this is the reader's own guard)."""
+    path = tmp_path / f"MAIN_x.{DENSE_EXTENSION}"
+    path.write_bytes(b"not ours, and long enough to have a trailer")
+    with pytest.raises(ValueError, match="not a dense postings file"):
+        read_table(path)
+    assert read_table(tmp_path / "missing.dense") is None
+
+
+def test_whoosh_deletes_the_file_with_its_segment(tmp_path: Path, low_threshold: None) -> None:
+    """Named as the segment's files are, so a merge that drops the segment drops it."""
+    fields = _fields([SEEDS, *VARIANTS])
+    ix = _bulk_build(tmp_path / "ix", fields)
+    (dense,) = list((tmp_path / "ix").glob(f"*.{DENSE_EXTENSION}"))
+    writer = ix.writer()
+    writer.add_document(**fields[0])
+    writer.commit(optimize=True)  # one new segment of everything
+    assert not dense.exists()
+    ix = whoosh_index.open_dir(str(tmp_path / "ix"))
+    with ix.searcher() as searcher:
+        assert searcher.doc_count() == len(fields) + 1
+        assert scoring.score_query(searcher, to_whoosh(parse("de minister")))
+
+
+# The operations on scores: a Dense operand gives the dict operation's result.
+
+_scores = st.dictionaries(
+    st.integers(0, 39),
+    st.floats(0.0, 50.0, allow_nan=False, allow_infinity=False),
+    max_size=30,
+)
+
+
+def _dense(scores: dict[int, float]) -> Dense:
+    dense = Dense.empty(40)
+    for doc, score in scores.items():
+        dense.score[doc] = score
+        dense.hit[doc] = True
+    return dense
+
+
+def _forms(scores: dict[int, float]) -> list[Any]:
+    return [dict(scores), _dense(scores)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(_scores, _scores, st.floats(0.1, 4.0))
+def test_operations_on_dense_scores_equal_the_dicts(
+    a: dict[int, float], b: dict[int, float], boost: float
+) -> None:
+    ops = {
+        "add": lambda x, y: vectors.add(x, y, 40),
+        "intersect": vectors.intersect,
+        "optional": vectors.optional,
+        "exclude": vectors.exclude,
+    }
+    expected = {
+        "add": {d: a.get(d, 0.0) + b.get(d, 0.0) for d in a.keys() | b.keys()},
+        "intersect": {d: s + b[d] for d, s in a.items() if d in b},
+        "optional": {d: s + b.get(d, 0.0) for d, s in a.items()},
+        "exclude": {d: s for d, s in a.items() if d not in b},
+    }
+    for name, op in ops.items():
+        for i in range(2):
+            for j in range(2):
+                result = op(_forms(a)[i], _forms(b)[j])  # fresh: add changes its first
+                x, y = _forms(a)[i], _forms(b)[j]
+                assert as_dict(result) == expected[name], (name, type(x), type(y))
+                if isinstance(result, Dense):  # no score where there is no match
+                    assert not result.score[~result.hit].any()
+    for x in _forms(a):
+        assert as_dict(vectors.scale(x, boost)) == {d: s * boost for d, s in a.items()}
+    # add changes its first operand only: the second is left as it was
+    first, second = _dense(a), _dense(b)
+    vectors.add(first, second, 40)
+    assert as_dict(second) == b
