@@ -199,8 +199,9 @@ def test_matching_docs_are_what_whoosh_matches(tmp_path: Path) -> None:
             expected = set(searcher.docs_for_query(q))
             assert expected and matching_docs(searcher, q) == expected, f
             total += len(expected)
-        q = to_whoosh(parse("zorg -kinderen"))
-        assert matching_docs(searcher, q) == set(searcher.docs_for_query(q))
+        for text in ["zorg -kinderen", '"de minister" -zorg', 'lid:"Van Nispen" "van de"']:
+            q = to_whoosh(parse(text))
+            assert matching_docs(searcher, q) == set(searcher.docs_for_query(q)), text
         assert total > 50
 
 

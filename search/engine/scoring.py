@@ -172,6 +172,11 @@ class _Scorer:
         if isinstance(q, wq.AndNot):
             found = self.docs(q.a)
             return found - self.docs(q.b) if found else found
+        if isinstance(q, wq.Phrase) and q.slop == 1 and self._phrase_field(q):
+            # the scorer's phrase (rarest word first, common grams), not Whoosh's span
+            # matcher, which decodes every posting's positions: 0.8 s for a name
+            # filter (``lid:"Van Nispen"``) at 100,000 entries
+            return set(as_dict(self._phrase(q)))
         return set(self.searcher.docs_for_query(q))
 
     def _term_docs(self, q: Any) -> set[int]:
