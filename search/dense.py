@@ -13,9 +13,12 @@ files, so that Whoosh deletes it with its segment (a merge) and the integrity re
 covers it. Layout: :data:`MAGIC`, then per term its document numbers (``uint16``
 gaps from the first when every gap fits, else ``uint32`` numbers) and its weights
 (``uint8`` when every weight is a whole number below 256, else ``float32``: the bulk
-writer's weights are float32 already), little-endian, then the table (a pickled dict:
-(field, term bytes) -> (offset, count, first number, id code, weight code)), then the
-table's offset (``<Q``).
+writer's weights are float32 already), and for a field with positions, every
+posting's positions in a row (``uint16``, or ``uint32`` when one does not fit; a
+posting has as many as its weight), all little-endian; then the table (a pickled dict:
+(field, term bytes) -> (offset, count, first number, id code, weight code, positions
+code)), then the table's offset (``<Q``). A phrase's positions are then compared with
+numpy (:mod:`search.engine.scoring`) instead of unpickled per posting.
 
 A segment without the file (written by Whoosh's own writer: an update's small segment)
 is read from its blocks; so is a term below the threshold. The file only repeats what
@@ -29,6 +32,7 @@ import os
 import pickle
 import struct
 from array import array
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -47,17 +51,41 @@ __all__ = [
 DENSE_MIN = 1024
 #: The file's extension (after the segment's name).
 DENSE_EXTENSION = "dense"
-MAGIC = b"KVDENSE1"
+MAGIC = b"KVDENSE2"
 _TRAILER = struct.Struct("<Q")
 
-#: (field, term bytes) -> (offset, count, first document number, id code, weight code).
-DenseTable = dict[tuple[str, bytes], tuple[int, int, int, str, str]]
+#: (field, term bytes) -> (offset, count, first document number, id code, weight code,
+#: positions code: "" when the term's positions are not in the file).
+DenseTable = dict[tuple[str, bytes], tuple[int, int, int, str, str, str]]
 
 
 def dense_path(folder: str | Path, segment_id: str) -> Path:
     """Where the arrays of a segment are (or go); ``segment_id`` is Whoosh's
     ``Segment.segment_id()`` (the index's name, ``_``, the segment's)."""
     return Path(folder) / f"{segment_id}.{DENSE_EXTENSION}"
+
+
+def _positions(values: list[bytes], weights: array[float]) -> tuple[bytes, str] | None:
+    """The positions of every posting in a row (``uint16``, or ``uint32`` when one is
+    65,536 or more), decoded from Whoosh's ``Positions`` values (a 4-byte count, then
+    the pickled position deltas); None when a weight is not its posting's number of
+    positions (a field boost), as the reader counts them by the weights."""
+    import numpy as np
+
+    decoded: dict[bytes, list[int]] = {}  # most values repeat (one early position)
+    out: list[int] = []
+    extend = out.extend
+    for value, weight in zip(values, weights, strict=True):
+        positions = decoded.get(value)
+        if positions is None:
+            positions = decoded[value] = list(accumulate(pickle.loads(value[4:])))
+        if len(positions) != weight:
+            return None
+        extend(positions)
+    found = np.array(out, dtype=np.int64)
+    if int(found.max()) < 1 << 16:
+        return found.astype("<u2").tobytes(), "H"
+    return found.astype("<u4").tobytes(), "I"
 
 
 def _encode(ids: array[int], weights: array[float]) -> tuple[bytes, str, bytes, str]:
@@ -87,16 +115,38 @@ class DenseWriter:
         self._fh.write(MAGIC)
         self._table: DenseTable = {}
 
-    def add(self, fieldname: str, btext: bytes, ids: array[int], weights: array[float]) -> None:
-        """A term's postings (segment document numbers, ascending, and weights)."""
+    def add(
+        self,
+        fieldname: str,
+        btext: bytes,
+        ids: array[int],
+        weights: array[float],
+        positions: list[bytes] | None = None,
+    ) -> None:
+        """A term's postings (segment document numbers, ascending, and weights), and
+        their encoded values when they are Whoosh ``Positions`` (else None)."""
         if len(ids) < DENSE_MIN:
             return
         id_bytes, id_code, weight_bytes, weight_code = _encode(ids, weights)
+        found = None
+        if positions is not None and weight_code == "B":
+            found = _positions(positions, weights)
         fh = self._fh
         offset = fh.tell()
         fh.write(id_bytes)
         fh.write(weight_bytes)
-        self._table[(fieldname, btext)] = (offset, len(ids), ids[0], id_code, weight_code)
+        position_code = ""
+        if found is not None:
+            position_bytes, position_code = found
+            fh.write(position_bytes)
+        self._table[(fieldname, btext)] = (
+            offset,
+            len(ids),
+            ids[0],
+            id_code,
+            weight_code,
+            position_code,
+        )
 
     def append_file(self, path: Path) -> None:
         """Add the terms of a file another :class:`DenseWriter` finished (then delete
@@ -109,8 +159,8 @@ class DenseWriter:
             self._fh.write(data[len(MAGIC) : data_end(data)])
         finally:
             data.close()
-        for key, (offset, count, first, id_code, weight_code) in table.items():
-            self._table[key] = (offset + base, count, first, id_code, weight_code)
+        for key, (offset, *rest) in table.items():
+            self._table[key] = (offset + base, *rest)  # type: ignore[assignment]
         path.unlink()
 
     def finish(self) -> bool:

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index  # type: ignore[import-untyped, unused-ignore]
+from whoosh.formats import Positions
 
 import search.dense
 import search.engine.scoring as scoring
@@ -53,13 +54,19 @@ def _dense_files(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"gen-*/*.{DENSE_EXTENSION}"))
 
 
-def _block_postings(reader: Any, fieldname: str, btext: bytes) -> tuple[list[int], list[float]]:
+def _block_postings(
+    reader: Any, fieldname: str, btext: bytes
+) -> tuple[list[int], list[float], list[list[int]]]:
     ids: list[int] = []
     weights: list[float] = []
-    for block_ids, block_weights, _ in scoring._blocks(reader, fieldname, btext):
+    positions: list[list[int]] = []
+    fmt = reader.schema[fieldname].format
+    for block_ids, block_weights, values in scoring._blocks(reader, fieldname, btext, True):
         ids.extend(block_ids)
         weights.extend(block_weights)
-    return ids, weights
+        if type(fmt) is Positions:
+            positions.extend(scoring.positions_of(fmt, v) for v in values)
+    return ids, weights, positions
 
 
 def _assert_arrays_repeat_blocks(reader: Any) -> set[str]:
@@ -73,9 +80,17 @@ def _assert_arrays_repeat_blocks(reader: Any) -> set[str]:
             assert arrays is None, (fieldname, btext)
             continue
         assert arrays is not None, (fieldname, btext)
-        ids, weights = _block_postings(reader, fieldname, btext)
+        ids, weights, positions = _block_postings(reader, fieldname, btext)
         assert arrays[0].tolist() == ids, (fieldname, btext)
         assert arrays[1].tolist() == weights, (fieldname, btext)
+        found = vectors.dense_positions(reader, fieldname, btext)
+        if positions:  # a field with positions: they are in the file too
+            assert found is not None, (fieldname, btext)
+            assert found[0].tolist() == ids
+            starts, flat = found[1].tolist(), found[2].tolist()
+            assert [flat[a:b] for a, b in zip(starts, starts[1:], strict=False)] == positions
+        else:
+            assert found is None
         fields.add(fieldname)
         checked += 1
     assert checked > 100
@@ -90,8 +105,9 @@ def test_arrays_repeat_the_blocks(dense_index: Index, tmp_path: Path) -> None:
     found = read_table(dense)
     assert found is not None
     table, data = found
-    codes = {(id_code, weight_code) for _, _, _, id_code, weight_code in table.values()}
-    assert ("H", "B") in codes  # small gaps and whole-number weights, the usual case
+    codes = {entry[3:] for entry in table.values()}
+    assert ("H", "B", "H") in codes  # small gaps, whole-number weights, positions
+    assert ("H", "B", "") in codes  # a field without positions (the common grams)
     data.close()
 
 
@@ -109,6 +125,12 @@ def test_no_file_for_a_segment_without_long_lists(fixture_index_path: Path) -> N
     # at the shipped threshold the fixtures have no list of 1,024 postings
     assert not _dense_files(fixture_index_path.parent)
     assert list(fixture_index_path.glob("gen-*/*.seg"))
+
+
+def _blocks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read every posting from the blocks, as if no segment had a dense file."""
+    monkeypatch.setattr(vectors, "dense_postings", lambda *args: None)
+    monkeypatch.setattr(scoring, "dense_postings", lambda *args: None)
 
 
 def _all_results(index: Index, queries: list[str]) -> list[Any]:
@@ -130,6 +152,12 @@ MORE = [
     "minister* kabinet~",
     "vragen",
     "u bereid",
+    '"antwoord op vraag"',  # three words, two grams: positions compared
+    '"de minister van"',
+    '"stap voor stap"',  # a word twice
+    '"van de van"',
+    'lid:"Van Nispen" "in de"',
+    '"minister van de" -"van de minister"',
 ]
 
 
@@ -144,8 +172,20 @@ def test_scores_equal_whoosh_and_the_blocks(
         q = to_whoosh(parse(text))
         dense_parts += isinstance(scoring._Scorer(searcher, 0.25, 1.2).run(q), Dense)
     assert dense_parts >= 5  # the vectors were used, not only the dicts
+    compared = []
+    phrase_docs = scoring._Scorer._phrase_docs
+
+    def counted(self: Any, *args: Any) -> Any:
+        found = phrase_docs(self, *args)
+        compared.append(len(found))
+        return found
+
+    monkeypatch.setattr(scoring._Scorer, "_phrase_docs", counted)
     with_arrays = _all_results(dense_index, queries)
-    monkeypatch.setattr(scoring, "dense_postings", lambda *args: None)
+    assert len(compared) > 10 and sum(compared) > 100  # positions compared as arrays
+    monkeypatch.undo()
+    monkeypatch.setattr(scoring, "DENSE_MIN", LOW)
+    _blocks_only(monkeypatch)
     assert _all_results(dense_index, queries) == with_arrays  # scores equal to the bit
 
 
@@ -178,7 +218,7 @@ def test_scores_after_an_update_with_deletions(
         # (not Whoosh's scores: kvsearch leaves deleted entries out of the statistics)
         queries = QUERIES + MORE
         with_arrays = _all_results(index, queries)
-        monkeypatch.setattr(scoring, "dense_postings", lambda *args: None)
+        _blocks_only(monkeypatch)
         assert _all_results(index, queries) == with_arrays
 
 

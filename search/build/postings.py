@@ -386,6 +386,7 @@ class PostingsBuilder:
         blocklimit, compression = block_settings(codec)
         lastname: str | None = None
         fixed: int | None = None
+        positions = False
         lengths = bytearray()
         no_lengths = bytearray(self.doc_count)
         write = postfile.write
@@ -393,6 +394,7 @@ class PostingsBuilder:
             if name != lastname:
                 lastname = name
                 fixed = self._schema[name].format.fixed_value_size()
+                positions = type(self._schema[name].format) is Positions
                 lengths = self._lengths.get(name, no_lengths)
                 if len(lengths) < self.doc_count:
                     lengths.extend(bytes(self.doc_count - len(lengths)))
@@ -403,7 +405,7 @@ class PostingsBuilder:
             write(data)
             term(name, btext, info + _OFFSET.pack(offset, len(data)))
             if dense is not None:
-                dense.add(name, btext, ids, weights)
+                dense.add(name, btext, ids, weights, values if positions else None)
 
 
 def encode_postings(

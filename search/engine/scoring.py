@@ -40,12 +40,15 @@ from search.engine.vectors import (
     Scores,
     add,
     as_dict,
+    dense_positions,
     dense_postings,
     docs_mask,
     exclude,
+    has_positions,
     intersect,
     optional,
     scale,
+    values_at,
 )
 from search.engine.whoosh_types import Reader, Searcher
 from search.internals import INT_SIZE, field_b, length_bytes, posting_file, segment_cache
@@ -418,6 +421,13 @@ class _Scorer:
                 for word in words:  # in order, a word said twice twice: as Whoosh adds them
                     summed = self._term(wq.Term(fieldname, word), only=found, into=summed)
                 return summed
+        if len(words) > 1 and any(
+            has_positions(leaf.reader(), fieldname, w)
+            for leaf, _ in self.leaves
+            for w in unique
+            if (fieldname, w) in leaf.reader()
+        ):
+            return self._phrase_vector(q, words, unique, None if grams is None else grams[0])
         raw: dict[bytes, dict[int, bytes]] = {w: {} for w in unique}
         first = as_dict(  # with values: always a dict (read from the blocks)
             self._term(
@@ -466,6 +476,82 @@ class _Scorer:
             if starts:
                 kept[doc] = sum(p[doc] for p in parts)
         return kept
+
+    def _phrase_vector(
+        self, q: Any, words: list[bytes], unique: list[bytes], candidates: Any
+    ) -> Scores:
+        """:meth:`_phrase` with numpy, when a word's positions are in a dense file
+        (:mod:`search.dense`): the words' scores where all are (rarest first, in the
+        gram candidates), then the positions of the documents that have them all
+        compared as arrays (:meth:`_phrase_docs`), not unpickled per posting."""
+        import numpy as np
+
+        fieldname = q.fieldname
+        per_word: dict[bytes, Scores] = {}
+        for word in unique:  # the rarest word first: the others only where it is
+            part = self._term(wq.Term(fieldname, word), only=candidates)
+            if not part:
+                return {}
+            per_word[word] = candidates = part
+        if isinstance(candidates, Dense):
+            docs = candidates.documents()
+        else:
+            docs = np.array(sorted(candidates), dtype=np.intp)
+        docs = self._phrase_docs(fieldname, words, unique, docs)
+        # A word said twice ("stap voor stap") counts twice, as in Whoosh's span matcher;
+        # summed in the words' order, as sum() adds them
+        summed = values_at(per_word[words[0]], docs)
+        for word in words[1:]:
+            summed = summed + values_at(per_word[word], docs)
+        if len(docs) >= self.dense_at:
+            dense = Dense.empty(self.size)
+            dense.add_pairs(docs, summed)
+            return dense
+        return dict(zip(docs.tolist(), summed.tolist(), strict=True))
+
+    def _phrase_docs(
+        self, fieldname: str, words: list[bytes], unique: list[bytes], docs: Any
+    ) -> Any:
+        """Which of ``docs`` (sorted document numbers, each with every word) have the
+        words in a row: per segment, each word's (document, position) pairs in those
+        documents as one number, shifted by the word's place in the phrase, and the
+        numbers every word has."""
+        import numpy as np
+
+        fmt = self.searcher.schema[fieldname].format
+        width = len(words)  # positions shifted by up to this: never below 0
+        found = []
+        for leaf, offset in self.leaves:
+            reader = leaf.reader()
+            size = reader.doc_count_all()
+            local = docs[(docs >= offset) & (docs < offset + size)] - offset
+            if not len(local):
+                continue
+            wanted = np.zeros(size, dtype=np.bool_)
+            wanted[local] = True
+            keys = None
+            for word in unique:
+                doc_of, positions = _positions_in(reader, fieldname, word, fmt, wanted, local)
+                base = (doc_of.astype(np.int64) << 32) + positions + width
+                places = [i for i, w in enumerate(words) if w == word]
+                word_keys = base - places[0]  # where the phrase would start
+                for place in places[1:]:  # a word twice: both places
+                    word_keys = np.intersect1d(word_keys, base - place, assume_unique=True)
+                if keys is None:
+                    keys = word_keys
+                else:
+                    keys = np.intersect1d(keys, word_keys, assume_unique=True)
+                if not len(keys):
+                    break
+                alive = np.unique(keys >> 32)  # the next word only where these are
+                wanted[:] = False
+                wanted[alive] = True
+                local = alive
+            if keys is not None and len(keys):
+                found.append(np.unique(keys >> 32) + offset)
+        if not found:
+            return np.zeros(0, dtype=np.intp)
+        return np.concatenate(found).astype(np.intp)
 
     def _gram_candidates(self, q: Any) -> tuple[set[int] | Dense, bool] | None:
         """The (live) documents that have every common gram of phrase ``q`` (see
@@ -565,6 +651,35 @@ def _norms(reader: Reader, fieldname: str, k1: float, b: float, avgfl: float) ->
         norms.extend([missing] * (reader.doc_count_all() - len(norms)))
         cache[key] = norms
     return norms
+
+
+def _positions_in(
+    reader: Reader, fieldname: str, word: bytes, fmt: Any, wanted: Any, local: Any
+) -> tuple[Any, Any]:
+    """(document, position) of every occurrence of ``word`` in the documents of one
+    segment that ``wanted`` marks (``local``: those, sorted): from the dense file's
+    positions, else decoded from the posting blocks."""
+    import numpy as np
+
+    found = dense_positions(reader, fieldname, word)
+    if found is not None:
+        ids, starts, positions = found
+        chosen = np.flatnonzero(wanted[ids])
+        begin, counts = starts[chosen], starts[chosen + 1] - starts[chosen]
+        total = int(counts.sum())
+        # the positions of each chosen posting: begin .. begin + count, one after another
+        before = np.cumsum(counts) - counts
+        at = np.repeat(begin - before, counts) + np.arange(total)
+        return np.repeat(ids[chosen], counts), positions[at].astype(np.int64)
+    docs: list[int] = []
+    places: list[int] = []
+    for ids, _, values in _blocks(reader, fieldname, word, True, local.tolist()):
+        for doc, value in zip(ids, values, strict=True):
+            if wanted[doc]:
+                these = positions_of(fmt, value)
+                docs.extend([doc] * len(these))
+                places.extend(these)
+    return np.array(docs, dtype=np.intp), np.array(places, dtype=np.int64)
 
 
 def _deleted(reader: Reader) -> Any:

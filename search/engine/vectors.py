@@ -33,13 +33,16 @@ __all__ = [
     "Scores",
     "add",
     "as_dict",
+    "dense_positions",
     "dense_postings",
     "docs_mask",
     "exclude",
+    "has_positions",
     "intersect",
     "optional",
     "result_size",
     "scale",
+    "values_at",
 ]
 
 
@@ -241,7 +244,7 @@ def dense_postings(
         return None
     import numpy as np
 
-    offset, count, first, id_code, weight_code = entry
+    offset, count, first, id_code, weight_code, _ = entry
     if id_code == "H":
         deltas = np.frombuffer(data, dtype="<u2", count=count, offset=offset)
         ids = np.cumsum(deltas, dtype=np.intp)
@@ -255,3 +258,45 @@ def dense_postings(
     else:
         weights = np.frombuffer(data, dtype="<f4", count=count, offset=offset)
     return ids, weights.astype(np.float64)
+
+
+def has_positions(reader: Any, fieldname: str, btext: bytes) -> bool:
+    """Whether one segment's dense file has the positions of a term."""
+    if dense_postings(reader, fieldname, btext) is None:  # (loads the table)
+        return False
+    table, _ = segment_cache(reader, "_kvsearch_dense")["table"]
+    return bool(table[(fieldname, btext)][5])
+
+
+def values_at(scores: Scores, docs: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The scores of ``docs`` (every one of them has one)."""
+    import numpy as np
+
+    if isinstance(scores, Dense):
+        return scores.score[docs]
+    return np.fromiter(map(scores.__getitem__, docs.tolist()), dtype=np.float64, count=len(docs))
+
+
+def dense_positions(
+    reader: Any, fieldname: str, btext: bytes
+) -> tuple[NDArray[np.intp], NDArray[np.int64], NDArray[Any]] | None:
+    """A term's postings in one segment with their positions: (segment document
+    numbers, where each posting's positions start in the third array (one more than
+    there are postings), every posting's positions in a row); None when the dense
+    file does not have its positions."""
+    found = dense_postings(reader, fieldname, btext)
+    if found is None:
+        return None
+    table, data = segment_cache(reader, "_kvsearch_dense")["table"]
+    offset, count, _, id_code, weight_code, position_code = table[(fieldname, btext)]
+    if not position_code:
+        return None
+    import numpy as np
+
+    ids, weights = found
+    starts = np.zeros(count + 1, dtype=np.int64)
+    starts[1:] = np.cumsum(weights.astype(np.int64))  # a weight is a number of positions
+    offset += (2 if id_code == "H" else 4) * count + (1 if weight_code == "B" else 4) * count
+    dtype = "<u2" if position_code == "H" else "<u4"
+    positions = np.frombuffer(data, dtype=dtype, count=int(starts[-1]), offset=offset)
+    return ids, starts, positions
