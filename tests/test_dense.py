@@ -26,6 +26,7 @@ from search.build.postings import SPLIT_FIELD
 from search.dense import DENSE_EXTENSION, dense_path, read_table
 from search.engine import vectors
 from search.engine.query import to_whoosh
+from search.engine.ranking import coordinate
 from search.engine.syntax import parse
 from search.engine.vectors import Dense, as_dict
 from search.internals import segment_location
@@ -299,3 +300,21 @@ def test_operations_on_dense_scores_equal_the_dicts(
     first, second = _dense(a), _dense(b)
     vectors.add(first, second, 40)
     assert as_dict(second) == b
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_scores, min_size=1, max_size=4),
+    st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4),
+    st.sampled_from([1.0, 0.5, 2.0, 0.0]),
+    st.integers(0, 3),
+)
+def test_coordination_of_dense_parts_equals_the_dicts(
+    parts: list[dict[int, float]], weights: list[float], exponent: float, which: int
+) -> None:
+    weights = weights[: len(parts)]
+    expected = coordinate(parts, weights, exponent)
+    mixed: list[Any] = [dict(p) for p in parts]
+    mixed[which % len(parts)] = _dense(parts[which % len(parts)])
+    assert coordinate(mixed, weights, exponent) == expected
+    assert coordinate([_dense(p) for p in parts], weights, exponent) == expected

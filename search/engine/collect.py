@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from whoosh import query as wq
 
@@ -21,9 +21,10 @@ from search.engine.interpret import preference_weight as interpretation_weight
 from search.engine.live import break_ties, cached_column
 from search.engine.query import clause_query, filter_query, to_whoosh
 from search.engine.ranking import RERANK_DEPTH, commonness_weight, coordinate, demote, fuse
-from search.engine.scoring import matching_docs, score_query
+from search.engine.scoring import matching_docs, score_query, score_query_any
 from search.engine.stored import date_keys, procedural_entries
 from search.engine.syntax import Clause, ParsedQuery
+from search.engine.vectors import Scores
 from search.engine.whoosh_types import Reader, Searcher
 from search.models import Preference
 from search.schema import NAME_FIELDS, STEMMED_FIELDS
@@ -67,10 +68,15 @@ def prefer(searcher: Searcher, scores: dict[int, float], preferences: Sequence[P
             scores[docnum] *= factor
 
 
-def scores_of(searcher: Searcher, q: Any) -> dict[int, float]:
+@overload
+def scores_of(searcher: Searcher, q: Any) -> dict[int, float]: ...
+@overload
+def scores_of(searcher: Searcher, q: Any, *, dense: bool) -> Scores: ...
+def scores_of(searcher: Searcher, q: Any, *, dense: bool = False) -> Scores:
     """Every entry ``q`` matches with its score: by :mod:`search.engine.scoring`, or by
-    Whoosh's matchers for a weighting that module does not compute."""
-    scores = score_query(searcher, q)
+    Whoosh's matchers for a weighting that module does not compute. With ``dense``,
+    as :class:`~search.engine.vectors.Dense` scores when many entries match."""
+    scores = score_query_any(searcher, q) if dense else score_query(searcher, q)
     if scores is None:
         scores = {docnum: score for score, docnum in searcher.search(q, limit=None).top_n}
     return scores
@@ -89,7 +95,7 @@ def query_scores(searcher: Searcher, parsed: ParsedQuery) -> dict[int, float]:
         return scores_of(searcher, to_whoosh(parsed))  # only exclusions: every entry
     reader = searcher.reader()
     count = reader.doc_count()
-    parts = [scores_of(searcher, clause_query(clause)) for clause in should]
+    parts = [scores_of(searcher, clause_query(clause), dense=True) for clause in should]
     weights = [commonness_weight(document_frequency(reader, c), count) for c in should]
     scores = coordinate(parts, weights)
     if must:

@@ -39,6 +39,9 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
+from search.engine import vectors
+from search.engine.vectors import Dense
+
 __all__ = [
     "COMMON_IDF",
     "COMMON_MIN_ENTRIES",
@@ -156,18 +159,22 @@ def commonness_weight(doc_frequency: int, doc_count: int, threshold: float | Non
 
 
 def coordinate(
-    parts: Sequence[dict[int, float]],
+    parts: Sequence[vectors.Scores],
     weights: Sequence[float] | None = None,
     exponent: float | None = None,
 ) -> dict[int, float]:
-    """The scores of an Or of ``parts`` (one dict of scores per optional word), each
-    weighted, the sum multiplied by (words matched / words) ** ``exponent`` (default
-    :data:`COORDINATION`)."""
+    """The scores of an Or of ``parts`` (one dict of scores per optional word, or
+    :class:`~search.engine.vectors.Dense` scores), each weighted, the sum multiplied by
+    (words matched / words) ** ``exponent`` (default :data:`COORDINATION`)."""
     exponent = COORDINATION if exponent is None else exponent
     weights = weights or [1.0] * len(parts)
+    dense = [p for p in parts if isinstance(p, Dense)]
+    if dense:
+        return _coordinate_dense(parts, weights, exponent, len(dense[0].score))
     total: dict[int, float] = {}
     matched: Counter[int] = Counter()
     for part, weight in zip(parts, weights, strict=True):
+        assert isinstance(part, dict)
         get = total.get
         total.update({d: get(d, 0.0) + weight * s for d, s in part.items()})
         matched.update(part.keys())
@@ -175,6 +182,31 @@ def coordinate(
     if n < 2 or not exponent:
         return total
     return {d: s * (matched[d] / n) ** exponent for d, s in total.items()}
+
+
+def _coordinate_dense(
+    parts: Sequence[vectors.Scores], weights: Sequence[float], exponent: float, size: int
+) -> dict[int, float]:
+    """:func:`coordinate` over arrays of every document: the same operations in the
+    same order (a part adds 0.0 where it has no match, which changes no sum)."""
+    import numpy as np
+
+    total = np.zeros(size, dtype=np.float64)
+    matched = np.zeros(size, dtype=np.int64)
+    for part, weight in zip(parts, weights, strict=True):
+        if isinstance(part, Dense):
+            total += weight * part.score
+            matched += part.hit
+        elif part:
+            docs = np.fromiter(part.keys(), dtype=np.intp, count=len(part))
+            total[docs] += weight * np.fromiter(part.values(), dtype=np.float64, count=len(part))
+            matched[docs] += 1
+    docs = np.flatnonzero(matched)
+    scores = total[docs]
+    n = len(parts)
+    if n >= 2 and exponent:
+        scores = scores * (matched[docs] / n) ** exponent
+    return dict(zip(docs.tolist(), scores.tolist(), strict=True))
 
 
 def demote(

@@ -60,6 +60,7 @@ __all__ = [
     "SIMILAR_B",
     "matching_docs",
     "score_query",
+    "score_query_any",
     "similar_weighting",
     "weighting",
 ]
@@ -94,10 +95,17 @@ def score_query(searcher: Searcher, q: Any) -> dict[int, float] | None:
     Returns None when the searcher's weighting is not plain BM25F (then only Whoosh
     knows the scores).
     """
+    scores = score_query_any(searcher, q)
+    return None if scores is None else as_dict(scores)
+
+
+def score_query_any(searcher: Searcher, q: Any) -> Scores | None:
+    """:func:`score_query`, as :class:`~search.engine.vectors.Dense` scores when many
+    documents match."""
     weighting = searcher.weighting
     if type(weighting) is not BM25F or field_b(weighting):
         return None
-    return as_dict(_Scorer(searcher, weighting.B, weighting.K1).run(q))
+    return _Scorer(searcher, weighting.B, weighting.K1).run(q)
 
 
 def matching_docs(searcher: Searcher, q: Any) -> set[int]:
