@@ -18,8 +18,9 @@ common grams answer the phrase: every posting of both words), it times, in CPU t
    postings, or a posting format of plain arrays), all terms summed into one dense
    array, the exact number of matches and the top 100.
 
-numpy is not a dependency of kvsearch: this probe needs it installed (``pip install
-numpy``). It measures whether a vectorised scorer would pay, before it is built.
+It measured whether a vectorised scorer would pay, before it was built (it is now:
+``search/dense.py`` writes such arrays, ``search/engine/vectors.py`` scores them; the
+probe still reads the blocks, as an index without dense arrays is read).
 """
 
 from __future__ import annotations
@@ -53,11 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--words", default="van de", help="the words (analysed as typed)")
     parser.add_argument("--fields", default="exact,subject,question,answer")
     args = parser.parse_args(argv)
-    try:
-        import numpy as np
-    except ImportError:
-        print("this probe needs numpy: pip install numpy", file=sys.stderr)
-        return 2
+    import numpy as np
     from whoosh import index as whoosh_index
 
     ix = whoosh_index.open_dir(str(_generation(args.index_dir)))
