@@ -72,17 +72,19 @@ def _positions(values: list[bytes], weights: array[float]) -> tuple[bytes, str] 
     positions (a field boost), as the reader counts them by the weights."""
     import numpy as np
 
-    decoded: dict[bytes, list[int]] = {}  # most values repeat (one early position)
-    out: list[int] = []
+    single: dict[bytes, list[int]] = {}  # most values are one early position: repeated
+    out = array("I")  # 4 bytes a position, not a Python int's 28 (a build's RSS)
     extend = out.extend
     for value, weight in zip(values, weights, strict=True):
-        positions = decoded.get(value)
+        positions = single.get(value)
         if positions is None:
-            positions = decoded[value] = list(accumulate(pickle.loads(value[4:])))
+            positions = list(accumulate(pickle.loads(value[4:])))
+            if len(positions) == 1:
+                single[value] = positions
         if len(positions) != weight:
             return None
         extend(positions)
-    found = np.array(out, dtype=np.int64)
+    found = np.frombuffer(out, dtype=np.uint32)
     if int(found.max()) < 1 << 16:
         return found.astype("<u2").tobytes(), "H"
     return found.astype("<u4").tobytes(), "I"

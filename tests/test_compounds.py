@@ -26,6 +26,7 @@ from search.dutch.compounds import (
     NO_SPLIT,
     THREE_LETTER_PARTS,
     compound_terms,
+    in_lexicon,
     lexicon,
     lexicon_hash,
     split_compound,
@@ -330,3 +331,14 @@ def test_glued_short_word_is_taken_off(glued: str, word: str) -> None:
 @pytest.mark.parametrize("word", ["uitvoering", "delicaat", "tegenover", "deal", "vande"])
 def test_known_or_unglueable_words_stay_whole(word: str) -> None:
     assert compound_terms(word) == ()
+
+
+def test_in_lexicon_is_membership_of_the_lexicon() -> None:
+    """The byte search answers as the mapping does: words, their beginnings and
+    endings (a line's part is no word), and what cannot be a line."""
+    words = sorted(lexicon())[::40]
+    probes = [*words, *(w[:-1] for w in words), *(w[1:] for w in words), *(w + "s" for w in words)]
+    probes += ["", "#", "\t", "zaken\t", "a\nb", "stikstof", "agema", "minister"]
+    assert sum(map(in_lexicon, probes)) > len(words)  # the words are found
+    for word in probes:
+        assert in_lexicon(word) == (word in lexicon()), word

@@ -8,7 +8,10 @@ query parts into :class:`~search.engine.vectors.Dense` scores.
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -318,3 +321,30 @@ def test_coordination_of_dense_parts_equals_the_dicts(
     mixed[which % len(parts)] = _dense(parts[which % len(parts)])
     assert coordinate(mixed, weights, exponent) == expected
     assert coordinate([_dense(p) for p in parts], weights, exponent) == expected
+
+
+def test_a_new_process_reads_short_lists_without_numpy(dense_index: Index, tmp_path: Path) -> None:
+    """numpy's import (0.1 s) is paid only for a list long enough (NUMPY_WORTH): a
+    search in a new process for the fixtures' words does not import it, and finds
+    what a process with numpy finds."""
+    queries = ["de minister", '"van de" minister', '"antwoord op vraag"', "kabinet -de"]
+    expected = [(r[1], r[2][:10]) for r in _all_results(dense_index, queries)]
+    code = (
+        "import json, sys\n"
+        "from search import Index\n"
+        "with Index.open(sys.argv[1]) as ix:\n"
+        "    out = [ix.search(q, limit=500) for q in sys.argv[2:]]\n"
+        "print(json.dumps(['numpy' in sys.modules,"
+        " [(r.total, [(h.entry_id, h.score) for h in r.hits][:10]) for r in out]]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "index"), *queries],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    imported, results = json.loads(done.stdout)
+    assert not imported
+    assert [(total, [tuple(h) for h in hits]) for total, hits in results] == expected
+    assert vectors.arrays_pay(vectors.NUMPY_WORTH)

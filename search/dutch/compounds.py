@@ -61,6 +61,7 @@ __all__ = [
     "NO_SPLIT",
     "THREE_LETTER_PARTS",
     "compound_terms",
+    "in_lexicon",
     "lexicon",
     "lexicon_hash",
     "package_data",
@@ -200,6 +201,21 @@ def lexicon() -> Mapping[str, float]:
         word, zipf = line.split("\t")
         words[word] = float(zipf)
     return MappingProxyType(words)
+
+
+def in_lexicon(word: str) -> bool:
+    """Whether ``word`` (folded) is a word of the shipped lexicon: ``word in
+    lexicon()``, answered from the file's bytes (one search in about 1 MB, well under
+    a millisecond) without building the mapping (140 ms), for a search in a new process
+    that needs to know only this (:mod:`search.engine.interpret`)."""
+    if "\n" in word or "\t" in word or "\r" in word or not word or word.startswith("#"):
+        return False
+    return b"\n" + word.encode("utf-8") + b"\t" in _lines()
+
+
+@cache
+def _lines() -> bytes:
+    return b"\n" + _lexicon_bytes()
 
 
 def lexicon_hash() -> str:

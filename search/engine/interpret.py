@@ -68,8 +68,7 @@ RELATIVE_YEARS = {"dit": 0, "deze": 0, "vorig": -1, "vorige": -1, "afgelopen": -
 _YEAR_RE = re.compile(r"^\d{4}$")
 
 #: The words of an addressee that are no name: titles, the words of the ministries'
-#: names, and the words that join them (checked before the lexicon, which takes long
-#: to load in a new process).
+#: names, and the words that join them (checked before the lexicon).
 _ADDRESSEE_WORDS = frozenset(
     analyze(
         " ".join(MINISTRIES)
@@ -177,9 +176,9 @@ def _name(reader: Reader, text: str, word: str) -> Preference | None:
     if len(word) >= 3 and word not in _ADDRESSEE_WORDS:
         as_minister = reader.doc_frequency("addressees", word)
     if as_minister > as_member:  # Faber asked questions as a member, answers more
-        from search.dutch.compounds import lexicon  # only for a name-like word of the addressees
+        from search.dutch.compounds import in_lexicon  # only for a name-like addressee word
 
-        if word not in lexicon():
+        if not in_lexicon(word):
             return Preference("minister", text, text, Filters(ministry=text))
     if as_member:
         return Preference("member", text, text, Filters(member=text))

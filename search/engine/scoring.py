@@ -39,6 +39,7 @@ from search.engine.vectors import (
     Dense,
     Scores,
     add,
+    arrays_pay,
     as_dict,
     dense_positions,
     dense_postings,
@@ -336,6 +337,8 @@ class _Scorer:
         """:meth:`_term` from dense posting arrays (:mod:`search.dense`), with numpy;
         None when no segment has arrays for the term (then its blocks are read).
         Segments without them (an update's) are read from their blocks."""
+        if not arrays_pay(self.searcher.reader().doc_frequency(fieldname, text)):
+            return None
         found = []
         for leaf, offset in self.leaves:
             reader = leaf.reader()
@@ -429,11 +432,15 @@ class _Scorer:
                 for word in words:  # in order, a word said twice twice: as Whoosh adds them
                     summed = self._term(wq.Term(fieldname, word), only=found, into=summed)
                 return summed
-        if len(words) > 1 and any(
-            has_positions(leaf.reader(), fieldname, w)
-            for leaf, _ in self.leaves
-            for w in unique
-            if (fieldname, w) in leaf.reader()
+        if (
+            len(words) > 1
+            and arrays_pay(sum(reader.doc_frequency(fieldname, w) for w in unique))
+            and any(
+                has_positions(leaf.reader(), fieldname, w)
+                for leaf, _ in self.leaves
+                for w in unique
+                if (fieldname, w) in leaf.reader()
+            )
         ):
             return self._phrase_vector(q, words, unique, None if grams is None else grams[0])
         raw: dict[bytes, dict[int, bytes]] = {w: {} for w in unique}

@@ -12,12 +12,13 @@ contribution ``top * tf / (tf + norm)`` in float64, and a sum adds one part at a
 into what is summed so far (float addition of two numbers does not depend on their
 order, so the results are equal to the last bit; the tests compare them).
 
-numpy is imported when the first long posting list is scored (0.2 s): a search for
-rare words never loads it.
+numpy is imported when the first long posting list is scored (:func:`arrays_pay`):
+a search for rarer words in a new process does not load it.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union
 
@@ -29,9 +30,11 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = [
+    "NUMPY_WORTH",
     "Dense",
     "Scores",
     "add",
+    "arrays_pay",
     "as_dict",
     "dense_positions",
     "dense_postings",
@@ -44,6 +47,19 @@ __all__ = [
     "scale",
     "values_at",
 ]
+
+
+#: Postings a term (or a phrase's words) must have for its arrays to be read in a
+#: process that has not imported numpy yet: the import takes about 0.1 s, as long as
+#: reading some 100,000 postings from their blocks. A search in a new process for
+#: words of a few thousand entries stays without numpy; once it is imported, every
+#: term with arrays is read from them (the results are the same either way).
+NUMPY_WORTH = 50_000
+
+
+def arrays_pay(postings: int) -> bool:
+    """Whether to read ``postings`` postings from dense arrays (see :data:`NUMPY_WORTH`)."""
+    return postings >= NUMPY_WORTH or "numpy" in sys.modules
 
 
 class Dense:
@@ -134,10 +150,10 @@ def add(total: Scores, part: Scores, size: int) -> Scores:
 
 def intersect(first: Scores, other: Scores) -> Scores:
     """``first + other`` for the documents of both."""
-    import numpy as np
-
     if isinstance(first, Dense):
         if isinstance(other, Dense):
+            import numpy as np
+
             hit = first.hit & other.hit
             return Dense(np.where(hit, first.score + other.score, 0.0), hit)
         return intersect(other, first)  # a + b == b + a
@@ -154,10 +170,10 @@ def intersect(first: Scores, other: Scores) -> Scores:
 
 def optional(first: Scores, other: Scores) -> Scores:
     """``first``, plus ``other`` where it matches too."""
-    import numpy as np
-
     if isinstance(first, Dense):
         if isinstance(other, Dense):
+            import numpy as np
+
             return Dense(np.where(first.hit, first.score + other.score, 0.0), first.hit.copy())
         merged = Dense(first.score.copy(), first.hit.copy())
         if other:
@@ -177,9 +193,9 @@ def optional(first: Scores, other: Scores) -> Scores:
 
 def exclude(first: Scores, excluded: Scores) -> Scores:
     """``first`` without the documents of ``excluded``."""
-    import numpy as np
-
     if isinstance(first, Dense):
+        import numpy as np
+
         if isinstance(excluded, Dense):
             hit = first.hit & ~excluded.hit
         else:
