@@ -53,6 +53,8 @@ DENSE_MIN = 1024
 DENSE_EXTENSION = "dense"
 MAGIC = b"KVDENSE2"
 _TRAILER = struct.Struct("<Q")
+#: Bytes copied at a time from a helper's file.
+_CHUNK = 1 << 24
 
 #: (field, term bytes) -> (offset, count, first document number, id code, weight code,
 #: positions code: "" when the term's positions are not in the file).
@@ -158,7 +160,9 @@ class DenseWriter:
         table, data = _load(path)
         try:
             base = self._fh.tell() - len(MAGIC)
-            self._fh.write(data[len(MAGIC) : data_end(data)])
+            end = data_end(data)
+            for start in range(len(MAGIC), end, _CHUNK):  # not all of it in memory at once
+                self._fh.write(data[start : min(start + _CHUNK, end)])
         finally:
             data.close()
         for key, (offset, *rest) in table.items():

@@ -32,10 +32,11 @@ from search.engine.query import to_whoosh
 from search.engine.ranking import coordinate
 from search.engine.syntax import parse
 from search.engine.vectors import Dense, as_dict
+from search.errors import IndexCorruptError
 from search.internals import segment_location
 from tests.conftest import FIXTURES, SEED_FILE, SEEDS, VARIANTS
 from tests.test_bulkwrite import _bulk_build, _fields
-from tests.test_scoring import QUERIES, _assert_same
+from tests.test_scoring import QUERIES, _assert_same, _first_ten_built
 
 #: Enough to leave out the rarest terms (the table must skip them) and take the rest.
 LOW = 3
@@ -197,13 +198,7 @@ def test_scores_equal_whoosh_and_the_blocks(
 def test_scores_after_an_update_with_deletions(
     tmp_path: Path, low_threshold: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    files = sorted(FIXTURES.glob("*.txt"))
-    for f in [SEED_FILE, *files[:10]]:
-        shutil.copy(f, seeds)
-    with Index.build(tmp_path / "index", [seeds]):
-        pass
+    seeds, files = _first_ten_built(tmp_path)  # with the lowered threshold: arrays
     for f in files[10:]:
         shutil.copy(f, seeds)
     for f in files[3:6]:  # removed: their entries deleted
@@ -309,7 +304,7 @@ def test_operations_on_dense_scores_equal_the_dicts(
 @given(
     st.lists(_scores, min_size=1, max_size=4),
     st.lists(st.floats(0.0, 1.0), min_size=4, max_size=4),
-    st.sampled_from([1.0, 0.5, 2.0, 0.0]),
+    st.sampled_from([1.0, 0.5, 2.0, 0.0, 3.0, 0.7, 1.5]),
     st.integers(0, 3),
 )
 def test_coordination_of_dense_parts_equals_the_dicts(
@@ -348,3 +343,62 @@ def test_a_new_process_reads_short_lists_without_numpy(dense_index: Index, tmp_p
     assert not imported
     assert [(total, [tuple(h) for h in hits]) for total, hits in results] == expected
     assert vectors.arrays_pay(vectors.NUMPY_WORTH)
+
+
+#: Words whose analysis puts the same stemmed term twice at one position (the whole
+#: word and a part stem alike: intrekking -> intrek, intrek, king), in questions where
+#: the phrase's other word is there too, never next to them.
+_REPEATED = """
+## 2020Z00001
+
+Vragen van het lid **Ploumen** (PvdA) aan de Minister van Justitie en Veiligheid over \
+*de intrekking van vergunningen* (ingezonden 3 maart 2020)
+
+### Vraag 1
+
+Klopt het dat de intrekking van de vergunning door de gemeente is besloten?
+
+### Vraag 2
+
+Is de intrekking besproken met de gemeente, en wat zegt de vergunning daarover?
+
+### Vraag 3
+
+Wanneer volgt de intrekking, en welke vergunning betreft het?
+
+### Vraag 4
+
+Waarom is de intrekking vergunning genoemd, en niet anders?
+"""
+
+
+def test_a_term_twice_at_one_position_is_no_phrase(tmp_path: Path, low_threshold: None) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "repeated.txt").write_text(_REPEATED, "utf-8")
+    shutil.copy(SEED_FILE, seeds)
+    with Index.build(tmp_path / "index", [seeds]) as index:
+        searcher = index._get_searcher()
+        reader = searcher.reader()
+        assert vectors.has_positions(reader, "question", b"intrek")
+        for text, wanted in [
+            ('vraag:"intrekking vergunning"', 1),  # only question 4 has them in a row
+            ('vraag:"intrekking gemeente"', 0),
+            ('vraag:"intrekking intrekking"', 0),  # a word twice: not at one position
+        ]:
+            q = to_whoosh(parse(text))
+            theirs = set(searcher.docs_for_query(q))
+            assert len(theirs) == wanted, text
+            assert set(scoring.score_query(searcher, q) or {}) == theirs, text
+            assert scoring.matching_docs(searcher, q) == theirs, text
+
+
+def test_a_truncated_file_is_damage_not_a_crash(dense_index: Index, tmp_path: Path) -> None:
+    """A dense file cut short under an open index (mapped: a read past its end would
+    end the process with SIGBUS) is reported as damage before it is read."""
+    assert dense_index.search("de minister").total
+    (dense,) = _dense_files(tmp_path / "index")
+    with open(dense, "r+b") as fh:
+        fh.truncate(dense.stat().st_size // 2)
+    with pytest.raises(IndexCorruptError, match=dense.name):
+        dense_index.search("de minister kabinet")

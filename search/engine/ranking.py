@@ -205,7 +205,9 @@ def _coordinate_dense(
     scores = total[docs]
     n = len(parts)
     if n >= 2 and exponent:
-        scores = scores * (matched[docs] / n) ** exponent
+        # the factors as Python computes them (numpy's pow may differ in the last bit)
+        factors = np.array([(k / n) ** exponent for k in range(n + 1)], dtype=np.float64)
+        scores = scores * factors[matched[docs]]
     return dict(zip(docs.tolist(), scores.tolist(), strict=True))
 
 

@@ -462,7 +462,7 @@ class _Scorer:
         # A word said twice ("stap voor stap") counts twice, as in Whoosh's span matcher.
         parts = [per_word[w] for w in words]
         if len(words) == 1 or not candidates:
-            return {d: sum(p[d] for p in parts) for d in candidates}
+            return {d: _in_order(parts, d) for d in candidates}
         fmt = field.format
         # Positions checked rarest word first: most documents fail on its neighbour, and
         # the common words' long position lists are then never decoded. Positions are
@@ -489,7 +489,7 @@ class _Scorer:
                 for shift, values in shifts:
                     starts.intersection_update(map(shift, positions_of(fmt, values[doc])))
             if starts:
-                kept[doc] = sum(p[doc] for p in parts)
+                kept[doc] = _in_order(parts, doc)
         return kept
 
     def _phrase_vector(
@@ -547,7 +547,9 @@ class _Scorer:
             keys = None
             for word in unique:
                 doc_of, positions = _positions_in(reader, fieldname, word, fmt, wanted, local)
-                base = (doc_of.astype(np.int64) << 32) + positions + width
+                # unique: an analysis can put a term twice at one position (intrekking
+                # -> intrek, intrek, king), and intersect1d(assume_unique) needs sets
+                base = np.unique((doc_of.astype(np.int64) << 32) + positions + width)
                 places = [i for i, w in enumerate(words) if w == word]
                 word_keys = base - places[0]  # where the phrase would start
                 for place in places[1:]:  # a word twice: both places
@@ -666,6 +668,15 @@ def _norms(reader: Reader, fieldname: str, k1: float, b: float, avgfl: float) ->
         norms.extend([missing] * (reader.doc_count_all() - len(norms)))
         cache[key] = norms
     return norms
+
+
+def _in_order(parts: list[dict[int, float]], doc: int) -> float:
+    """The scores of ``doc`` in ``parts`` added one after another, as the arrays add
+    them (``sum()`` of floats compensates from Python 3.12 on: another last bit)."""
+    total = 0.0
+    for part in parts:
+        total += part[doc]
+    return total
 
 
 def _positions_in(

@@ -18,11 +18,12 @@ a search for rarer words in a new process does not load it.
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any, Union
 
-from search.dense import dense_path, read_table
+from search.dense import DenseTable, dense_path, read_table
 from search.internals import segment_cache, segment_location
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ __all__ = [
     "has_positions",
     "intersect",
     "optional",
-    "result_size",
     "scale",
     "values_at",
 ]
@@ -122,10 +122,6 @@ def _pairs(scores: Mapping[int, float]) -> tuple[NDArray[np.intp], NDArray[np.fl
 
 def as_dict(scores: Scores) -> dict[int, float]:
     return scores.to_dict() if isinstance(scores, Dense) else scores
-
-
-def result_size(scores: Scores) -> int:
-    return len(scores)
 
 
 def add(total: Scores, part: Scores, size: int) -> Scores:
@@ -227,12 +223,31 @@ def docs_mask(docs: Collection[int] | Dense, size: int) -> NDArray[np.bool_]:
     return mask
 
 
-def doc_list(docs: Iterable[int] | Dense) -> Iterable[int]:
-    """The document numbers of ``docs`` as Python ints."""
-    if isinstance(docs, Dense):
-        docs_: list[int] = docs.documents().tolist()
-        return docs_
-    return docs
+def _dense_file(reader: Any) -> tuple[DenseTable, Any] | None:
+    """One segment's dense table and mapped file (cached with its reader); None when it
+    has none. A file shorter than when it was mapped (truncated under the reader)
+    raises ``ValueError`` before a read of the map could end the process (SIGBUS); the
+    integrity check names it (:mod:`search.build.integrity`)."""
+    cache = segment_cache(reader, "_kvsearch_dense")
+    if "table" not in cache:
+        location = segment_location(reader)
+        found = None
+        if location is not None:
+            path = dense_path(*location)
+            try:
+                table = read_table(path)
+            except ValueError:
+                table = None  # not ours: the blocks hold the same
+            if table is not None:
+                found = (*table, path)
+        cache["table"] = found
+    found = cache["table"]
+    if found is None:
+        return None
+    table, data, path = found
+    if os.stat(path).st_size != len(data):
+        raise ValueError(f"{path.name} is shorter than when it was opened")
+    return table, data
 
 
 def dense_postings(
@@ -241,17 +256,7 @@ def dense_postings(
     """A term's postings in one segment as arrays (segment document numbers, weights),
     from its dense file; None when the segment has no arrays for it (a short list, or
     a segment written by Whoosh's own writer)."""
-    cache = segment_cache(reader, "_kvsearch_dense")
-    if "table" not in cache:
-        location = segment_location(reader)
-        found = None
-        if location is not None:
-            try:
-                found = read_table(dense_path(*location))
-            except ValueError:
-                found = None  # not ours: the blocks hold the same
-        cache["table"] = found
-    found = cache["table"]
+    found = _dense_file(reader)
     if found is None:
         return None
     table, data = found
@@ -278,10 +283,9 @@ def dense_postings(
 
 def has_positions(reader: Any, fieldname: str, btext: bytes) -> bool:
     """Whether one segment's dense file has the positions of a term."""
-    if dense_postings(reader, fieldname, btext) is None:  # (loads the table)
-        return False
-    table, _ = segment_cache(reader, "_kvsearch_dense")["table"]
-    return bool(table[(fieldname, btext)][5])
+    found = _dense_file(reader)
+    entry = None if found is None else found[0].get((fieldname, btext))
+    return entry is not None and bool(entry[5])
 
 
 def values_at(scores: Scores, docs: NDArray[np.intp]) -> NDArray[np.float64]:
@@ -303,7 +307,7 @@ def dense_positions(
     found = dense_postings(reader, fieldname, btext)
     if found is None:
         return None
-    table, data = segment_cache(reader, "_kvsearch_dense")["table"]
+    table, data = _dense_file(reader) or ({}, b"")
     offset, count, _, id_code, weight_code, position_code = table[(fieldname, btext)]
     if not position_code:
         return None
