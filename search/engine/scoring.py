@@ -365,9 +365,12 @@ class _Scorer:
                 keep = wanted[docs] if keep is None else keep & wanted[docs]
             if keep is not None:
                 ids, weights, docs = ids[keep], weights[keep], docs[keep]
-            norms = np.frombuffer(_norms(reader, fieldname, self.k1, self.b, avgfl))
-            # the same operations in the same order as the dict code's, in float64
-            all_scores.append(top * weights / (weights + norms[ids]))
+            if top:
+                norms = np.frombuffer(_norms(reader, fieldname, self.k1, self.b, avgfl))
+                # the same operations in the same order as the dict code's, in float64
+                all_scores.append(top * weights / (weights + norms[ids]))
+            else:  # documents only (:meth:`_term_found`): no lengths read
+                all_scores.append(np.zeros(len(ids), dtype=np.float64))
             all_docs.append(docs)
         docs = np.concatenate(all_docs)
         scores = np.concatenate(all_scores)
