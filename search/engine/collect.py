@@ -217,14 +217,18 @@ def rerank(
     siblings = None
     if related and not any(c.field in STEMMED_FIELDS for c in parsed.positive):
         nots = [clause_query(c, places=False) for c in parsed.clauses if c.negated]
+        allowed: list[set[int]] = []  # the filter's entries, read once for all documents
 
         def siblings(document_id: str) -> list[int]:
             q: Any = wq.Term("document_id", document_id)
             if nots:
                 q = wq.AndNot(q, wq.Or(nots))
-            if allow is not None:
-                q = wq.And([q, allow])
-            return sorted(matching_docs(searcher, q))
+            found = matching_docs(searcher, q)
+            if allow is not None and found:
+                if not allowed:  # (a filter of 50,000 entries took 30 ms a document)
+                    allowed.append(matching_docs(searcher, allow))
+                found &= allowed[0]
+            return sorted(found)
 
     order = cached_column(searcher.reader(), "order")  # "<document id>#<number:06d>"
 
