@@ -402,3 +402,12 @@ def test_a_truncated_file_is_damage_not_a_crash(dense_index: Index, tmp_path: Pa
         fh.truncate(dense.stat().st_size // 2)
     with pytest.raises(IndexCorruptError, match=dense.name):
         dense_index.search("de minister kabinet")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 1 << 40), max_size=40), st.booleans())
+def test_distinct_keys_are_numpys_unique(keys: list[int], ordered: bool) -> None:
+    import numpy as np
+
+    values = np.array(sorted(keys) if ordered else keys, dtype=np.int64)
+    assert scoring._distinct(values).tolist() == np.unique(values).tolist()

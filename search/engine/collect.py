@@ -100,8 +100,11 @@ def query_scores(searcher: Searcher, parsed: ParsedQuery) -> dict[int, float]:
     scores = coordinate(parts, weights)
     if must:
         required = scores_of(searcher, must[0] if len(must) == 1 else wq.And(must))
-        get = scores.get
-        scores = {d: s + get(d, 0.0) for d, s in required.items()}
+        if scores:
+            get = scores.get
+            scores = {d: s + get(d, 0.0) for d, s in required.items()}
+        else:  # only required clauses (a phrase alone): s + 0.0 is s
+            scores = required
     if nots and scores:
         excluded = matching_docs(searcher, nots[0] if len(nots) == 1 else wq.Or(nots))
         scores = {d: s for d, s in scores.items() if d not in excluded}

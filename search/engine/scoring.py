@@ -552,7 +552,7 @@ class _Scorer:
                 doc_of, positions = _positions_in(reader, fieldname, word, fmt, wanted, local)
                 # unique: an analysis can put a term twice at one position (intrekking
                 # -> intrek, intrek, king), and intersect1d(assume_unique) needs sets
-                base = np.unique((doc_of.astype(np.int64) << 32) + positions + width)
+                base = _distinct((doc_of.astype(np.int64) << 32) + positions + width)
                 places = [i for i, w in enumerate(words) if w == word]
                 word_keys = base - places[0]  # where the phrase would start
                 for place in places[1:]:  # a word twice: both places
@@ -671,6 +671,24 @@ def _norms(reader: Reader, fieldname: str, k1: float, b: float, avgfl: float) ->
         norms.extend([missing] * (reader.doc_count_all() - len(norms)))
         cache[key] = norms
     return norms
+
+
+def _distinct(keys: Any) -> Any:
+    """The distinct values of ``keys``, sorted. The (document, position) keys come in
+    order (documents ascending, each posting's positions ascending), so a repeat is
+    next to its twin: one comparison a key, where ``np.unique`` hashes them all
+    (0.35 s for `"van de"`'s at 500,000 entries)."""
+    import numpy as np
+
+    if len(keys) < 2:
+        return keys
+    step = keys[1:] > keys[:-1]
+    if not step.all():
+        if (keys[1:] < keys[:-1]).any():  # not in order after all: sort first
+            keys = np.sort(keys)
+            step = keys[1:] > keys[:-1]
+        keys = keys[np.concatenate(([True], step))]
+    return keys
 
 
 def _in_order(parts: list[dict[int, float]], doc: int) -> float:
