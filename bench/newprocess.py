@@ -35,10 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("seeds", type=Path, help="the corpus the index was built from")
     parser.add_argument("trees", type=Path, nargs="+", help="source trees to run")
     parser.add_argument("--queries", type=int, default=20)
+    parser.add_argument("--mix", type=int, default=500, help="perf.py's warm queries (--queries)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     entries, _ = load_entries(args.seeds)
-    queries = spread(make_queries(entries, 500, args.seed), args.queries)
+    queries = spread(make_queries(entries, args.mix, args.seed), args.queries)
     times: dict[Path, list[float]] = {tree: [] for tree in args.trees}
     for query in queries:
         for tree in args.trees:

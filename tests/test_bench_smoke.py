@@ -288,6 +288,17 @@ def test_perf_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "throughput, searches/s" in text
     assert "update (300 entries + 10 new documents" in text
     assert "=== profile: Index.build of 300 entries" in text
+    # the warm measurement alone and the new-process comparison, on what perf.py left
+    index, corpus = (
+        tmp_path / "work" / f"index-{SMALL}",
+        tmp_path / "work" / f"corpus-{SMALL}-seed1",
+    )
+    assert load_bench("warm").main([str(index), str(corpus), "--queries", "20"]) == 0
+    assert "20 queries, warm p50 / p95 / p99 / max ms" in capsys.readouterr().out
+    tree = str(Path(__file__).resolve().parent.parent)
+    argv = [str(index), str(corpus), tree, "--queries", "2", "--mix", "20"]
+    assert load_bench("newprocess").main(argv) == 0
+    assert "2 queries, new process each" in capsys.readouterr().out
     report = json.loads(out.read_text(encoding="utf-8"))
     (size,) = report["sizes"]
     assert size["build"]["entries"] == SMALL
