@@ -14,7 +14,6 @@ index written by a newer tree must be readable by the older one (the same schema
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
@@ -25,18 +24,15 @@ BENCH = Path(__file__).resolve().parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-from perfcorpus import load_entries  # noqa: E402
+from perfcorpus import built_index_parser, load_entries  # noqa: E402
 from perfqueries import make_queries, spread  # noqa: E402
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("index_dir", type=Path)
-    parser.add_argument("seeds", type=Path, help="the corpus the index was built from")
+    parser = built_index_parser(__doc__)
     parser.add_argument("trees", type=Path, nargs="+", help="source trees to run")
     parser.add_argument("--queries", type=int, default=20)
     parser.add_argument("--mix", type=int, default=500, help="perf.py's warm queries (--queries)")
-    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     entries, _ = load_entries(args.seeds)
     queries = spread(make_queries(entries, args.mix, args.seed), args.queries)

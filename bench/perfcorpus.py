@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import time
@@ -52,6 +53,16 @@ def ensure_corpus(
     manifest = make_corpus.write_corpus(folder, entries, seed, source_dir=source, wordlist=wordlist)
     log(f"  generated {folder} in {time.perf_counter() - started:.1f} s")
     return folder, manifest
+
+
+def built_index_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The arguments of a script run on an index built already (``warm.py``,
+    ``newprocess.py``): the index, the corpus it was built from, the query seed."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    parser.add_argument("index_dir", type=Path)
+    parser.add_argument("seeds", type=Path, help="the corpus the index was built from")
+    parser.add_argument("--seed", type=int, default=1, help="the query seed (perf.py's --seed)")
+    return parser
 
 
 def load_entries(seeds: Path) -> tuple[list[Question], float]:

@@ -10,7 +10,6 @@ build, without the hour of a full run::
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,18 +19,15 @@ for _path in (BENCH.parent, BENCH):  # the working tree's search; bench/ modules
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from perfcorpus import load_entries  # noqa: E402
+from perfcorpus import built_index_parser, load_entries  # noqa: E402
 from perfkv import measure_warm  # noqa: E402
 from perfqueries import make_queries, warmup_queries  # noqa: E402
 from perfrun import WARMUP_QUERIES  # noqa: E402
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("index_dir", type=Path)
-    parser.add_argument("seeds", type=Path, help="the corpus the index was built from")
+    parser = built_index_parser(__doc__)
     parser.add_argument("--queries", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     entries, _ = load_entries(args.seeds)
     queries = make_queries(entries, args.queries, args.seed)
